@@ -1,0 +1,45 @@
+package io.jdtm;
+
+import java.util.Locale;
+
+/** The operation a stored branch op performs. Immutable and thread-safe. */
+public enum BranchOp {
+  /** Saga forward action; MSG delivery. */
+  ACTION,
+  /** Saga compensation of an action. */
+  COMPENSATE,
+  /** TCC try. */
+  TRY,
+  /** TCC confirm. */
+  CONFIRM,
+  /** TCC cancel. */
+  CANCEL,
+  /** XA commit. */
+  COMMIT,
+  /** XA rollback. */
+  ROLLBACK;
+
+  /** The lower-case name DTM uses on the wire ({@code op}). */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a wire name case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the value when it is not an op
+   */
+  public static BranchOp fromWire(String name) {
+    for (BranchOp op : values()) {
+      if (op.name().equalsIgnoreCase(name)) {
+        return op;
+      }
+    }
+    throw new IllegalArgumentException("unknown branch op '" + name + "'");
+  }
+
+  /** Whether this op undoes another (compensate, cancel, rollback). */
+  public boolean isUndo() {
+    return this == COMPENSATE || this == CANCEL || this == ROLLBACK;
+  }
+}

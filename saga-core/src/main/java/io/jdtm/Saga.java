@@ -1,0 +1,152 @@
+package io.jdtm;
+
+import io.jdtm.internal.Engine;
+import io.jdtm.internal.SagaRecords;
+import io.jdtm.spi.TxOptions;
+import io.jdtm.spi.TxRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Defines and submits one saga: steps of (action, compensation, payload) run in order, or as a
+ * DAG with {@link #concurrent()} and {@link #after(int, int...)}. If an action answers FAILURE,
+ * every action that may have run is compensated in reverse order and the saga ends FAILED.
+ *
+ * <pre>{@code
+ * String gid = tm.saga()
+ *     .step("debit", "debitUndo", new Transfer("A", 30))
+ *     .step("http://bank-b/credit", "http://bank-b/creditUndo", new Transfer("B", 30))
+ *     .timeoutToFail(Duration.ofMinutes(5))
+ *     .submit();
+ * }</pre>
+ *
+ * <p>Not thread-safe: build and submit it on one thread. Obtain it from {@link
+ * TransactionManager#saga()}.
+ */
+public final class Saga {
+  private final Engine engine;
+  private final SagaRecords records;
+  private final String gid;
+  private final List<SagaRecords.Step> steps = new ArrayList<>();
+  private final Map<Integer, Set<Integer>> after = new HashMap<>();
+  private boolean concurrent;
+  private Duration timeoutToFail;
+  private Duration retryInterval;
+  private int retryLimit = -1;
+  private Duration requestTimeout;
+  private String customData;
+
+  Saga(Engine engine, SagaRecords records, String gid) {
+    this.engine = engine;
+    this.records = records;
+    this.gid = gid;
+  }
+
+  /** The gid this saga will be stored under. */
+  public String gid() {
+    return gid;
+  }
+
+  /**
+   * Adds a step. Targets are a registered handler name ({@code NAME} or {@code handler:NAME}) or
+   * an {@code http(s)://} URL; both ops receive the same payload.
+   */
+  public Saga step(String action, String compensate, Object payload) {
+    steps.add(new SagaRecords.Step(action, compensate, payload));
+    return this;
+  }
+
+  /** Runs steps concurrently, as a DAG ordered by {@link #after}. */
+  public Saga concurrent() {
+    this.concurrent = true;
+    return this;
+  }
+
+  /**
+   * Makes step {@code step} (0-based, in the order of {@link #step} calls) wait until the steps
+   * {@code dependsOn} have succeeded. Needs {@link #concurrent()}; cycles are rejected at submit.
+   */
+  public Saga after(int step, int... dependsOn) {
+    Set<Integer> deps = after.computeIfAbsent(step, s -> new TreeSet<>());
+    for (int d : dependsOn) {
+      deps.add(d);
+    }
+    return this;
+  }
+
+  /** Rolls the saga back if its actions have not all succeeded this long after submit. */
+  public Saga timeoutToFail(Duration timeout) {
+    this.timeoutToFail = Check.positive(timeout, "timeoutToFail");
+    return this;
+  }
+
+  /** Base interval between retries (doubling after unknown outcomes). */
+  public Saga retryInterval(Duration interval) {
+    this.retryInterval = Check.positive(interval, "retryInterval");
+    return this;
+  }
+
+  /** Retries of an action after its first call before the saga rolls back ({@code n+1} calls). */
+  public Saga retryLimit(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retryLimit must not be negative, was " + retries);
+    }
+    this.retryLimit = retries;
+    return this;
+  }
+
+  /** How long one branch call may take before its outcome counts as unknown. */
+  public Saga requestTimeout(Duration timeout) {
+    this.requestTimeout = Check.positive(timeout, "requestTimeout");
+    return this;
+  }
+
+  /** Free text stored with the saga (for admin queries); keep secrets out of it. */
+  public Saga customData(String data) {
+    this.customData = Objects.requireNonNull(data, "customData");
+    return this;
+  }
+
+  /**
+   * Stores the saga and starts it. When this returns, the saga is durable (as durable as the
+   * store) and will finish whatever crashes follow. Submitting identical content under the same
+   * gid again is a no-op.
+   *
+   * @return the gid
+   * @throws InvalidTransactionException when the definition is invalid (nothing is stored)
+   * @throws NoSuchHandlerException when a handler target is not registered
+   * @throws PayloadCodecException when a payload does not encode, is too large or does not fit
+   * @throws DuplicateTransactionException when the gid exists with other content
+   * @throws StoreUnavailableException when the store failed; submitting again is safe
+   */
+  public String submit() {
+    return engine.submit(toRecord());
+  }
+
+  /**
+   * Submits and waits up to {@code timeout} for the saga to finish.
+   *
+   * @return the terminal status, or the current one if time ran out
+   */
+  public TxStatus submitAndWait(Duration timeout) {
+    return engine.await(submit(), timeout);
+  }
+
+  private TxRecord toRecord() {
+    var defaults = engine.config().defaults();
+    TxOptions options = new TxOptions(
+        timeoutToFail,
+        retryInterval != null ? retryInterval : defaults.retryInterval(),
+        retryLimit,
+        requestTimeout != null ? requestTimeout : defaults.requestTimeout(),
+        concurrent);
+    return records.build(gid, steps, after, options, customData, engine.config().instanceId(),
+        engine.now(), engine.config().lease());
+  }
+}

@@ -1,0 +1,317 @@
+package io.jdtm;
+
+import io.jdtm.internal.DefaultExecutors;
+import io.jdtm.internal.Engine;
+import io.jdtm.internal.EngineConfig;
+import io.jdtm.internal.HandlerRegistry;
+import io.jdtm.internal.Names;
+import io.jdtm.internal.Payloads;
+import io.jdtm.internal.SagaRecords;
+import io.jdtm.internal.TxDefaults;
+import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * The embedded transaction manager: submit global transactions, and it stores each one before
+ * calling any branch, drives it to a terminal status, and recovers unfinished ones (its own and
+ * those of other instances sharing the store) once {@link #start() started}.
+ *
+ * <pre>{@code
+ * try (TransactionStore store = Stores.open("memory:");
+ *      TransactionManager tm = TransactionManager.builder()
+ *          .store(store)
+ *          .handler("debit", Transfer.class, (ctx, t) -> bank.debit(t))
+ *          .handler("debitUndo", Transfer.class, (ctx, t) -> bank.credit(t))
+ *          .build()) {
+ *   tm.start();
+ *   TxStatus s = tm.saga().step("debit", "debitUndo", new Transfer("A", 30))
+ *       .submitAndWait(Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The store is the caller's: closing the manager does not close it.
+ */
+public final class TransactionManager implements AutoCloseable {
+  private final Engine engine;
+  private final SagaRecords sagaRecords;
+
+  private TransactionManager(Engine engine, SagaRecords sagaRecords) {
+    this.engine = engine;
+    this.sagaRecords = sagaRecords;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the background recovery loop. Without it, call {@link #runRecoveryPass()}. */
+  public TransactionManager start() {
+    engine.start();
+    return this;
+  }
+
+  /** A new saga with a generated gid. */
+  public Saga saga() {
+    return new Saga(engine, sagaRecords, engine.newGid());
+  }
+
+  /**
+   * A new saga with the given gid (1-128 of {@code [A-Za-z0-9_.:-]}).
+   *
+   * @throws InvalidTransactionException when the gid is invalid
+   */
+  public Saga saga(String gid) {
+    return new Saga(engine, sagaRecords, Names.requireGid(gid));
+  }
+
+  /**
+   * Waits up to {@code timeout} for the transaction to finish, whichever instance drives it.
+   *
+   * @return the terminal status, or the current one when time ran out
+   * @throws InvalidTransactionException when no transaction has this gid
+   */
+  public TxStatus await(String gid, Duration timeout) {
+    return engine.await(gid, Check.positive(timeout, "timeout"));
+  }
+
+  /** A snapshot of the stored transaction, if any. */
+  public Optional<TransactionView> find(String gid) {
+    return engine.find(gid).map(TransactionManager::view);
+  }
+
+  /**
+   * Runs one recovery pass now, on the calling thread and the executor: claims due transactions
+   * (up to the batch size) and drives them as far as they go now.
+   *
+   * @return how many transactions were claimed
+   */
+  public int runRecoveryPass() {
+    return engine.runRecoveryPass();
+  }
+
+  /** This instance's id, the lease owner it writes into records. */
+  public String instanceId() {
+    return engine.config().instanceId();
+  }
+
+  /**
+   * Stops recovery and new work, waits up to the shutdown timeout for transactions in flight,
+   * then leaves the rest to recovery. Idempotent. Does not close the store.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /**
+   * Stops at once, as a crash would: transactions in flight stop at their next step without
+   * recording it, and any instance recovers them after their lease.
+   */
+  public void halt() {
+    engine.halt();
+  }
+
+  private static TransactionView view(TxRecord r) {
+    return new TransactionView(r.gid(), r.mode(), r.status(), r.createdAt(), r.updatedAt(),
+        r.nextDueAt(), r.reason(), r.customData(),
+        r.branches().stream().map(TransactionManager::view).toList());
+  }
+
+  private static BranchView view(BranchRecord b) {
+    return new BranchView(b.branchId(), b.op(), b.target(), b.status(), b.attempts(),
+        b.retryAt(), b.lastError());
+  }
+
+  /**
+   * Configures a {@link TransactionManager}; each setting is checked when set, and {@link
+   * #build()} checks them together. Not thread-safe.
+   */
+  public static final class Builder {
+    private TransactionStore store;
+    private final Map<String, HandlerRegistry.Registered<?>> handlers = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Codec codec = Codec.json();
+    private Executor executor;
+    private Duration retryInterval = Duration.ofSeconds(10);
+    private Duration maxRetryInterval = Duration.ofMinutes(10);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxPayloadBytes = 64 * 1024;
+    private Duration lease = Duration.ofSeconds(30);
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private int recoveryBatchSize = 64;
+    private int maxInFlight = 1024;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private String instanceId;
+    private TransactionListener listener = new TransactionListener() {};
+    private RandomGenerator random;
+
+    private Builder() {}
+
+    /** The store (required). The caller keeps ownership and closes it. */
+    public Builder store(TransactionStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Registers a Java handler under {@code name}, addressed by the target {@code NAME} or
+     * {@code handler:NAME}. Every instance that may recover a transaction must register the
+     * handlers it uses.
+     *
+     * @throws IllegalArgumentException when the name is invalid or already registered
+     */
+    public <T> Builder handler(String name, Class<T> payloadType, BranchHandler<T> handler) {
+      Names.requireHandlerName(name);
+      Objects.requireNonNull(payloadType, "payloadType");
+      Objects.requireNonNull(handler, "handler");
+      if (handlers.containsKey(name)) {
+        throw new IllegalArgumentException("a handler named '" + name + "' is registered already");
+      }
+      handlers.put(name, new HandlerRegistry.Registered<>(name, payloadType, handler));
+      return this;
+    }
+
+    /** The clock for every timestamp, due time and timeout (default: system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The payload codec (default: {@link Codec#json()}). */
+    public Builder codec(Codec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Where transactions are driven and concurrent branch calls run. Default: virtual threads on
+     * JDK 21+, a bounded pool on JDK 17. {@code Runnable::run} makes submit and recovery passes
+     * run on the calling thread (handy in tests). The caller owns an executor it passes.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Default base retry interval (default 10 s). */
+    public Builder retryInterval(Duration interval) {
+      this.retryInterval = Check.positive(interval, "retryInterval");
+      return this;
+    }
+
+    /** Cap on the backoff between retries (default 10 min). */
+    public Builder maxRetryInterval(Duration interval) {
+      this.maxRetryInterval = Check.positive(interval, "maxRetryInterval");
+      return this;
+    }
+
+    /** Default per-call timeout (default 10 s). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Check.positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** Largest encoded payload accepted at submit (default 64 KiB, at most 16 MiB). */
+    public Builder maxPayloadBytes(int bytes) {
+      Check.atLeast(bytes, 1, "maxPayloadBytes");
+      if (bytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxPayloadBytes must be at most 16 MiB, was " + bytes);
+      }
+      this.maxPayloadBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long this instance holds a transaction it works on before others may take it over
+     * (default 30 s). Renewed with every write.
+     */
+    public Builder lease(Duration lease) {
+      this.lease = Check.positive(lease, "lease");
+      return this;
+    }
+
+    /** How often recovery looks for due transactions, jittered +-20% (default 1 s). */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = Check.positive(interval, "pollInterval");
+      return this;
+    }
+
+    /** Most transactions claimed per recovery pass (default 64). */
+    public Builder recoveryBatchSize(int size) {
+      this.recoveryBatchSize = Check.atLeast(size, 1, "recoveryBatchSize");
+      return this;
+    }
+
+    /** Recovery claims nothing while this many transactions are in flight (default 1024). */
+    public Builder maxInFlight(int max) {
+      this.maxInFlight = Check.atLeast(max, 1, "maxInFlight");
+      return this;
+    }
+
+    /** How long {@link #close()} waits for transactions in flight (default 10 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative, was " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /** This instance's id in leases (default: host, pid and a random suffix). */
+    public Builder instanceId(String id) {
+      this.instanceId = Names.requireInstanceId(id);
+      return this;
+    }
+
+    /** Observer of status changes and branch calls. */
+    public Builder listener(TransactionListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Source of jitter (default: thread-local random); seed it for reproducible tests. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Builds the manager; call {@link TransactionManager#start()} to start recovery.
+     *
+     * @throws IllegalStateException when the settings do not fit together
+     */
+    public TransactionManager build() {
+      if (store == null) {
+        throw new IllegalStateException("a store is required: builder().store(Stores.open(uri))");
+      }
+      if (maxRetryInterval.compareTo(retryInterval) < 0) {
+        throw new IllegalStateException("maxRetryInterval " + maxRetryInterval
+            + " must not be shorter than retryInterval " + retryInterval);
+      }
+      String id = instanceId != null ? instanceId : InstanceIds.generate();
+      ExecutorService owned = executor == null ? DefaultExecutors.branchExecutor(id) : null;
+      RandomGenerator rnd = random;
+      HandlerRegistry registry = new HandlerRegistry(handlers);
+      TxDefaults defaults =
+          new TxDefaults(retryInterval, maxRetryInterval, requestTimeout, maxPayloadBytes);
+      EngineConfig config = new EngineConfig(store, clock, codec, registry,
+          owned != null ? owned : executor, owned, defaults, lease, pollInterval,
+          recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener,
+          rnd == null ? () -> ThreadLocalRandom.current().nextDouble() : rnd::nextDouble);
+      return new TransactionManager(new Engine(config),
+          new SagaRecords(new Payloads(codec, registry, maxPayloadBytes)));
+    }
+  }
+}

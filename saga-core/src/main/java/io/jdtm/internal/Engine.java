@@ -1,0 +1,240 @@
+package io.jdtm.internal;
+
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.Mode;
+import io.jdtm.StoreUnavailableException;
+import io.jdtm.TxStatus;
+import io.jdtm.DuplicateTransactionException;
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.TxRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind a {@code TransactionManager}: stores submitted transactions, drives them on
+ * the executor, recovers due ones, and answers waits. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final long MAX_AWAIT_POLL_MILLIS = 250;
+
+  private final EngineConfig config;
+  private final GidGenerator gids;
+  private final Completions completions = new Completions();
+  private final InFlight inFlight = new InFlight();
+  /** No new work is accepted. */
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Transactions in flight stop at their next step. */
+  private final AtomicBoolean halted = new AtomicBoolean();
+  private final TxRunner runner;
+  private final RecoveryLoop recovery;
+
+  public Engine(EngineConfig config) {
+    this.config = config;
+    this.gids = new GidGenerator(config.clock());
+    Retries retries = new Retries(
+        new Backoff(config.defaults().maxRetryInterval(), config.random()));
+    Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries));
+    BranchInvoker invoker = new BranchInvoker(config.handlers(), config.codec(),
+        new HttpInvoker(config.defaults().requestTimeout(), config.codec().mediaType()),
+        config.clock());
+    this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
+        config.executor(), new Events(config.listener()), completions, halted::get);
+    this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
+        () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public String newGid() {
+    return gids.next();
+  }
+
+  public Instant now() {
+    return config.clock().instant();
+  }
+
+  /**
+   * Stores {@code record} and starts driving it. Idempotent for identical content.
+   *
+   * @throws DuplicateTransactionException when the gid exists with different content
+   * @throws StoreUnavailableException when the store failed: the record may or may not be stored,
+   *     and submitting the same content again is safe
+   */
+  public String submit(TxRecord record) {
+    requireOpen();
+    CreateResult result;
+    try {
+      result = config.store().create(record);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException(
+          "the store failed while creating the transaction; submitting it again is safe",
+          record.gid(), e);
+    }
+    if (!result.created()) {
+      Optional<String> difference = result.record().definitionDifference(record);
+      if (difference.isPresent()) {
+        throw new DuplicateTransactionException(record.gid(), difference.get());
+      }
+      log.debug("gid={}: submitted again with identical content; nothing to do", record.gid());
+      return record.gid();
+    }
+    log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
+        record.mode().wireName(), record.branches().size());
+    dispatch(result.record());
+    return record.gid();
+  }
+
+  /** Drives {@code record} on the executor. */
+  void dispatch(TxRecord record) {
+    inFlight.enter();
+    try {
+      config.executor().execute(() -> driveSafely(record));
+    } catch (RuntimeException e) {
+      inFlight.exit();
+      log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
+          record.gid(), e.toString());
+    }
+  }
+
+  private void driveSafely(TxRecord record) {
+    try {
+      runner.drive(record);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      log.error("gid={}: driving the transaction failed; recovery will retry it after its lease",
+          record.gid(), e);
+    } finally {
+      inFlight.exit();
+    }
+  }
+
+  private List<TxRecord> claim(int limit) {
+    return config.store().claimDue(now(), config.instanceId(), config.lease(),
+        Math.min(limit, config.recoveryBatchSize()));
+  }
+
+  /**
+   * Claims due transactions and drives them, returning when they are driven as far as they go
+   * now.
+   *
+   * @return how many transactions were claimed
+   */
+  public int runRecoveryPass() {
+    requireOpen();
+    List<TxRecord> claimed = claim(config.recoveryBatchSize());
+    ParallelCalls.map(claimed, r -> {
+      inFlight.enter();
+      driveSafely(r);
+      return r;
+    }, config.executor());
+    return claimed.size();
+  }
+
+  /** The stored record, if any. */
+  public Optional<TxRecord> find(String gid) {
+    Names.requireGid(gid);
+    return config.store().load(gid);
+  }
+
+  /**
+   * Waits up to {@code timeout} for {@code gid} to finish.
+   *
+   * @return the terminal status, or the current one when time ran out
+   * @throws InvalidTransactionException when no transaction has this gid
+   */
+  public TxStatus await(String gid, Duration timeout) {
+    Names.requireGid(gid);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<TxStatus> done = completions.watch(gid);
+    try {
+      while (true) {
+        TxStatus status = find(gid).map(TxRecord::status).orElseThrow(
+            () -> new InvalidTransactionException("no transaction with this gid", gid));
+        long left = deadline - System.nanoTime();
+        if (status.isTerminal() || left <= 0) {
+          return status;
+        }
+        long poll = Math.min(config.pollInterval().toMillis(), MAX_AWAIT_POLL_MILLIS);
+        try {
+          return done.get(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, poll),
+              TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // poll the store again
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.jdtm.JdtmException("interrupted while awaiting", gid, null, null, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      completions.release(gid);
+    }
+  }
+
+  /** Starts the background recovery loop. */
+  public void start() {
+    requireOpen();
+    recovery.start();
+  }
+
+  /** Transactions being driven by this instance now. */
+  public int inFlight() {
+    return inFlight.count();
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the transaction manager " + config.instanceId()
+          + " is closed");
+    }
+  }
+
+  /**
+   * Stops recovery and accepts no new work; waits up to the shutdown timeout for transactions in
+   * flight to go as far as they can, then stops them at their next step (recovery resumes them).
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    recovery.stop();
+    try {
+      if (!inFlight.awaitIdle(config.shutdownTimeout())) {
+        log.warn("manager {}: {} transactions still in flight after {}; leaving them to recovery",
+            config.instanceId(), inFlight.count(), config.shutdownTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    halt();
+  }
+
+  /**
+   * Stops at once, as a crash would: recovery stops, and transactions in flight stop at their
+   * next step without writing what they were doing. Any instance recovers them after their lease.
+   */
+  public void halt() {
+    closed.set(true);
+    halted.set(true);
+    recovery.stop();
+    if (config.ownedExecutor() != null) {
+      config.ownedExecutor().shutdown();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.jdtm.internal;
+
+import io.jdtm.InvalidTransactionException;
+import java.util.regex.Pattern;
+
+/** Validation of gids, handler names and identifiers. Thread-safe (stateless). */
+public final class Names {
+  private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Pattern HANDLER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+  private Names() {}
+
+  /** Whether {@code gid} is 1-128 characters of {@code [A-Za-z0-9_.:-]}. */
+  public static boolean isValidGid(String gid) {
+    return gid != null && GID.matcher(gid).matches();
+  }
+
+  /**
+   * Checks a gid.
+   *
+   * @throws InvalidTransactionException naming the gid (shortened) when it is invalid
+   */
+  public static String requireGid(String gid) {
+    if (!isValidGid(gid)) {
+      throw new InvalidTransactionException("invalid gid " + quote(gid)
+          + ": a gid is 1 to 128 characters of A-Z a-z 0-9 _ . : -");
+    }
+    return gid;
+  }
+
+  /** Checks a handler name; {@code IllegalArgumentException} naming it when invalid. */
+  public static String requireHandlerName(String name) {
+    if (name == null || !HANDLER.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid handler name " + quote(name)
+          + ": a handler name starts with a letter or _ and has up to 128 of A-Z a-z 0-9 _ . -");
+    }
+    return name;
+  }
+
+  /** Whether {@code name} is a valid handler name. */
+  public static boolean isHandlerName(String name) {
+    return name != null && HANDLER.matcher(name).matches();
+  }
+
+  /**
+   * Checks a table name or key prefix against {@code [A-Za-z_][A-Za-z0-9_]{0,62}}.
+   *
+   * @throws IllegalArgumentException naming the value and what it is
+   */
+  public static String requireIdentifier(String value, String what) {
+    if (value == null || !IDENTIFIER.matcher(value).matches()) {
+      throw new IllegalArgumentException("invalid " + what + " " + quote(value)
+          + ": it must match [A-Za-z_][A-Za-z0-9_]{0,62}");
+    }
+    return value;
+  }
+
+  /** Checks an instance id; {@code IllegalArgumentException} naming it when invalid. */
+  public static String requireInstanceId(String id) {
+    if (id == null || !INSTANCE.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "invalid instance id " + quote(id) + ": use 1 to 64 of A-Z a-z 0-9 _ . : -");
+    }
+    return id;
+  }
+
+  /** Quotes a user value for an error message, shortened and with control characters escaped. */
+  public static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    String shown = value.length() > 80 ? value.substring(0, 80) + "...(" + value.length()
+        + " chars)" : value;
+    StringBuilder sb = new StringBuilder("'");
+    for (char c : shown.toCharArray()) {
+      sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return sb.append('\'').toString();
+  }
+}

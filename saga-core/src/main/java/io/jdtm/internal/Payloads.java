@@ -1,0 +1,66 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchOp;
+import io.jdtm.Codec;
+import io.jdtm.NoSuchHandlerException;
+import io.jdtm.PayloadCodecException;
+
+/**
+ * Encodes branch payloads at submit and checks them against their targets: the size limit, that
+ * every {@code handler:} target is registered here, and that the payload fits each handler's
+ * payload type. Thread-safe.
+ */
+public final class Payloads {
+  private final Codec codec;
+  private final HandlerRegistry handlers;
+  private final int maxBytes;
+
+  public Payloads(Codec codec, HandlerRegistry handlers, int maxBytes) {
+    this.codec = codec;
+    this.handlers = handlers;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Encodes {@code payload} of branch {@code branchId}, whose ops go to {@code targets}.
+   *
+   * @throws NoSuchHandlerException when a handler target is not registered
+   * @throws PayloadCodecException when the payload does not encode, is too large, or does not fit
+   *     a handler's payload type
+   */
+  public byte[] encode(String gid, String branchId, Object payload, Target[] targets,
+      BranchOp[] ops) {
+    byte[] bytes;
+    try {
+      bytes = codec.encode(payload);
+    } catch (PayloadCodecException e) {
+      throw new PayloadCodecException(e.getMessage(), gid, branchId, null, e.getCause());
+    }
+    if (bytes.length > maxBytes) {
+      throw new PayloadCodecException("payload is " + bytes.length + " bytes encoded; the limit "
+          + "is " + maxBytes + " (raise it with maxPayloadBytes)", gid, branchId, null, null);
+    }
+    for (int i = 0; i < targets.length; i++) {
+      if (targets[i] instanceof Target.Handler h) {
+        checkFits(gid, branchId, ops[i], h.name(), payload, bytes);
+      }
+    }
+    return bytes;
+  }
+
+  private void checkFits(
+      String gid, String branchId, BranchOp op, String name, Object payload, byte[] bytes) {
+    HandlerRegistry.Registered<?> h = handlers.find(name)
+        .orElseThrow(() -> new NoSuchHandlerException(gid, branchId, op, name));
+    if (payload == null || h.payloadType().isInstance(payload)) {
+      return;
+    }
+    try {
+      codec.decode(bytes, h.payloadType());
+    } catch (PayloadCodecException e) {
+      throw new PayloadCodecException("payload of type " + payload.getClass().getName()
+          + " does not fit handler '" + name + "', which takes " + h.payloadType().getName()
+          + ": " + e.getMessage(), gid, branchId, op, e);
+    }
+  }
+}

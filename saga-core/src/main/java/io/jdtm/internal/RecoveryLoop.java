@@ -1,0 +1,95 @@
+package io.jdtm.internal;
+
+import io.jdtm.spi.TxRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims due transactions every poll interval (jittered +-20%) and hands them to the engine,
+ * never more than the engine has room for. When the store fails, it backs off (doubling, up to
+ * 32 poll intervals) instead of spinning. Thread-safe.
+ */
+final class RecoveryLoop {
+  private static final Logger log = LoggerFactory.getLogger(RecoveryLoop.class);
+  private static final int MAX_BACKOFF_SHIFT = 5;
+
+  private final Duration pollInterval;
+  private final DoubleSupplier random;
+  private final IntSupplier room;
+  private final IntFunction<List<TxRecord>> claim;
+  private final Consumer<TxRecord> dispatch;
+  private final String instanceId;
+  private ScheduledExecutorService timer;
+  private int failures;
+
+  RecoveryLoop(String instanceId, Duration pollInterval, DoubleSupplier random, IntSupplier room,
+      IntFunction<List<TxRecord>> claim, Consumer<TxRecord> dispatch) {
+    this.instanceId = instanceId;
+    this.pollInterval = pollInterval;
+    this.random = random;
+    this.room = room;
+    this.claim = claim;
+    this.dispatch = dispatch;
+  }
+
+  synchronized void start() {
+    if (timer != null) {
+      return;
+    }
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(
+        1, DefaultExecutors.daemonThreads("jdtm-recovery-" + instanceId + "-"));
+    t.setRemoveOnCancelPolicy(true);
+    timer = t;
+    schedule(nextDelayMillis());
+  }
+
+  synchronized void stop() {
+    if (timer != null) {
+      timer.shutdownNow();
+      timer = null;
+    }
+  }
+
+  private synchronized void schedule(long delayMillis) {
+    if (timer != null) {
+      timer.schedule(this::tick, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void tick() {
+    try {
+      int free = room.getAsInt();
+      if (free > 0) {
+        List<TxRecord> claimed = claim.apply(free);
+        claimed.forEach(dispatch);
+      }
+      if (failures > 0) {
+        log.info("recovery on {}: store reachable again", instanceId);
+      }
+      failures = 0;
+    } catch (RuntimeException e) {
+      failures++;
+      if (failures == 1) {
+        log.warn("recovery on {}: claiming due transactions failed; backing off: {}",
+            instanceId, e.toString());
+      }
+    } finally {
+      schedule(nextDelayMillis());
+    }
+  }
+
+  private long nextDelayMillis() {
+    long base = pollInterval.toMillis() << Math.min(failures, MAX_BACKOFF_SHIFT);
+    double jitter = 0.8 + 0.4 * random.getAsDouble();
+    return Math.max(1, (long) (base * jitter));
+  }
+}

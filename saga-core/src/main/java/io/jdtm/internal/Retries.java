@@ -1,0 +1,79 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchStatus;
+import io.jdtm.CallResult;
+import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.BranchUpdate;
+import io.jdtm.spi.TxRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns call results into branch progress with retry times, shared by every mode: SUCCESS is
+ * done; ONGOING is called again after the retry interval; an unknown result after exponential
+ * backoff; NOT_CALLED (e.g. no handler here) after the retry interval without counting an attempt.
+ * Thread-safe.
+ */
+final class Retries {
+  private final Backoff backoff;
+
+  Retries(Backoff backoff) {
+    this.backoff = backoff;
+  }
+
+  /** When the forward phase times out, or {@code null} for never. */
+  Instant deadline(TxRecord tx) {
+    Duration timeout = tx.options().timeoutToFail();
+    return timeout == null ? null : tx.createdAt().plus(timeout);
+  }
+
+  /** A branch op that answered FAILURE for good (saga action, TCC try). */
+  BranchUpdate failed(Call call) {
+    BranchRecord b = call.branch();
+    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.FAILED, b.attempts() + 1, null,
+        call.detail());
+  }
+
+  /** Progress after a call that did not fail for good: done, or to be retried. */
+  BranchUpdate progress(TxRecord tx, Call call, Instant now) {
+    BranchRecord b = call.branch();
+    int attempts = b.attempts() + (call.attempted() ? 1 : 0);
+    if (call.result() == CallResult.SUCCESS) {
+      return new BranchUpdate(b.branchId(), b.op(), BranchStatus.SUCCEEDED, attempts, null, null);
+    }
+    Duration base = tx.options().retryInterval();
+    Duration delay = switch (call.result()) {
+      case ONGOING, NOT_CALLED -> backoff.afterOngoing(base);
+      default -> backoff.afterUnknown(base, attempts);
+    };
+    String error = call.result() == CallResult.ONGOING ? "ONGOING" : call.detail();
+    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.PREPARED, attempts,
+        now.plus(delay), error);
+  }
+
+  /** Whether an action that did not succeed has used up its retries. */
+  boolean limitReached(TxRecord tx, Call call) {
+    int limit = tx.options().retryLimit();
+    return limit >= 0 && call.attempted() && call.result() != CallResult.SUCCESS
+        && call.branch().attempts() + 1 > limit;
+  }
+
+  /**
+   * Calls the candidates whose retry time has come; else waits for the earliest retry time (or
+   * the deadline, if sooner).
+   */
+  static Decision callOrWait(List<BranchRecord> candidates, Instant now, Instant deadline) {
+    List<BranchRecord> due = new ArrayList<>();
+    Instant earliest = deadline;
+    for (BranchRecord b : candidates) {
+      if (b.retryAt() == null || !b.retryAt().isAfter(now)) {
+        due.add(b);
+      } else if (earliest == null || b.retryAt().isBefore(earliest)) {
+        earliest = b.retryAt();
+      }
+    }
+    return due.isEmpty() ? new Decision.Wait(earliest) : new Decision.Calls(due);
+  }
+}

@@ -1,0 +1,133 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchOp;
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.Mode;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.TxOptions;
+import io.jdtm.spi.TxRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Builds the stored record of a saga definition, validating it. Thread-safe. */
+public final class SagaRecords {
+
+  /** One step as the user defined it. */
+  public record Step(String action, String compensate, Object payload) {}
+
+  private final Payloads payloads;
+
+  public SagaRecords(Payloads payloads) {
+    this.payloads = payloads;
+  }
+
+  /** The branch id of step {@code index} (0-based): {@code 01}, {@code 02}, ... */
+  public static String branchId(int index) {
+    return String.format(Locale.ROOT, "%02d", index + 1);
+  }
+
+  /**
+   * Builds a SUBMITTED saga record leased to {@code owner}.
+   *
+   * @param after for concurrent sagas, step index to the steps it waits for
+   * @throws InvalidTransactionException when the definition is invalid
+   */
+  public TxRecord build(String gid, List<Step> steps, Map<Integer, Set<Integer>> after,
+      TxOptions options, String customData, String owner, Instant now, Duration lease) {
+    Names.requireGid(gid);
+    if (steps.isEmpty()) {
+      throw new InvalidTransactionException("a saga needs at least one step", gid);
+    }
+    if (!after.isEmpty() && !options.concurrent()) {
+      throw new InvalidTransactionException(
+          "step ordering with after() needs concurrent() on the saga", gid);
+    }
+    checkOrder(gid, steps.size(), after);
+    List<BranchRecord> branches = new ArrayList<>(steps.size() * 2);
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      String id = branchId(i);
+      Target action = Target.parse(s.action());
+      Target compensate = Target.parse(s.compensate());
+      byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
+          new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
+      List<String> deps = after.getOrDefault(i, Set.of()).stream()
+          .sorted().map(SagaRecords::branchId).toList();
+      branches.add(BranchRecord.prepared(id, BranchOp.ACTION, action.canonical(), payload, deps));
+      branches.add(BranchRecord.prepared(
+          id, BranchOp.COMPENSATE, compensate.canonical(), payload, List.of()));
+    }
+    return TxRecord.builder()
+        .gid(gid)
+        .mode(Mode.SAGA)
+        .status(TxStatus.SUBMITTED)
+        .version(1)
+        .leaseOwner(owner)
+        .leaseEpoch(1)
+        .nextDueAt(now.plus(lease))
+        .createdAt(now)
+        .updatedAt(now)
+        .customData(customData)
+        .options(options)
+        .branches(branches)
+        .build();
+  }
+
+  /** Rejects out-of-range indexes, self-dependencies and cycles. */
+  static void checkOrder(String gid, int n, Map<Integer, Set<Integer>> after) {
+    int[] indegree = new int[n];
+    for (Map.Entry<Integer, Set<Integer>> e : after.entrySet()) {
+      int step = e.getKey();
+      checkIndex(gid, n, step);
+      for (int dep : e.getValue()) {
+        checkIndex(gid, n, dep);
+        if (dep == step) {
+          throw new InvalidTransactionException("step " + step + " cannot run after itself", gid);
+        }
+      }
+      indegree[step] = e.getValue().size();
+    }
+    Deque<Integer> ready = new ArrayDeque<>();
+    for (int i = 0; i < n; i++) {
+      if (indegree[i] == 0) {
+        ready.add(i);
+      }
+    }
+    int visited = 0;
+    while (!ready.isEmpty()) {
+      int done = ready.poll();
+      visited++;
+      for (Map.Entry<Integer, Set<Integer>> e : after.entrySet()) {
+        if (e.getValue().contains(done) && --indegree[e.getKey()] == 0) {
+          ready.add(e.getKey());
+        }
+      }
+    }
+    if (visited < n) {
+      Set<Integer> cyclic = new TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        if (indegree[i] > 0) {
+          cyclic.add(i);
+        }
+      }
+      throw new InvalidTransactionException(
+          "the step order has a cycle through steps " + cyclic, gid);
+    }
+  }
+
+  private static void checkIndex(String gid, int n, int index) {
+    if (index < 0 || index >= n) {
+      throw new InvalidTransactionException(
+          "step index " + index + " is out of range: the saga has steps 0 to " + (n - 1), gid);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.jdtm.internal;
+
+import io.jdtm.InvalidTransactionException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * A parsed branch target: a registered Java handler ({@code handler:NAME}, or plain {@code NAME})
+ * or a DTM-style HTTP endpoint ({@code http(s)://...}). Immutable and thread-safe.
+ */
+public sealed interface Target permits Target.Handler, Target.Http {
+
+  /** The canonical form stored in records. */
+  String canonical();
+
+  /** A Java handler registered under {@code name}. */
+  record Handler(String name) implements Target {
+    @Override
+    public String canonical() {
+      return PREFIX + name;
+    }
+  }
+
+  /** An HTTP endpoint. */
+  record Http(URI uri) implements Target {
+    @Override
+    public String canonical() {
+      return uri.toString();
+    }
+  }
+
+  String PREFIX = "handler:";
+
+  /**
+   * Parses a target as given by a user or read from a store.
+   *
+   * @throws InvalidTransactionException naming the target and the accepted forms
+   */
+  static Target parse(String target) {
+    if (target == null || target.isEmpty()) {
+      throw new InvalidTransactionException("a branch target must not be empty");
+    }
+    String lower = target.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      return new Http(parseUri(target));
+    }
+    String name = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
+    if (Names.isHandlerName(name)) {
+      return new Handler(name);
+    }
+    throw new InvalidTransactionException("unsupported branch target " + Names.quote(target)
+        + ": use a registered handler name (NAME or handler:NAME) or an http(s):// URL");
+  }
+
+  private static URI parseUri(String target) {
+    try {
+      URI uri = new URI(target);
+      if (uri.getHost() == null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        throw new InvalidTransactionException("invalid HTTP target " + Names.quote(target)
+            + ": it needs a host and must carry no fragment and no user info");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new InvalidTransactionException(
+          "invalid HTTP target " + Names.quote(target) + ": " + e.getReason());
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.jdtm.internal;
+
+import io.jdtm.Mode;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one leased transaction as far as it can go now: asks the mode's logic what to do, calls
+ * branches (never holding a lock or connection meanwhile), and writes each round's results with a
+ * compare-and-set that also renews the lease and folds in any status changes that follow at once.
+ * A rejected write means another instance holds the transaction: this one drops it. A store error
+ * drops it too; recovery picks it up when the lease runs out. Thread-safe; one {@link #drive} per
+ * transaction at a time.
+ */
+final class TxRunner {
+  private static final Logger log = LoggerFactory.getLogger(TxRunner.class);
+  /** Status changes merged into one write; more would mean a logic bug. */
+  private static final int MAX_CHAINED_TRANSITIONS = 4;
+
+  private final TransactionStore store;
+  private final Clock clock;
+  private final Duration lease;
+  private final Map<Mode, ModeLogic> logics;
+  private final BranchInvoker invoker;
+  private final Executor executor;
+  private final Events events;
+  private final Completions completions;
+  private final BooleanSupplier stopped;
+
+  TxRunner(TransactionStore store, Clock clock, Duration lease, Map<Mode, ModeLogic> logics,
+      BranchInvoker invoker, Executor executor, Events events, Completions completions,
+      BooleanSupplier stopped) {
+    this.store = store;
+    this.clock = clock;
+    this.lease = lease;
+    this.logics = logics;
+    this.invoker = invoker;
+    this.executor = executor;
+    this.events = events;
+    this.completions = completions;
+    this.stopped = stopped;
+  }
+
+  /** Drives {@code tx}, which this instance has just created or claimed. */
+  void drive(TxRecord tx) {
+    TxRecord current = tx;
+    while (current != null && !isStopped(current)) {
+      current = step(current);
+    }
+  }
+
+  /** One round; returns the record to continue with, or {@code null} to stop driving it. */
+  private TxRecord step(TxRecord tx) {
+    Instant now = clock.instant();
+    Decision decision = logic(tx).next(tx, now);
+    if (decision instanceof Decision.Calls calls) {
+      return callAndRecord(tx, calls, now);
+    }
+    if (decision instanceof Decision.Wait wait && Objects.equals(tx.nextDueAt(), wait.until())) {
+      return null; // already parked until its next due time
+    }
+    return write(tx, TxUpdate.builder(tx.gid(), tx.version()).updatedAt(now), List.of(), now);
+  }
+
+  private TxRecord callAndRecord(TxRecord tx, Decision.Calls decision, Instant now) {
+    TxRecord held = renewIfShort(tx, now);
+    if (held == null || isStopped(held)) {
+      return null;
+    }
+    List<Call> calls =
+        ParallelCalls.map(decision.branches(), b -> invoker.invoke(held, b), executor);
+    if (isStopped(held)) {
+      return null; // as if the process died before recording the results
+    }
+    Instant after = clock.instant();
+    TxUpdate.Builder update = TxUpdate.builder(held.gid(), held.version()).updatedAt(after);
+    logic(held).fold(held, calls, after, update);
+    return write(held, update, calls, after);
+  }
+
+  /**
+   * Completes {@code update} with the status changes that now follow without calling anything
+   * and with the next due time, writes it, and reports it.
+   */
+  private TxRecord write(TxRecord tx, TxUpdate.Builder update, List<Call> calls, Instant now) {
+    List<TxStatus[]> transitions = new ArrayList<>();
+    TxRecord next = tx.applying(update.build());
+    if (next.status() != tx.status()) {
+      tx.status().checkMoveTo(next.status(), tx.gid());
+      transitions.add(new TxStatus[] {tx.status(), next.status()});
+    }
+    Decision decision = logic(tx).next(next, now);
+    for (int i = 0; decision instanceof Decision.Transition t; i++) {
+      if (i == MAX_CHAINED_TRANSITIONS) {
+        throw new IllegalStateException("gid " + tx.gid() + ": transitions do not settle");
+      }
+      next.status().checkMoveTo(t.to(), tx.gid());
+      transitions.add(new TxStatus[] {next.status(), t.to()});
+      update.status(t.to());
+      if (t.reason() != null && next.reason() == null) {
+        update.reason(t.reason());
+      }
+      next = tx.applying(update.build());
+      decision = logic(tx).next(next, now);
+    }
+    boolean parked = decision instanceof Decision.Wait;
+    update.nextDueAt(parked ? ((Decision.Wait) decision).until() : now.plus(lease));
+    TxUpdate u = update.build();
+    if (!commit(u)) {
+      return null;
+    }
+    TxRecord written = tx.applying(u);
+    events.calls(tx, calls, u.branchUpdates(), now);
+    for (TxStatus[] t : transitions) {
+      events.status(written, t[0], t[1], written.reason(), now);
+    }
+    if (written.status().isTerminal()) {
+      completions.complete(written.gid(), written.status());
+    }
+    return parked ? null : written;
+  }
+
+  /** Extends the lease before calls if it might run out during them. */
+  private TxRecord renewIfShort(TxRecord tx, Instant now) {
+    Duration needed = tx.options().requestTimeout().multipliedBy(2);
+    if (tx.nextDueAt() != null && !tx.nextDueAt().isBefore(now.plus(needed))) {
+      return tx;
+    }
+    Duration extension = needed.compareTo(lease) > 0 ? needed : lease;
+    TxUpdate u = TxUpdate.builder(tx.gid(), tx.version())
+        .updatedAt(now)
+        .nextDueAt(now.plus(extension))
+        .build();
+    return commit(u) ? tx.applying(u) : null;
+  }
+
+  private boolean commit(TxUpdate u) {
+    try {
+      if (store.update(u)) {
+        return true;
+      }
+      log.debug("gid={}: write at version {} rejected; another instance holds it now", u.gid(),
+          u.expectedVersion());
+      return false;
+    } catch (RuntimeException e) {
+      log.warn("gid={}: store write failed; recovery will resume the transaction after its "
+          + "lease: {}", u.gid(), e.toString());
+      return false;
+    }
+  }
+
+  private boolean isStopped(TxRecord tx) {
+    if (stopped.getAsBoolean()) {
+      log.debug("gid={}: manager stopped; leaving the transaction to recovery", tx.gid());
+      return true;
+    }
+    return false;
+  }
+
+  private ModeLogic logic(TxRecord tx) {
+    ModeLogic logic = logics.get(tx.mode());
+    if (logic == null) {
+      throw new IllegalStateException("gid " + tx.gid() + ": mode " + tx.mode()
+          + " is not supported by this version");
+    }
+    return logic;
+  }
+}

@@ -1,0 +1,79 @@
+package io.jdtm.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable map from gid to {@link TxRecord} with a due-time index. Every write is a compare-and-set
+ * on the record's version; expected races answer with {@code false} or empty, never with an
+ * exception. Failures to reach the store throw {@link io.jdtm.StoreUnavailableException}; after
+ * such a failure the write may or may not have happened.
+ *
+ * <p>Implementations must be thread-safe; every implementation passes the contract suite in
+ * {@code saga-testkit}.
+ */
+public interface TransactionStore extends AutoCloseable {
+
+  /**
+   * Stores a new record unless one with its gid exists.
+   *
+   * @return created, or exists with the stored record
+   */
+  CreateResult create(TxRecord record);
+
+  /** The stored record, if any. */
+  Optional<TxRecord> load(String gid);
+
+  /**
+   * Applies {@code update} if the stored version equals {@link TxUpdate#expectedVersion()}.
+   *
+   * @return whether it was applied; {@code false} on a version conflict or unknown gid
+   */
+  boolean update(TxUpdate update);
+
+  /**
+   * Applies several updates (of distinct gids), each under its own compare-and-set, in as few
+   * round trips as the store can. Stores with {@link StoreCapability#BATCHED_APPLY} do it in one.
+   *
+   * @return one result per update, in order
+   */
+  default List<Boolean> apply(List<TxUpdate> updates) {
+    List<Boolean> results = new ArrayList<>(updates.size());
+    for (TxUpdate u : updates) {
+      results.add(update(u));
+    }
+    return results;
+  }
+
+  /**
+   * Leases up to {@code limit} non-terminal records due at {@code now}: for each, atomically
+   * checks it is still due, sets {@code leaseOwner = owner}, {@code leaseEpoch + 1}, {@code
+   * version + 1} and {@code nextDueAt = now + lease} (see {@link TxRecord#claimedBy}). Records
+   * are visited oldest-due first (or in another order that starves none). Two concurrent claims
+   * never both lease the same record.
+   *
+   * @return the leased records, as stored after the claim
+   */
+  List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit);
+
+  /** One page of records matching the query, in gid order. */
+  TxPage query(TxQuery query);
+
+  /**
+   * Deletes terminal records last updated before {@code finishedBefore}.
+   *
+   * @return how many were deleted
+   */
+  int purge(Instant finishedBefore);
+
+  /** What optional behaviour this store offers. */
+  Set<StoreCapability> capabilities();
+
+  /** Releases connections and threads. Idempotent. */
+  @Override
+  void close();
+}

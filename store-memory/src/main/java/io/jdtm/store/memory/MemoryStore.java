@@ -1,0 +1,230 @@
+package io.jdtm.store.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.jdtm.StoreUnavailableException;
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.StoreCapability;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxPage;
+import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.stream.Stream;
+
+/**
+ * A fast, non-durable {@link TransactionStore} in this JVM: everything is lost when the process
+ * ends. Managers in one JVM can share one instance. Unfinished transactions live in a concurrent
+ * map with a due-time index (per-key atomicity, no global lock); finished ones move to a Caffeine
+ * cache bounded in size and age, after which they are forgotten (so a resubmit of a forgotten gid
+ * runs again).
+ *
+ * <p>Thread-safe. The reference implementation of the store contract.
+ */
+public final class MemoryStore implements TransactionStore {
+  /** Default time finished transactions are kept. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+  /** Default number of finished transactions kept. */
+  public static final long DEFAULT_MAX_FINISHED = 100_000;
+
+  private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
+  private final Cache<String, TxRecord> finished;
+  private volatile boolean closed;
+
+  /** A store keeping finished transactions for {@link #DEFAULT_RETENTION}. */
+  public MemoryStore() {
+    this(DEFAULT_RETENTION, DEFAULT_MAX_FINISHED);
+  }
+
+  /**
+   * A store keeping up to {@code maxFinished} finished transactions for {@code retention} (wall
+   * time).
+   */
+  public MemoryStore(Duration retention, long maxFinished) {
+    Objects.requireNonNull(retention, "retention");
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, was " + retention);
+    }
+    if (maxFinished < 0) {
+      throw new IllegalArgumentException("maxFinished must not be negative, was " + maxFinished);
+    }
+    this.finished = Caffeine.newBuilder()
+        .expireAfterWrite(retention)
+        .maximumSize(maxFinished)
+        .build();
+  }
+
+  /** Index entry: due time, then gid. */
+  private record DueKey(Instant at, String gid) implements Comparable<DueKey> {
+    private static final Comparator<DueKey> ORDER =
+        Comparator.comparing(DueKey::at).thenComparing(DueKey::gid);
+
+    @Override
+    public int compareTo(DueKey o) {
+      return ORDER.compare(this, o);
+    }
+  }
+
+  @Override
+  public CreateResult create(TxRecord record) {
+    open();
+    TxRecord[] existing = new TxRecord[1];
+    active.compute(record.gid(), (gid, current) -> {
+      if (current != null) {
+        existing[0] = current;
+        return current;
+      }
+      existing[0] = finished.getIfPresent(gid);
+      if (existing[0] != null) {
+        return null;
+      }
+      return place(null, record);
+    });
+    return existing[0] != null ? CreateResult.exists(existing[0]) : CreateResult.created(record);
+  }
+
+  @Override
+  public Optional<TxRecord> load(String gid) {
+    open();
+    TxRecord r = active.get(gid);
+    return Optional.ofNullable(r != null ? r : finished.getIfPresent(gid));
+  }
+
+  @Override
+  public boolean update(TxUpdate update) {
+    open();
+    boolean[] applied = new boolean[1];
+    active.computeIfPresent(update.gid(), (gid, current) -> {
+      if (current.version() != update.expectedVersion()) {
+        return current;
+      }
+      applied[0] = true;
+      return place(current, current.applying(update));
+    });
+    return applied[0];
+  }
+
+  @Override
+  public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
+    open();
+    List<TxRecord> claimed = new ArrayList<>();
+    for (DueKey key : due) {
+      if (claimed.size() >= limit || key.at().isAfter(now)) {
+        break;
+      }
+      TxRecord[] won = new TxRecord[1];
+      active.computeIfPresent(key.gid(), (gid, current) -> {
+        if (!current.isDueAt(now) || !key.at().equals(current.nextDueAt())) {
+          return current; // claimed or moved by someone else meanwhile
+        }
+        won[0] = current.claimedBy(owner, now, lease);
+        return place(current, won[0]);
+      });
+      if (won[0] != null) {
+        claimed.add(won[0]);
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Places the new state of a record: re-indexes its due time, and moves it to the finished cache
+   * when terminal. Called inside the map's per-key atomic section. Returns the active mapping.
+   */
+  private TxRecord place(TxRecord before, TxRecord after) {
+    if (before != null && before.nextDueAt() != null) {
+      due.remove(new DueKey(before.nextDueAt(), before.gid()));
+    }
+    if (after.status().isTerminal()) {
+      finished.put(after.gid(), after);
+      return null;
+    }
+    if (after.nextDueAt() != null) {
+      due.add(new DueKey(after.nextDueAt(), after.gid()));
+    }
+    return after;
+  }
+
+  @Override
+  public TxPage query(TxQuery query) {
+    open();
+    List<TxRecord> page = Stream.concat(active.values().stream(),
+            finished.asMap().values().stream())
+        .filter(query::matches)
+        .sorted(Comparator.comparing(TxRecord::gid))
+        .limit(query.limit())
+        .toList();
+    return TxPage.of(page, query.limit());
+  }
+
+  @Override
+  public int purge(Instant finishedBefore) {
+    open();
+    int[] removed = new int[1];
+    finished.asMap().values().removeIf(r -> {
+      boolean old = r.updatedAt().isBefore(finishedBefore);
+      if (old) {
+        removed[0]++;
+      }
+      return old;
+    });
+    return removed[0];
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return Set.of();
+  }
+
+  /**
+   * Checks internal consistency: every due entry points at an active record with that due time,
+   * and every due active record has its entry. For tests.
+   *
+   * @throws IllegalStateException describing the first inconsistency
+   */
+  public void checkIntegrity() {
+    for (DueKey key : due) {
+      TxRecord r = active.get(key.gid());
+      if (r == null || !key.at().equals(r.nextDueAt())) {
+        throw new IllegalStateException("stale due entry " + key + " for " + r);
+      }
+    }
+    for (Map.Entry<String, TxRecord> e : active.entrySet()) {
+      TxRecord r = e.getValue();
+      if (r.status().isTerminal()) {
+        throw new IllegalStateException("terminal record left active: " + r);
+      }
+      if (r.nextDueAt() != null && !due.contains(new DueKey(r.nextDueAt(), r.gid()))) {
+        throw new IllegalStateException("due record missing from the index: " + r);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private void open() {
+    if (closed) {
+      throw new StoreUnavailableException("the memory store is closed", null);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryStore[active=" + active.size() + ", finished=" + finished.estimatedSize() + "]";
+  }
+}
