@@ -182,7 +182,10 @@ public final class TransactionManager implements AutoCloseable {
       return this;
     }
 
-    /** The clock for every timestamp, due time and timeout (default: system UTC). */
+    /**
+     * The clock for every timestamp, due time and timeout (default: system UTC); read to the
+     * millisecond.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -306,7 +309,10 @@ public final class TransactionManager implements AutoCloseable {
       HandlerRegistry registry = new HandlerRegistry(handlers);
       TxDefaults defaults =
           new TxDefaults(retryInterval, maxRetryInterval, requestTimeout, maxPayloadBytes);
-      EngineConfig config = new EngineConfig(store, clock, codec, registry,
+      // Millisecond ticks: every store keeps instants to the millisecond, so what the engine
+      // computes and what it reads back agree exactly.
+      Clock millis = Clock.tick(clock, Duration.ofMillis(1));
+      EngineConfig config = new EngineConfig(store, millis, codec, registry,
           owned != null ? owned : executor, owned, defaults, lease, pollInterval,
           recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener,
           rnd == null ? () -> ThreadLocalRandom.current().nextDouble() : rnd::nextDouble);
