@@ -54,16 +54,17 @@ public sealed interface Target permits Target.Handler, Target.Http {
   }
 
   private static URI parseUri(String target) {
+    String shown = Names.quote(io.jdtm.Stores.redact(target));
     try {
       URI uri = new URI(target);
       if (uri.getHost() == null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-        throw new InvalidTransactionException("invalid HTTP target " + Names.quote(target)
+        throw new InvalidTransactionException("invalid HTTP target " + shown
             + ": it needs a host and must carry no fragment and no user info");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new InvalidTransactionException(
-          "invalid HTTP target " + Names.quote(target) + ": " + e.getReason());
+      throw new InvalidTransactionException("invalid HTTP target " + shown
+          + ": it is not a valid URI (" + e.getReason() + ")");
     }
   }
 }

@@ -1,0 +1,4 @@
+package io.jdtm.it;
+
+/** A test payload. */
+record Transfer(String account, long amount) {}
