@@ -237,7 +237,8 @@ public final class TransactionManager implements AutoCloseable {
 
     /**
      * How long this instance holds a transaction it works on before others may take it over
-     * (default 30 s). Renewed with every write.
+     * (default 30 s); at least twice the request timeout. Renewed with every write, and before a
+     * call that might outlast it.
      */
     public Builder lease(Duration lease) {
       this.lease = Check.positive(lease, "lease");
@@ -302,6 +303,10 @@ public final class TransactionManager implements AutoCloseable {
       if (maxRetryInterval.compareTo(retryInterval) < 0) {
         throw new IllegalStateException("maxRetryInterval " + maxRetryInterval
             + " must not be shorter than retryInterval " + retryInterval);
+      }
+      if (lease.compareTo(requestTimeout.multipliedBy(2)) < 0) {
+        throw new IllegalStateException("lease " + lease + " must be at least twice the request "
+            + "timeout " + requestTimeout + ", so a call always ends within the lease");
       }
       String id = instanceId != null ? instanceId : InstanceIds.generate();
       ExecutorService owned = executor == null ? DefaultExecutors.branchExecutor(id) : null;

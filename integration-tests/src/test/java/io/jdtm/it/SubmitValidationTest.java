@@ -208,6 +208,34 @@ class SubmitValidationTest {
   }
 
   @Test
+  void builder_leaseShorterThanTwoRequestTimeouts_failsAtBuild() {
+    var builder = io.jdtm.TransactionManager.builder().store(h.store)
+        .lease(java.time.Duration.ofSeconds(5)).requestTimeout(java.time.Duration.ofSeconds(3));
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lease PT5S must be at least twice the request timeout PT3S");
+  }
+
+  @Test
+  void builder_withoutStore_failsAtBuild() {
+    assertThatThrownBy(io.jdtm.TransactionManager.builder()::build)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a store is required");
+  }
+
+  @Test
+  void builder_duplicateOrInvalidHandlerNames_areRejectedWhenSet() {
+    var builder = io.jdtm.TransactionManager.builder();
+    builder.handler("h", Object.class, (ctx, p) -> Outcome.success());
+
+    assertThatThrownBy(() -> builder.handler("h", Object.class, (ctx, p) -> Outcome.success()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registered already");
+    assertThatThrownBy(() -> builder.handler("no spaces", Object.class,
+        (ctx, p) -> Outcome.success()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'no spaces'");
+  }
+
+  @Test
   void closedManager_refusesSubmit() {
     tm.close();
 
