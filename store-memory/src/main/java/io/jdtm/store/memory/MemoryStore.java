@@ -20,7 +20,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +43,10 @@ public final class MemoryStore implements TransactionStore {
   private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
   private final Cache<String, TxRecord> finished;
+  /** Finished records oldest first, to bound the cache by count in FIFO order. */
+  private final ConcurrentLinkedQueue<TxRecord> finishedOrder = new ConcurrentLinkedQueue<>();
+  private final AtomicLong finishedCount = new AtomicLong();
+  private final long maxFinished;
   private volatile boolean closed;
 
   /** A store keeping finished transactions for {@link #DEFAULT_RETENTION}. */
@@ -49,8 +55,8 @@ public final class MemoryStore implements TransactionStore {
   }
 
   /**
-   * A store keeping up to {@code maxFinished} finished transactions for {@code retention} (wall
-   * time).
+   * A store keeping up to {@code maxFinished} finished transactions (the oldest go first) for
+   * {@code retention} (wall time).
    */
   public MemoryStore(Duration retention, long maxFinished) {
     Objects.requireNonNull(retention, "retention");
@@ -60,10 +66,11 @@ public final class MemoryStore implements TransactionStore {
     if (maxFinished < 0) {
       throw new IllegalArgumentException("maxFinished must not be negative, was " + maxFinished);
     }
-    this.finished = Caffeine.newBuilder()
-        .expireAfterWrite(retention)
-        .maximumSize(maxFinished)
-        .build();
+    this.maxFinished = maxFinished;
+    // Time-bounded by Caffeine; count-bounded here in FIFO order, because a size-bounded Caffeine
+    // cache may refuse a new entry in favour of older, more used ones, and a transaction that
+    // just finished must stay visible.
+    this.finished = Caffeine.newBuilder().expireAfterWrite(retention).build();
   }
 
   /** Index entry: due time, then gid. */
@@ -148,13 +155,25 @@ public final class MemoryStore implements TransactionStore {
       due.remove(new DueKey(before.nextDueAt(), before.gid()));
     }
     if (after.status().isTerminal()) {
-      finished.put(after.gid(), after);
+      retire(after);
       return null;
     }
     if (after.nextDueAt() != null) {
       due.add(new DueKey(after.nextDueAt(), after.gid()));
     }
     return after;
+  }
+
+  private void retire(TxRecord record) {
+    finished.put(record.gid(), record);
+    finishedOrder.add(record);
+    if (finishedCount.incrementAndGet() > maxFinished) {
+      TxRecord oldest = finishedOrder.poll();
+      if (oldest != null) {
+        finishedCount.decrementAndGet();
+        finished.asMap().remove(oldest.gid(), oldest);
+      }
+    }
   }
 
   @Override
