@@ -82,7 +82,11 @@ public final class TestParticipant {
     return this;
   }
 
-  private Outcome handle(BranchContext ctx) {
+  /**
+   * Answers one call as scripted, recording it; for handlers that wrap this participant (e.g. to
+   * inject faults around the call).
+   */
+  public Outcome handle(BranchContext ctx) {
     beforeAnswer.accept(ctx);
     Behaviour behaviour = next(ctx);
     Ledger.Effect effect = switch (behaviour) {
@@ -97,6 +101,16 @@ public final class TestParticipant {
       case THROW, EFFECT_THEN_THROW -> throw new IllegalStateException(
           name + ": scripted " + behaviour + " on " + ctx.op().wireName());
     };
+  }
+
+  /**
+   * Delivers {@code ctx}'s op once more outside the manager (a duplicate or delayed message), as
+   * a successful call. Recorded with attempt 0.
+   */
+  public Ledger.Effect redeliver(BranchContext ctx) {
+    Ledger.Effect effect = apply(ctx);
+    ledger.add(name, ctx.gid(), ctx.branchId(), ctx.op(), 0, Behaviour.SUCCESS, effect);
+    return effect;
   }
 
   private Behaviour next(BranchContext ctx) {

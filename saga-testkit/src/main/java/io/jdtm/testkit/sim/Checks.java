@@ -1,0 +1,208 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.BranchOp;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.TxPage;
+import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.testkit.Behaviour;
+import io.jdtm.testkit.Ledger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The invariants of RELIABILITY.md, checked against a run's store, ledger and call log. */
+final class Checks {
+  /** Closest two engine calls of one op may be: the shortest backoff, or a lease takeover. */
+  static final Duration MIN_CALL_GAP = Duration.ofMillis(3_750);
+
+  private final SimRun run;
+  private final Map<String, TxStatus> seen = new HashMap<>();
+
+  Checks(SimRun run) {
+    this.run = run;
+  }
+
+  void afterStep(int step) {
+    Violation v = run.log.takeViolation();
+    if (v != null) {
+      throw v.atStep(step);
+    }
+    try {
+      storeChecks();
+      ledgerChecks();
+    } catch (Violation e) {
+      throw e.atStep(step);
+    }
+  }
+
+  void atEnd() {
+    afterStep(-1);
+    long money = 0;
+    for (TxRecord r : all()) {
+      TxSpec spec = run.specs.get(r.gid());
+      if (r.status() == TxStatus.SUCCEEDED) {
+        checkSucceeded(r.gid(), spec);
+      } else if (r.status() == TxStatus.FAILED) {
+        checkFailed(r.gid(), spec);
+      }
+      money += net(r.gid(), spec);
+    }
+    if (money != 0) {
+      throw new Violation("I-7", "money not conserved: net " + money, -1);
+    }
+    checkBackoff();
+  }
+
+  /** I-1 (acknowledged gids stay stored) and I-2 (status only moves along the table). */
+  private void storeChecks() {
+    for (String gid : run.specs.keySet()) {
+      TxStatus now = run.storedStatus(gid);
+      if (now == null) {
+        if (run.acked.containsKey(gid)) {
+          throw new Violation("I-1", "acknowledged " + gid + " is not in the store", -1);
+        }
+        continue;
+      }
+      TxStatus before = seen.put(gid, now);
+      if (before != null && before != now && !reachable(before, now)) {
+        throw new Violation("I-2", gid + " went " + before + " -> " + now, -1);
+      }
+    }
+  }
+
+  private static boolean reachable(TxStatus from, TxStatus to) {
+    for (TxStatus next : from.successors()) {
+      if (next == to || reachable(next, to)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** I-3 (at most one effect per op) and I-6 (no action effect after its compensation row). */
+  private void ledgerChecks() {
+    Set<String> applied = new HashSet<>();
+    Set<String> undone = new HashSet<>();
+    for (Ledger.Entry e : run.ledger.entries()) {
+      String branch = e.gid() + "/" + e.branchId();
+      if (e.op() == BranchOp.COMPENSATE && e.effect() != Ledger.Effect.NONE) {
+        undone.add(branch);
+      }
+      if (e.effect() != Ledger.Effect.APPLIED) {
+        continue;
+      }
+      if (!applied.add(branch + "/" + e.op())) {
+        throw new Violation("I-3", "second effect of " + branch + "/" + e.op(), -1);
+      }
+      if (e.op() == BranchOp.ACTION && undone.contains(branch)) {
+        throw new Violation("I-6", "action of " + branch + " took effect after its compensation",
+            -1);
+      }
+    }
+  }
+
+  /** I-4: every action once, no compensation. */
+  private void checkSucceeded(String gid, TxSpec spec) {
+    for (int k = 0; k < spec.steps().size(); k++) {
+      String id = branchId(k);
+      if (run.ledger.effects(gid, id, BranchOp.ACTION) != 1
+          || run.ledger.effects(gid, id, BranchOp.COMPENSATE) != 0) {
+        throw new Violation("I-4", gid + " SUCCEEDED but branch " + id + " has "
+            + run.ledger.effects(gid, id, BranchOp.ACTION) + " action and "
+            + run.ledger.effects(gid, id, BranchOp.COMPENSATE) + " compensation effects", -1);
+      }
+    }
+  }
+
+  /** I-5: each applied action compensated; a sequential saga compensates in reverse order. */
+  private void checkFailed(String gid, TxSpec spec) {
+    for (int k = 0; k < spec.steps().size(); k++) {
+      String id = branchId(k);
+      long actions = run.ledger.effects(gid, id, BranchOp.ACTION);
+      long compensations = run.ledger.effects(gid, id, BranchOp.COMPENSATE);
+      if (actions != compensations) {
+        throw new Violation("I-5", gid + " FAILED but branch " + id + " has " + actions
+            + " action and " + compensations + " compensation effects", -1);
+      }
+    }
+    if (!spec.concurrent()) {
+      int last = Integer.MAX_VALUE;
+      Set<String> done = new HashSet<>();
+      for (Ledger.Entry e : run.ledger.entries(gid)) {
+        boolean answeredSuccess = e.attempt() > 0 && (e.behaviour() == Behaviour.SUCCESS);
+        if (e.op() == BranchOp.COMPENSATE && answeredSuccess && done.add(e.branchId())) {
+          int k = Integer.parseInt(e.branchId());
+          if (k > last) {
+            throw new Violation("I-5", gid + " compensated branch " + e.branchId()
+                + " after a branch before it", -1);
+          }
+          last = k;
+        }
+      }
+    }
+  }
+
+  private long net(String gid, TxSpec spec) {
+    long sum = 0;
+    for (Ledger.Entry e : run.ledger.applied(gid)) {
+      long amount = spec.steps().get(Integer.parseInt(e.branchId()) - 1).amount();
+      sum += e.op() == BranchOp.ACTION ? amount : -amount;
+    }
+    return sum;
+  }
+
+  /**
+   * I-17: a lease holder never calls one op again sooner than backoff or a lease takeover allows
+   * (a stale holder resuming after a pause may; its writes are rejected).
+   */
+  private void checkBackoff() {
+    Map<String, Instant> last = new HashMap<>();
+    for (SimRun.EngineCall c : run.engineCalls) {
+      if (c.stale()) {
+        continue;
+      }
+      String key = c.ctx().gid() + "/" + c.ctx().branchId() + "/" + c.ctx().op();
+      Instant before = last.put(key, c.at());
+      if (before != null && Duration.between(before, c.at()).compareTo(MIN_CALL_GAP) < 0) {
+        throw new Violation("I-17", key + " called again after only "
+            + Duration.between(before, c.at()), -1);
+      }
+    }
+  }
+
+  /** Gids stored but not terminal. */
+  List<String> unfinished() {
+    List<String> open = new ArrayList<>();
+    for (TxRecord r : all()) {
+      if (!r.status().isTerminal()) {
+        open.add(r.gid());
+      }
+    }
+    return open;
+  }
+
+  private List<TxRecord> all() {
+    List<TxRecord> all = new ArrayList<>();
+    TxQuery q = TxQuery.all(TxQuery.MAX_LIMIT);
+    while (true) {
+      TxPage page = run.log.query(q);
+      all.addAll(page.records());
+      Optional<String> next = page.next();
+      if (next.isEmpty()) {
+        return all;
+      }
+      q = q.after(next.get());
+    }
+  }
+
+  private static String branchId(int step) {
+    return String.format("%02d", step + 1);
+  }
+}

@@ -1,0 +1,13 @@
+package io.jdtm.testkit.sim;
+
+/** Where an armed crash stops a node. Immutable and thread-safe. */
+public enum CrashPoint {
+  BEFORE_CREATE,
+  AFTER_CREATE,
+  BEFORE_UPDATE,
+  AFTER_UPDATE,
+  BEFORE_CLAIM,
+  AFTER_CLAIM,
+  BEFORE_BRANCH_CALL,
+  AFTER_BRANCH_CALL
+}

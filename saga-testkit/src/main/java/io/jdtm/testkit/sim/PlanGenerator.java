@@ -1,0 +1,121 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.testkit.Behaviour;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/** Generates a random plan from a seed. Deterministic: one seed, one plan. */
+final class PlanGenerator {
+  private final SimulationConfig config;
+  private final SplittableRandom random;
+  private final long seed;
+  private int submitted;
+
+  PlanGenerator(SimulationConfig config, long seed) {
+    this.config = config;
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+  }
+
+  Plan generate() {
+    List<SimAction> actions = new ArrayList<>();
+    for (int i = 0; i < config.steps(); i++) {
+      actions.add(next());
+    }
+    return new Plan(seed, actions);
+  }
+
+  private SimAction next() {
+    int roll = random.nextInt(100);
+    int node = random.nextInt(config.nodes());
+    if (roll < 22 || submitted == 0) {
+      return new SimAction.Submit(node, spec());
+    }
+    if (roll < 47) {
+      return new SimAction.Advance(Duration.ofMillis(random.nextLong(500, 45_000)));
+    }
+    if (roll < 72) {
+      return new SimAction.Recover(node);
+    }
+    if (roll < 76) {
+      return new SimAction.Crash(node);
+    }
+    if (roll < 83) {
+      CrashPoint[] points = CrashPoint.values();
+      return new SimAction.Arm(node, points[random.nextInt(points.length)], random.nextInt(3));
+    }
+    if (roll < 86) {
+      CrashPoint[] points = {CrashPoint.BEFORE_UPDATE, CrashPoint.BEFORE_BRANCH_CALL,
+          CrashPoint.AFTER_BRANCH_CALL};
+      return new SimAction.Pause(node, points[random.nextInt(points.length)], random.nextInt(2));
+    }
+    if (roll < 89) {
+      return new SimAction.Resubmit(node, random.nextInt(submitted));
+    }
+    if (roll < 95) {
+      return new SimAction.Redeliver(random.nextInt(1_000));
+    }
+    double rate = config.maxFaultRate();
+    return random.nextInt(3) == 0
+        ? new SimAction.Faults(0, 0, 0)
+        : new SimAction.Faults(random.nextDouble(rate), random.nextDouble(rate),
+            random.nextDouble(rate));
+  }
+
+  private TxSpec spec() {
+    String gid = "sim-" + Long.toHexString(seed) + "-" + submitted++;
+    int n = 1 + random.nextInt(4);
+    List<TxSpec.Step> steps = new ArrayList<>();
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      long amount = i == n - 1 ? -sum : random.nextLong(-100, 101);
+      sum += amount;
+      steps.add(new TxSpec.Step(random.nextInt(config.participants()), amount,
+          script(true), script(false)));
+    }
+    boolean concurrent = n > 1 && random.nextInt(3) == 0;
+    Map<Integer, Set<Integer>> after = concurrent ? order(n) : Map.of();
+    Duration timeout = random.nextInt(4) == 0 ? Duration.ofSeconds(random.nextInt(20, 120)) : null;
+    int retryLimit = random.nextInt(4) == 0 ? random.nextInt(4) : -1;
+    return new TxSpec(gid, steps, concurrent, after, timeout, retryLimit);
+  }
+
+  /** A random DAG: each step may wait for some earlier ones. */
+  private Map<Integer, Set<Integer>> order(int n) {
+    Map<Integer, Set<Integer>> after = new HashMap<>();
+    for (int i = 1; i < n; i++) {
+      Set<Integer> deps = new TreeSet<>();
+      for (int j = 0; j < i; j++) {
+        if (random.nextInt(3) == 0) {
+          deps.add(j);
+        }
+      }
+      if (!deps.isEmpty()) {
+        after.put(i, deps);
+      }
+    }
+    return after;
+  }
+
+  /** Up to three scripted answers before the participant behaves. */
+  private List<Behaviour> script(boolean action) {
+    List<Behaviour> answers = new ArrayList<>();
+    int count = random.nextInt(10) < 6 ? 0 : 1 + random.nextInt(3);
+    for (int i = 0; i < count; i++) {
+      int r = random.nextInt(100);
+      if (action && r < 25) {
+        answers.add(Behaviour.FAILURE);
+        break;
+      }
+      answers.add(r < 45 ? Behaviour.THROW : r < 70 ? Behaviour.ONGOING
+          : r < 85 ? Behaviour.EFFECT_THEN_THROW : Behaviour.FAILURE);
+    }
+    return answers;
+  }
+}

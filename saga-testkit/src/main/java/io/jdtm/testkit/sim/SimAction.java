@@ -1,0 +1,37 @@
+package io.jdtm.testkit.sim;
+
+import java.time.Duration;
+
+/** One step of a simulation plan. Immutable. */
+public sealed interface SimAction {
+  /** Node {@code node} submits a new transaction. */
+  record Submit(int node, TxSpec spec) implements SimAction {}
+
+  /** Node {@code node} submits the {@code pick}-th submitted transaction again, unchanged. */
+  record Resubmit(int node, int pick) implements SimAction {}
+
+  /** The clock moves forward. */
+  record Advance(Duration by) implements SimAction {}
+
+  /** Node {@code node} runs one recovery pass. */
+  record Recover(int node) implements SimAction {}
+
+  /** Node {@code node} crashes now and is replaced by a fresh one. */
+  record Crash(int node) implements SimAction {}
+
+  /** Node {@code node} will crash at the {@code skip + 1}-th time it reaches {@code point}. */
+  record Arm(int node, CrashPoint point, int skip) implements SimAction {}
+
+  /**
+   * Node {@code node} will pause at the {@code skip + 1}-th time it reaches {@code point}: the
+   * clock moves past its lease and another node recovers before it resumes (its later writes
+   * must be rejected).
+   */
+  record Pause(int node, CrashPoint point, int skip) implements SimAction {}
+
+  /** The store starts failing at these rates (0 to heal). */
+  record Faults(double before, double after, double conflict) implements SimAction {}
+
+  /** A participant receives the {@code pick}-th call it ever got once more (duplicate/late). */
+  record Redeliver(int pick) implements SimAction {}
+}

@@ -1,0 +1,178 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.BranchContext;
+import io.jdtm.Outcome;
+import io.jdtm.TransactionManager;
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.StoreCapability;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxPage;
+import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import io.jdtm.testkit.ManualClock;
+import io.jdtm.testkit.TestParticipant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One manager node of a simulation, with crash points it can be armed at: around its store calls
+ * (via its own store view) and around its branch calls (via its own handler wrappers). A crash
+ * halts the manager and unwinds the call in progress; the run then replaces the node.
+ */
+final class SimNode {
+  static final Duration LEASE = Duration.ofSeconds(30);
+  static final Duration RETRY = Duration.ofSeconds(5);
+
+  /** Thrown to unwind a crashed node's call stack. */
+  static final class Crashed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Crashed(String where) {
+      super("simulated crash " + where, null, false, false);
+    }
+  }
+
+  final int index;
+  final int generation;
+  final TransactionManager manager;
+  private final Map<CrashPoint, Integer> armed = new EnumMap<>(CrashPoint.class);
+  private final Map<CrashPoint, Integer> pauses = new EnumMap<>(CrashPoint.class);
+  private final SimRun run;
+  boolean crashed;
+
+  SimNode(int index, int generation, SimRun run, TransactionStore shared, ManualClock clock,
+      List<TestParticipant> participants, long seed) {
+    this.index = index;
+    this.generation = generation;
+    this.run = run;
+    TransactionManager.Builder b = TransactionManager.builder()
+        .store(new View(shared))
+        .clock(clock)
+        .instanceId("n" + index + "g" + generation)
+        .executor(Runnable::run)
+        .lease(LEASE)
+        .retryInterval(RETRY)
+        .requestTimeout(Duration.ofSeconds(5))
+        .maxRetryInterval(Duration.ofSeconds(60))
+        .recoveryBatchSize(16)
+        .shutdownTimeout(Duration.ZERO)
+        .random(new Random(seed));
+    for (TestParticipant p : participants) {
+      b.handler(p.name(), Object.class, (ctx, payload) -> call(p, ctx));
+    }
+    this.manager = b.build();
+  }
+
+  void arm(CrashPoint point, int skip) {
+    armed.put(point, skip);
+  }
+
+  void pause(CrashPoint point, int skip) {
+    pauses.put(point, skip);
+  }
+
+  /** Pauses, then crashes, if armed at {@code point} and the countdown is done. */
+  private void reach(CrashPoint point) {
+    if (countdown(pauses, point)) {
+      run.paused(index);
+    }
+    if (countdown(armed, point)) {
+      run.crashFired(point);
+      crashNow();
+      throw new Crashed("at " + point + " on node " + index);
+    }
+  }
+
+  private static boolean countdown(Map<CrashPoint, Integer> points, CrashPoint point) {
+    Integer skip = points.get(point);
+    if (skip == null) {
+      return false;
+    }
+    if (skip > 0) {
+      points.put(point, skip - 1);
+      return false;
+    }
+    points.remove(point);
+    return true;
+  }
+
+  void crashNow() {
+    crashed = true;
+    manager.halt();
+  }
+
+  private Outcome call(TestParticipant p, BranchContext ctx) {
+    reach(CrashPoint.BEFORE_BRANCH_CALL);
+    run.engineCall(ctx, manager.instanceId());
+    Outcome outcome = p.handle(ctx);
+    reach(CrashPoint.AFTER_BRANCH_CALL);
+    return outcome;
+  }
+
+  /** This node's view of the shared store, with its crash points around each call. */
+  private final class View implements TransactionStore {
+    private final TransactionStore store;
+
+    View(TransactionStore store) {
+      this.store = store;
+    }
+
+    private <T> T around(CrashPoint before, CrashPoint after, Supplier<T> call) {
+      reach(before);
+      T result = call.get();
+      reach(after);
+      return result;
+    }
+
+    @Override
+    public CreateResult create(TxRecord record) {
+      return around(CrashPoint.BEFORE_CREATE, CrashPoint.AFTER_CREATE,
+          () -> store.create(record));
+    }
+
+    @Override
+    public Optional<TxRecord> load(String gid) {
+      return store.load(gid);
+    }
+
+    @Override
+    public boolean update(TxUpdate update) {
+      return around(CrashPoint.BEFORE_UPDATE, CrashPoint.AFTER_UPDATE,
+          () -> store.update(update));
+    }
+
+    @Override
+    public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
+      return around(CrashPoint.BEFORE_CLAIM, CrashPoint.AFTER_CLAIM,
+          () -> store.claimDue(now, owner, lease, limit));
+    }
+
+    @Override
+    public TxPage query(TxQuery query) {
+      return store.query(query);
+    }
+
+    @Override
+    public int purge(Instant finishedBefore) {
+      return store.purge(finishedBefore);
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+      return store.capabilities();
+    }
+
+    @Override
+    public void close() {
+      // the run closes the shared store
+    }
+  }
+}

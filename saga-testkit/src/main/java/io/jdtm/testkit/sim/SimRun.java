@@ -1,0 +1,257 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.BranchContext;
+import io.jdtm.JdtmException;
+import io.jdtm.Mode;
+import io.jdtm.Saga;
+import io.jdtm.TransactionManager;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.testkit.FaultyStore;
+import io.jdtm.testkit.Ledger;
+import io.jdtm.testkit.ManualClock;
+import io.jdtm.testkit.TestParticipant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Executes one plan on fresh nodes and a fresh store, checking invariants as it goes. */
+final class SimRun {
+  /**
+   * A call the engine made to a participant, with its time and whether the caller still held the
+   * lease (a paused node that lost it calls as a stale holder).
+   */
+  record EngineCall(Instant at, BranchContext ctx, boolean stale) {}
+
+  private static final int DRAIN_ROUNDS = 200;
+  private static final Duration DRAIN_STEP = Duration.ofSeconds(61);
+
+  final Plan plan;
+  final ManualClock clock = new ManualClock();
+  final Ledger ledger = new Ledger();
+  final List<TestParticipant> participants = new ArrayList<>();
+  final Map<String, TxSpec> specs = new LinkedHashMap<>();
+  final Map<String, TxSpec> acked = new LinkedHashMap<>();
+  final List<TxSpec> submitted = new ArrayList<>();
+  final List<EngineCall> engineCalls = new ArrayList<>();
+  final Map<CrashPoint, Integer> crashes = new EnumMap<>(CrashPoint.class);
+  /** Status of every submitted gid after the drain (null: never stored). */
+  final Map<String, TxStatus> finalStatuses = new LinkedHashMap<>();
+  final WriteLog log;
+  final FaultyStore faulty;
+  private final TransactionStore raw;
+  private final SimNode[] nodes;
+  private final Checks checks;
+  int resubmits;
+  int pauses;
+  int redeliveries;
+
+  SimRun(SimulationConfig config, Plan plan) {
+    this.plan = plan;
+    this.raw = config.stores().get();
+    this.log = new WriteLog(raw);
+    this.faulty = new FaultyStore(log, plan.seed());
+    for (int i = 0; i < config.participants(); i++) {
+      participants.add(new TestParticipant("p" + i, ledger));
+    }
+    this.nodes = new SimNode[config.nodes()];
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i] = newNode(i, 0);
+    }
+    this.checks = new Checks(this);
+  }
+
+  private SimNode newNode(int index, int generation) {
+    return new SimNode(index, generation, this, faulty, clock, participants,
+        plan.seed() * 31 + index * 7919L + generation);
+  }
+
+  /** Runs the plan; returns normally when every invariant held. */
+  void execute() {
+    try {
+      List<SimAction> actions = plan.actions();
+      for (int i = 0; i < actions.size(); i++) {
+        try {
+          apply(actions.get(i));
+        } catch (SimNode.Crashed | JdtmException e) {
+          // a crashed node, or a store fault surfacing to the caller: both are legitimate
+        } catch (Violation v) {
+          throw v.atStep(i);
+        }
+        replaceCrashedNodes();
+        checks.afterStep(i);
+      }
+      drain();
+      checks.atEnd();
+      for (String gid : specs.keySet()) {
+        finalStatuses.put(gid, storedStatus(gid));
+      }
+    } finally {
+      for (SimNode n : nodes) {
+        n.manager.halt();
+      }
+      raw.close();
+    }
+  }
+
+  private void apply(SimAction action) {
+    if (action instanceof SimAction.Submit s) {
+      submit(nodes[s.node()].manager, s.spec(), true);
+    } else if (action instanceof SimAction.Resubmit r) {
+      resubmit(r);
+    } else if (action instanceof SimAction.Advance a) {
+      clock.advance(a.by());
+    } else if (action instanceof SimAction.Recover r) {
+      nodes[r.node()].manager.runRecoveryPass();
+    } else if (action instanceof SimAction.Crash c) {
+      nodes[c.node()].crashNow();
+    } else if (action instanceof SimAction.Arm a) {
+      nodes[a.node()].arm(a.point(), a.skip());
+    } else if (action instanceof SimAction.Pause p) {
+      nodes[p.node()].pause(p.point(), p.skip());
+    } else if (action instanceof SimAction.Faults f) {
+      faulty.rates(f.before(), f.after(), f.conflict());
+    } else if (action instanceof SimAction.Redeliver r) {
+      redeliver(r.pick());
+    } else {
+      throw new IllegalArgumentException("unknown step " + action);
+    }
+  }
+
+  private void submit(TransactionManager tm, TxSpec spec, boolean first) {
+    if (first) {
+      submitted.add(spec);
+      specs.put(spec.gid(), spec);
+    }
+    Saga saga = tm.saga(spec.gid());
+    for (TxSpec.Step step : spec.steps()) {
+      String target = participants.get(step.participant()).name();
+      saga.step(target, target, step.amount());
+    }
+    if (spec.concurrent()) {
+      saga.concurrent();
+      spec.after().forEach((k, deps) -> saga.after(k, deps.stream().mapToInt(d -> d).toArray()));
+    }
+    if (spec.timeoutToFail() != null) {
+      saga.timeoutToFail(spec.timeoutToFail());
+    }
+    if (spec.retryLimit() >= 0) {
+      saga.retryLimit(spec.retryLimit());
+    }
+    if (first) {
+      script(spec);
+    }
+    saga.submit();
+    acked.put(spec.gid(), spec);
+  }
+
+  private void script(TxSpec spec) {
+    for (int k = 0; k < spec.steps().size(); k++) {
+      TxSpec.Step step = spec.steps().get(k);
+      TestParticipant p = participants.get(step.participant());
+      String branchId = String.format("%02d", k + 1);
+      p.script(spec.gid(), branchId, io.jdtm.BranchOp.ACTION,
+          step.action().toArray(io.jdtm.testkit.Behaviour[]::new));
+      p.script(spec.gid(), branchId, io.jdtm.BranchOp.COMPENSATE,
+          step.compensate().toArray(io.jdtm.testkit.Behaviour[]::new));
+    }
+  }
+
+  private void resubmit(SimAction.Resubmit r) {
+    if (submitted.isEmpty()) {
+      return;
+    }
+    TxSpec spec = submitted.get(r.pick() % submitted.size());
+    resubmits++;
+    TxRecord before = log.load(spec.gid()).orElse(null);
+    int entries = ledger.entries().size();
+    try {
+      submit(nodes[r.node()].manager, spec, false);
+    } catch (io.jdtm.DuplicateTransactionException e) {
+      throw new Violation("I-13", "identical resubmit of " + spec.gid() + " rejected: "
+          + e.getMessage(), -1);
+    }
+    if (before != null) {
+      TxRecord after = log.load(spec.gid()).orElseThrow();
+      if (after.version() != before.version() || ledger.entries().size() != entries) {
+        throw new Violation("I-13", "resubmit of existing " + spec.gid() + " changed it: v"
+            + before.version() + " -> v" + after.version(), -1);
+      }
+    }
+  }
+
+  private void redeliver(int pick) {
+    if (engineCalls.isEmpty()) {
+      return;
+    }
+    BranchContext ctx = engineCalls.get(pick % engineCalls.size()).ctx();
+    TxSpec spec = specs.get(ctx.gid());
+    int step = Integer.parseInt(ctx.branchId()) - 1;
+    participants.get(spec.steps().get(step).participant())
+        .redeliver(BranchContext.of(ctx.gid(), Mode.SAGA, ctx.branchId(), ctx.op()));
+    redeliveries++;
+  }
+
+  private void replaceCrashedNodes() {
+    for (int i = 0; i < nodes.length; i++) {
+      if (nodes[i].crashed) {
+        nodes[i] = newNode(i, nodes[i].generation + 1);
+      }
+    }
+  }
+
+  /** Heals every fault and runs recovery until everything stored is terminal. */
+  private void drain() {
+    faulty.heal();
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i].manager.halt();
+      nodes[i] = newNode(i, nodes[i].generation + 1);
+    }
+    for (int round = 0; round < DRAIN_ROUNDS; round++) {
+      if (checks.unfinished().isEmpty()) {
+        return;
+      }
+      clock.advance(DRAIN_STEP);
+      for (SimNode node : nodes) {
+        for (int pass = 0; pass < 1000 && node.manager.runRecoveryPass() > 0; pass++) {
+          // keep claiming until nothing is due on this node
+        }
+      }
+    }
+    throw new Violation("I-8", "not terminal after " + DRAIN_ROUNDS + " recovery rounds: "
+        + checks.unfinished(), -1);
+  }
+
+  /**
+   * Node {@code index} is paused mid-call: its lease runs out and the next node recovers what is
+   * due, then it resumes as if nothing happened.
+   */
+  void paused(int index) {
+    pauses++;
+    clock.advance(SimNode.LEASE.multipliedBy(2));
+    SimNode other = nodes[(index + 1) % nodes.length];
+    try {
+      other.manager.runRecoveryPass();
+    } catch (SimNode.Crashed | JdtmException e) {
+      // the other node crashed or hit a store fault; the run replaces it afterwards
+    }
+  }
+
+  void crashFired(CrashPoint point) {
+    crashes.merge(point, 1, Integer::sum);
+  }
+
+  void engineCall(BranchContext ctx, String caller) {
+    String holder = log.load(ctx.gid()).map(TxRecord::leaseOwner).orElse(null);
+    engineCalls.add(new EngineCall(clock.instant(), ctx, !caller.equals(holder)));
+  }
+
+  TxStatus storedStatus(String gid) {
+    return log.load(gid).map(TxRecord::status).orElse(null);
+  }
+}

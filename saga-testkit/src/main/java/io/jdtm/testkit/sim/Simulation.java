@@ -1,0 +1,166 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.TxStatus;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.testkit.FaultyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Seeded crash-recovery simulation: random plans (transactions with scripted participant answers,
+ * clock steps, recovery passes, crashes armed before and after every store and branch call, store
+ * faults, identical resubmits, duplicate and late deliveries) run on several manager nodes over
+ * one store, with RELIABILITY.md's invariants checked after every step and after a final heal
+ * and drain. A failing plan is shrunk to a minimal one and reported with its seed.
+ *
+ * <pre>{@code
+ * SimulationReport report = Simulation.on(MemoryStore::new).chains(300).steps(60).run();
+ * }</pre>
+ *
+ * <p>System properties: {@code jdtm.sim.seed} runs only that chain seed (reproduce a failure);
+ * {@code jdtm.sim.scale} multiplies the chain count (long runs); {@code jdtm.sim.masterSeed}
+ * changes the chain seeds. Not thread-safe; one run at a time per instance.
+ */
+public final class Simulation {
+  private static final int MAX_SHRINK_RUNS = 3_000;
+
+  private final Supplier<TransactionStore> stores;
+  private int chains = 300;
+  private int steps = 60;
+  private int nodes = 3;
+  private int participants = 3;
+  private double maxFaultRate = 0.2;
+  private long masterSeed = 20261125L;
+
+  private Simulation(Supplier<TransactionStore> stores) {
+    this.stores = Objects.requireNonNull(stores, "stores");
+  }
+
+  /** A simulation whose every chain runs on a new, empty store from {@code stores}. */
+  public static Simulation on(Supplier<TransactionStore> stores) {
+    return new Simulation(stores);
+  }
+
+  public Simulation chains(int chains) {
+    this.chains = chains;
+    return this;
+  }
+
+  public Simulation steps(int steps) {
+    this.steps = steps;
+    return this;
+  }
+
+  public Simulation nodes(int nodes) {
+    this.nodes = nodes;
+    return this;
+  }
+
+  public Simulation maxFaultRate(double rate) {
+    this.maxFaultRate = rate;
+    return this;
+  }
+
+  public Simulation masterSeed(long seed) {
+    this.masterSeed = seed;
+    return this;
+  }
+
+  /**
+   * Runs every chain.
+   *
+   * @throws AssertionError naming the invariant, the seed and the minimal failing plan
+   */
+  public SimulationReport run() {
+    long master = Long.getLong("jdtm.sim.masterSeed", masterSeed);
+    int scaled = (int) Math.round(chains * Double.parseDouble(
+        System.getProperty("jdtm.sim.scale", "1")));
+    SimulationConfig config =
+        new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master);
+    Long only = Long.getLong("jdtm.sim.seed");
+    List<Long> seeds = new ArrayList<>();
+    if (only != null) {
+      seeds.add(only);
+    } else {
+      SplittableRandom r = new SplittableRandom(master);
+      for (int i = 0; i < scaled; i++) {
+        seeds.add(r.nextLong());
+      }
+    }
+    Tally tally = new Tally();
+    for (long seed : seeds) {
+      Plan plan = new PlanGenerator(config, seed).generate();
+      SimRun run = new SimRun(config, plan);
+      try {
+        run.execute();
+      } catch (Violation v) {
+        throw failure(config, plan, v);
+      }
+      tally.add(run);
+    }
+    return tally.report(seeds.size());
+  }
+
+  private AssertionError failure(SimulationConfig config, Plan plan, Violation v) {
+    Plan minimal = new Shrinker(config, MAX_SHRINK_RUNS).shrink(plan, v.invariant);
+    Violation again = Shrinker.violationOf(config, minimal);
+    return new AssertionError("invariant " + v.invariant + " violated with seed " + plan.seed()
+        + " (reproduce with -Djdtm.sim.seed=" + plan.seed() + ")\n  original: "
+        + v.getMessage() + "\n  minimal:  " + (again == null ? "?" : again.getMessage())
+        + "\n" + minimal.describe(), v);
+  }
+
+  /** Sums what the chains did. */
+  private static final class Tally {
+    long steps;
+    long transactions;
+    long succeeded;
+    long failed;
+    int chainsWithCrash;
+    final Map<String, Integer> crashes = new TreeMap<>();
+    long storeFaults;
+    long pauses;
+    long rejected;
+    long resubmits;
+    long redeliveries;
+
+    void add(SimRun run) {
+      steps += run.plan.actions().size();
+      transactions += run.finalStatuses.values().stream().filter(s -> s != null).count();
+      for (TxStatus s : run.finalStatuses.values()) {
+        if (s == TxStatus.SUCCEEDED) {
+          succeeded++;
+        } else if (s == TxStatus.FAILED) {
+          failed++;
+        }
+      }
+      long nowCrashes = run.plan.actions().stream()
+          .filter(a -> a instanceof SimAction.Crash).count();
+      if (!run.crashes.isEmpty() || nowCrashes > 0) {
+        chainsWithCrash++;
+      }
+      run.crashes.forEach((p, n) -> crashes.merge(p.name(), n, Integer::sum));
+      if (nowCrashes > 0) {
+        crashes.merge("NOW", (int) nowCrashes, Integer::sum);
+      }
+      for (FaultyStore.Fault f : FaultyStore.Fault.values()) {
+        storeFaults += run.faulty.injected(f);
+      }
+      rejected += run.log.rejected;
+      pauses += run.pauses;
+      resubmits += run.resubmits;
+      redeliveries += run.redeliveries;
+    }
+
+    SimulationReport report(int chains) {
+      return new SimulationReport(chains, steps, transactions, succeeded, failed,
+          chainsWithCrash, Map.copyOf(crashes), storeFaults, pauses, rejected, resubmits, redeliveries,
+          0);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.jdtm.testkit.sim;
+
+import io.jdtm.spi.TransactionStore;
+import java.util.function.Supplier;
+
+/**
+ * Settings of a simulation run. Immutable.
+ *
+ * @param stores opens a new, empty store for each chain
+ * @param chains how many plans to run
+ * @param steps steps per plan
+ * @param nodes manager nodes sharing the store
+ * @param participants test participants (branch services)
+ * @param maxFaultRate highest injected store fault rate
+ * @param masterSeed seed of the chain seeds
+ */
+public record SimulationConfig(
+    Supplier<TransactionStore> stores,
+    int chains,
+    int steps,
+    int nodes,
+    int participants,
+    double maxFaultRate,
+    long masterSeed) {}

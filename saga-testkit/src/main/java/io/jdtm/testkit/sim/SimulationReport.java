@@ -1,0 +1,46 @@
+package io.jdtm.testkit.sim;
+
+import java.util.Map;
+
+/**
+ * What a simulation ran and injected. Immutable.
+ *
+ * @param chains plans run
+ * @param steps plan steps executed
+ * @param transactions transactions submitted
+ * @param succeeded transactions that ended SUCCEEDED
+ * @param failed transactions that ended FAILED
+ * @param chainsWithCrash plans in which at least one node crashed
+ * @param crashes crashes fired, by crash point ("NOW" for unarmed crashes)
+ * @param storeFaults store faults injected
+ * @param pauses nodes paused past their lease mid-call
+ * @param rejectedWrites compare-and-set writes the store rejected (stale holders among them)
+ * @param resubmits identical resubmits
+ * @param redeliveries duplicate or late deliveries to participants
+ * @param violations invariant violations (a run with one throws instead of reporting)
+ */
+public record SimulationReport(
+    int chains,
+    long steps,
+    long transactions,
+    long succeeded,
+    long failed,
+    int chainsWithCrash,
+    Map<String, Integer> crashes,
+    long storeFaults,
+    long pauses,
+    long rejectedWrites,
+    long resubmits,
+    long redeliveries,
+    int violations) {
+
+  /** A multi-line summary for test output. */
+  public String describe() {
+    return String.format("simulation: %d chains, %d steps, %d transactions (%d succeeded, %d "
+            + "failed), %d chains with a crash (%.0f%%), crashes %s, %d store faults, %d pauses past "
+            + "the lease, %d rejected writes, %d resubmits, %d redeliveries, violations: %d",
+        chains, steps, transactions, succeeded, failed, chainsWithCrash,
+        chains == 0 ? 0.0 : 100.0 * chainsWithCrash / chains, crashes, storeFaults, pauses,
+        rejectedWrites, resubmits, redeliveries, violations);
+  }
+}
