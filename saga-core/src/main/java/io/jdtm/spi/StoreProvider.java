@@ -20,6 +20,8 @@ public interface StoreProvider {
    *
    * @throws IllegalArgumentException when the URI is malformed
    * @throws io.jdtm.StoreUnavailableException when the store cannot be reached
+   * @throws IllegalStateException when it is reachable but not usable as configured (e.g. its
+   *     schema is missing or newer than this version)
    */
   TransactionStore open(String uri);
 }

@@ -11,7 +11,9 @@ import java.util.Set;
  * Durable map from gid to {@link TxRecord} with a due-time index. Every write is a compare-and-set
  * on the record's version; expected races answer with {@code false} or empty, never with an
  * exception. Failures to reach the store throw {@link io.jdtm.StoreUnavailableException}; after
- * such a failure the write may or may not have happened.
+ * such a failure the write may or may not have happened. Stores keep instants to the millisecond
+ * (the engine only produces millisecond instants) and gids exactly, case-sensitively, ordered by
+ * code point.
  *
  * <p>Implementations must be thread-safe; every implementation passes the contract suite in
  * {@code saga-testkit}.
@@ -32,6 +34,8 @@ public interface TransactionStore extends AutoCloseable {
    * Applies {@code update} if the stored version equals {@link TxUpdate#expectedVersion()}.
    *
    * @return whether it was applied; {@code false} on a version conflict or unknown gid
+   * @throws IllegalArgumentException when it names a branch op the record does not have (an
+   *     engine bug); the record is left unchanged
    */
   boolean update(TxUpdate update);
 
@@ -40,6 +44,8 @@ public interface TransactionStore extends AutoCloseable {
    * round trips as the store can. Stores with {@link StoreCapability#BATCHED_APPLY} do it in one.
    *
    * @return one result per update, in order
+   * @throws IllegalArgumentException as {@link #update}; which other items of the batch were
+   *     applied is then unspecified
    */
   default List<Boolean> apply(List<TxUpdate> updates) {
     List<Boolean> results = new ArrayList<>(updates.size());

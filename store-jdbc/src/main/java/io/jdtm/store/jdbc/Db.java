@@ -1,0 +1,144 @@
+package io.jdtm.store.jdbc;
+
+import io.jdtm.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs work on a JDBI handle: in one database transaction, retried a bounded number of times when
+ * the database rolled it back for a deadlock, serialization failure or lock timeout; or in
+ * auto-commit mode for single-statement work. SQL failures come out as {@link
+ * StoreUnavailableException}; other exceptions pass unchanged. Thread-safe.
+ */
+final class Db {
+  private static final Logger log = LoggerFactory.getLogger(Db.class);
+  static final int MAX_ATTEMPTS = 6;
+  /** Shared so that its parse cache serves every handle. */
+  private static final ColonPrefixSqlParser PARSER = new ColonPrefixSqlParser();
+
+  /** Work against a handle. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Handle handle) throws SQLException;
+  }
+
+  private final Jdbi jdbi;
+  private final String description;
+  private volatile boolean closed;
+
+  /**
+   * @param description the database, for messages: its kind and redacted URL
+   */
+  Db(Jdbi jdbi, String description) {
+    this.jdbi = jdbi;
+    this.description = description;
+  }
+
+  String description() {
+    return description;
+  }
+
+  /** Runs {@code work} in one transaction, retrying it after a rollback by the database. */
+  <T> T inTransaction(String what, String gid, Work<T> work) {
+    return attempt(what, gid, h -> transaction(h, work));
+  }
+
+  /**
+   * Runs {@code work} in auto-commit mode, for work whose every statement stands alone; in one
+   * transaction when the data source hands out connections that do not auto-commit.
+   */
+  <T> T autoCommit(String what, String gid, Work<T> work) {
+    return attempt(what, gid,
+        h -> h.getConnection().getAutoCommit() ? work.run(h) : transaction(h, work));
+  }
+
+  private <T> T attempt(String what, String gid, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      requireOpen();
+      try {
+        return jdbi.withHandle(h -> work.run(configure(h)));
+      } catch (SQLException | JdbiException e) {
+        SQLException sql = SqlErrors.find(e).orElse(null);
+        if (sql == null || !SqlErrors.isRetryable(sql) || attempt == MAX_ATTEMPTS || closed) {
+          throw unavailable(what, gid, e, sql);
+        }
+        log.debug("{} of gid={} rolled back by the database (attempt {}); retrying: {}", what, gid,
+            attempt, sql.toString());
+        pause(attempt);
+      }
+    }
+  }
+
+  private static <T> T transaction(Handle h, Work<T> work) throws SQLException {
+    Connection c = h.getConnection();
+    boolean restoreAutoCommit = c.getAutoCommit();
+    if (restoreAutoCommit) {
+      c.setAutoCommit(false);
+    }
+    boolean committed = false;
+    try {
+      T result = work.run(h);
+      c.commit();
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        rollbackQuietly(c);
+      }
+      if (restoreAutoCommit) {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      log.debug("rollback failed; the pool will discard the connection: {}", e.toString());
+    }
+  }
+
+  /** Our SQL uses {@code :name} parameters and no templates, whatever the Jdbi's settings. */
+  private static Handle configure(Handle h) {
+    h.getConfig(SqlStatements.class).setSqlParser(PARSER).setTemplateEngine(TemplateEngine.NOP);
+    return h;
+  }
+
+  /** A short random pause so that two transactions that deadlocked do not meet again. */
+  private static void pause(int attempt) {
+    long maxMicros = 500L << Math.min(attempt, 5);
+    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(
+        ThreadLocalRandom.current().nextLong(maxMicros / 2, maxMicros)));
+  }
+
+  private StoreUnavailableException unavailable(
+      String what, String gid, Exception e, SQLException sql) {
+    if (closed) {
+      return new StoreUnavailableException("the JDBC store is closed", gid, e);
+    }
+    String cause = sql != null ? SqlErrors.describe(sql) : e.getMessage();
+    return new StoreUnavailableException(what + " failed on " + description + ": " + cause, gid, e);
+  }
+
+  void requireOpen() {
+    if (closed) {
+      throw new StoreUnavailableException("the JDBC store is closed", null);
+    }
+  }
+
+  void close() {
+    closed = true;
+  }
+}

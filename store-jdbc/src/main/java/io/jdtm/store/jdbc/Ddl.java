@@ -1,0 +1,56 @@
+package io.jdtm.store.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The versioned DDL shipped as class-path resources, one script per dialect, with the table
+ * prefix substituted. Every statement is idempotent. Thread-safe (stateless).
+ */
+final class Ddl {
+  /** The schema version these scripts create and this code reads and writes. */
+  static final int SCHEMA_VERSION = 1;
+  private static final String PLACEHOLDER = "${prefix}";
+
+  private Ddl() {}
+
+  /** The whole script for {@code dialect}, comments included, as a DBA would apply it. */
+  static String script(Dialect dialect, Tables tables) {
+    String path = dialect.ddlResource();
+    try (InputStream in = Ddl.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("DDL resource " + path + " is missing from the jar");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return text.replace(PLACEHOLDER, tables.prefix());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read DDL resource " + path, e);
+    }
+  }
+
+  /** The script's statements, without comments or terminators, in order. */
+  static List<String> statements(Dialect dialect, Tables tables) {
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script(dialect, tables).split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(current.length() == 0 ? "" : "\n").append(line.stripTrailing());
+      if (trimmed.endsWith(";")) {
+        current.setLength(current.length() - 1);
+        statements.add(current.toString());
+        current.setLength(0);
+      }
+    }
+    if (current.length() > 0) {
+      statements.add(current.toString());
+    }
+    return statements;
+  }
+}

@@ -1,0 +1,279 @@
+package io.jdtm.store.jdbc;
+
+import io.jdtm.StoreUnavailableException;
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.StoreCapability;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxPage;
+import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A durable {@link TransactionStore} in a relational database, on JDBI: H2 (embedded, file or
+ * server), PostgreSQL, MariaDB and MySQL. Each record is a row of {@code <prefix>tx}; each branch
+ * op a row of {@code <prefix>branch}, so an update writes the record row and the branch rows it
+ * changes, never the payloads. Every write is one database transaction; updates are
+ * compare-and-set on the version column, and {@link #apply} sends each kind of statement of a
+ * whole batch in one JDBC batch. Times are stored as epoch milliseconds.
+ *
+ * <pre>{@code
+ * TransactionStore store = JdbcStore.builder()
+ *     .url("jdbc:postgresql://db:5432/app")
+ *     .credentials("app", secret)
+ *     .tablePrefix("jdtm_")
+ *     .createSchema(true)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Or by URI through {@link io.jdtm.Stores#open(String)}, with jdtm's options after {@code
+ * #jdtm.}: {@code jdbc:h2:./data/jdtm#jdtm.createSchema=true&jdtm.tablePrefix=app_}.
+ *
+ * <p>Thread-safe.
+ */
+public final class JdbcStore implements TransactionStore {
+  private final Db db;
+  private final Dialect dialect;
+  private final Tables tables;
+  private final Set<StoreCapability> capabilities;
+  private final OwnedPool pool;
+  private final Writes writes;
+  private final Reads reads;
+  private final Claims claims;
+  private final Purge purge;
+  private final String integrity;
+
+  JdbcStore(Db db, Dialect dialect, Sql sql, Tables tables, Set<StoreCapability> capabilities,
+      OwnedPool pool) {
+    this.db = db;
+    this.dialect = dialect;
+    this.tables = tables;
+    this.capabilities = Set.copyOf(capabilities);
+    this.pool = pool;
+    this.writes = new Writes(sql);
+    this.reads = new Reads(sql);
+    this.claims = new Claims(dialect, sql, reads);
+    this.purge = new Purge(sql);
+    this.integrity = sql.orphanBranches();
+  }
+
+  /** A builder; set one of {@code url}, {@code dataSource} or {@code jdbi}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public CreateResult create(TxRecord record) {
+    for (int attempt = 1; attempt <= Db.MAX_ATTEMPTS; attempt++) {
+      if (db.inTransaction("create", record.gid(), h -> writes.insert(h, record))) {
+        return CreateResult.created(record);
+      }
+      Optional<TxRecord> existing = load(record.gid());
+      if (existing.isPresent()) {
+        return CreateResult.exists(existing.get());
+      }
+      // Purged between the insert and the load: insert again.
+    }
+    throw new StoreUnavailableException("the record exists but vanished whenever it was read; "
+        + "creating it again is safe", record.gid(), null);
+  }
+
+  @Override
+  public Optional<TxRecord> load(String gid) {
+    return db.autoCommit("load", gid, h -> reads.load(h, gid));
+  }
+
+  @Override
+  public boolean update(TxUpdate update) {
+    return apply(List.of(update)).get(0);
+  }
+
+  @Override
+  public List<Boolean> apply(List<TxUpdate> updates) {
+    if (updates.isEmpty()) {
+      db.requireOpen();
+      return List.of();
+    }
+    String gid = updates.size() == 1 ? updates.get(0).gid() : null;
+    return db.inTransaction("update", gid, h -> writes.apply(h, updates));
+  }
+
+  @Override
+  public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
+    Objects.requireNonNull(owner, "owner");
+    if (limit <= 0) {
+      db.requireOpen();
+      return List.of();
+    }
+    return claims.claim(db, now, owner, lease, limit);
+  }
+
+  @Override
+  public TxPage query(TxQuery query) {
+    return db.autoCommit("query", null, h -> reads.query(h, query));
+  }
+
+  @Override
+  public int purge(Instant finishedBefore) {
+    return purge.purge(db, finishedBefore);
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return capabilities;
+  }
+
+  /** Closes the pool the store opened for a URL; a given DataSource or Jdbi stays open. */
+  @Override
+  public void close() {
+    db.close();
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  /** Checks that no branch row lacks its record. For tests. */
+  void checkIntegrity() {
+    long orphans = db.autoCommit("integrity check", null,
+        h -> h.createQuery(integrity).mapTo(Long.class).one());
+    if (orphans != 0) {
+      throw new IllegalStateException(orphans + " branch rows in " + tables.branch()
+          + " have no record in " + tables.tx());
+    }
+  }
+
+  Tables tables() {
+    return tables;
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + db.description() + ", " + dialect.displayName() + " dialect, tables "
+        + tables.prefix() + "*]";
+  }
+
+  /**
+   * Configures a {@link JdbcStore}; each setting is checked when set, and {@link #build()}
+   * connects. Not thread-safe.
+   */
+  public static final class Builder {
+    private String url;
+    private String user;
+    private String password;
+    private DataSource dataSource;
+    private Jdbi jdbi;
+    private String tablePrefix = Tables.DEFAULT_PREFIX;
+    private boolean createSchema;
+    private int maxPoolSize = 10;
+
+    private Builder() {}
+
+    /**
+     * A JDBC URL ({@code jdbc:h2:}, {@code jdbc:postgresql:}, {@code jdbc:mariadb:} or {@code
+     * jdbc:mysql:}); the store opens a HikariCP pool for it and closes it with the store. Options
+     * may follow as {@code #jdtm.tablePrefix=x&jdtm.createSchema=true&jdtm.maxPoolSize=n}; they
+     * are applied as if set here, and the driver never sees them.
+     *
+     * @throws IllegalArgumentException when the URL is not one of these or an option is invalid
+     */
+    public Builder url(String url) {
+      Objects.requireNonNull(url, "url");
+      UriOptions parsed = UriOptions.parse(url);
+      if (Dialect.ofUrl(parsed.jdbcUrl()).isEmpty()) {
+        throw new IllegalArgumentException("unsupported JDBC URL '" + io.jdtm.Stores.redact(url)
+            + "': use jdbc:h2:, jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
+      }
+      JdbcUrls.requireNamedH2Memory(parsed.jdbcUrl());
+      parsed.options().forEach(this::option);
+      this.url = parsed.jdbcUrl();
+      return this;
+    }
+
+    private void option(String name, String value) {
+      switch (name) {
+        case UriOptions.TABLE_PREFIX -> tablePrefix(value);
+        case UriOptions.CREATE_SCHEMA -> createSchema(UriOptions.parseBoolean(name, value));
+        default -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
+      }
+    }
+
+    /** User and password for {@link #url}, unless the URL carries them. Never logged. */
+    public Builder credentials(String user, String password) {
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = password;
+      return this;
+    }
+
+    /** A data source the caller owns (and closes); the store takes connections from it. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /** A Jdbi the caller owns; the store uses its connections with its own SQL settings. */
+    public Builder jdbi(Jdbi jdbi) {
+      this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+      return this;
+    }
+
+    /**
+     * Prefix of the table names (default {@code jdtm_}): tables {@code <prefix>tx}, {@code
+     * <prefix>branch} and {@code <prefix>schema_version}.
+     *
+     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]*} and has at
+     *     most 49 characters
+     */
+    public Builder tablePrefix(String prefix) {
+      this.tablePrefix = Tables.requireValidPrefix(prefix);
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} creates missing tables and indexes (default false: it only checks
+     * that they exist). Idempotent; see {@link JdbcSchema} for the DDL.
+     */
+    public Builder createSchema(boolean create) {
+      this.createSchema = create;
+      return this;
+    }
+
+    /** Largest number of connections of the pool opened for {@link #url} (default 10). */
+    public Builder maxPoolSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("maxPoolSize must be at least 1, was " + size);
+      }
+      this.maxPoolSize = size;
+      return this;
+    }
+
+    /**
+     * Connects, creates or checks the schema, and returns the store.
+     *
+     * @throws IllegalStateException when not exactly one of url, dataSource and jdbi is set,
+     *     credentials are given without a URL, or the schema is missing or of another version
+     * @throws io.jdtm.StoreUnavailableException when the database cannot be reached or refuses
+     *     the credentials
+     */
+    public JdbcStore build() {
+      int sources = (url != null ? 1 : 0) + (dataSource != null ? 1 : 0) + (jdbi != null ? 1 : 0);
+      if (sources != 1) {
+        throw new IllegalStateException("set exactly one of url, dataSource and jdbi; " + sources
+            + " are set");
+      }
+      if (url == null && user != null) {
+        throw new IllegalStateException("credentials apply to a url; configure them on the "
+            + (dataSource != null ? "DataSource" : "Jdbi") + " instead");
+      }
+      return Connector.open(new Connector.Settings(url, user, password, dataSource, jdbi,
+          new Tables(tablePrefix), createSchema, maxPoolSize));
+    }
+  }
+}

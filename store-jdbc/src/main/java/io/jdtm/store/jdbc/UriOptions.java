@@ -1,0 +1,82 @@
+package io.jdtm.store.jdbc;
+
+import io.jdtm.Stores;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A store URI split into the JDBC URL the driver sees and the jdtm options after it. The options
+ * follow the URL as a fragment that starts with {@code #jdtm.}, {@code &}-separated, e.g.
+ * {@code jdbc:postgresql://db/app?sslmode=require#jdtm.tablePrefix=app_&jdtm.createSchema=true}.
+ * No JDBC URL syntax (H2, PostgreSQL, MariaDB, MySQL) gives {@code #jdtm.} a meaning, so the
+ * split never takes anything from the driver. Immutable and thread-safe.
+ *
+ * @param jdbcUrl the URL without the options
+ * @param options option name (without {@code jdtm.}) to value, in the order given
+ */
+record UriOptions(String jdbcUrl, Map<String, String> options) {
+  static final String MARKER = "#jdtm.";
+  static final String TABLE_PREFIX = "tablePrefix";
+  static final String CREATE_SCHEMA = "createSchema";
+  static final String MAX_POOL_SIZE = "maxPoolSize";
+  private static final String KNOWN = "jdtm.tablePrefix, jdtm.createSchema, jdtm.maxPoolSize";
+
+  UriOptions {
+    options = Map.copyOf(options);
+  }
+
+  /**
+   * Splits {@code uri}.
+   *
+   * @throws IllegalArgumentException naming the (redacted) URI and the bad option
+   */
+  static UriOptions parse(String uri) {
+    int at = uri.indexOf(MARKER);
+    if (at < 0) {
+      return new UriOptions(uri, Map.of());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String pair : uri.substring(at + 1).split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (eq < 0 || !key.startsWith("jdtm.")) {
+        throw new IllegalArgumentException("malformed jdtm option '" + Stores.redact(pair)
+            + "' in store URI '" + Stores.redact(uri) + "': use #jdtm.name=value&jdtm.name=value");
+      }
+      String name = key.substring("jdtm.".length());
+      if (!name.equals(TABLE_PREFIX) && !name.equals(CREATE_SCHEMA)
+          && !name.equals(MAX_POOL_SIZE)) {
+        throw new IllegalArgumentException("unknown jdtm option '" + key + "' in store URI '"
+            + Stores.redact(uri) + "'; known options: " + KNOWN);
+      }
+      if (options.put(name, pair.substring(eq + 1)) != null) {
+        throw new IllegalArgumentException("jdtm option '" + key + "' is given twice in store URI '"
+            + Stores.redact(uri) + "'");
+      }
+    }
+    return new UriOptions(uri.substring(0, at), options);
+  }
+
+  /** A boolean option: {@code true} or {@code false}, nothing else. */
+  static boolean parseBoolean(String name, String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException("jdtm option 'jdtm." + name + "' must be true or false, was '"
+        + value + "'");
+  }
+
+  /** A positive int option. */
+  static int parsePositiveInt(String name, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("jdtm option 'jdtm." + name
+        + "' must be a positive number, was '" + value + "'");
+  }
+}

@@ -1,0 +1,101 @@
+package io.jdtm.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbcStoreBuilderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void tablePrefix_notAnIdentifier_isRejectedNamingIt() {
+    for (String bad : new String[] {"", "1abc", "a-b", "a b", "x;DROP TABLE t", "ä_"}) {
+      assertThatThrownBy(() -> JdbcStore.builder().tablePrefix(bad))
+          .as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("invalid table prefix");
+    }
+  }
+
+  @Test
+  void tablePrefix_tooLongForItsTableNames_isRejected() {
+    String fifty = "p".repeat(50);
+
+    assertThatThrownBy(() -> JdbcStore.builder().tablePrefix(fifty))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 49");
+    assertThat(JdbcStore.builder().tablePrefix("p".repeat(49))).isNotNull();
+  }
+
+  @Test
+  void url_invalidPrefixOption_failsBeforeAnySql() {
+    Path db = dir.resolve("never");
+
+    assertThatThrownBy(() -> JdbcStore.builder()
+        .url("jdbc:h2:file:" + db + "#jdtm.tablePrefix=9lives&jdtm.createSchema=true").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid table prefix '9lives'");
+    assertThat(Files.exists(dir.resolve("never.mv.db"))).as("database file created").isFalse();
+  }
+
+  @Test
+  void url_unsupportedScheme_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().url("jdbc:oracle:thin:@h:1521/x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unsupported JDBC URL");
+  }
+
+  @Test
+  void url_unnamedH2Memory_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().url("jdbc:h2:mem:"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name it");
+  }
+
+  @Test
+  void maxPoolSize_belowOne_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().maxPoolSize(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPoolSize");
+  }
+
+  @Test
+  void build_noSourceOrTwo_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("0 are set");
+    assertThatThrownBy(() -> JdbcStore.builder().url("jdbc:h2:mem:a")
+        .dataSource(new JdbcDataSource()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("2 are set");
+  }
+
+  @Test
+  void build_credentialsWithDataSource_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().dataSource(new JdbcDataSource())
+        .credentials("sa", "x").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("DataSource");
+  }
+
+  @Test
+  void capabilities_h2Memory_isNeitherDurableNorShared() {
+    try (JdbcStore store = H2Stores.memory()) {
+      assertThat(store.capabilities()).containsExactly(
+          io.jdtm.spi.StoreCapability.BATCHED_APPLY);
+    }
+  }
+
+  @Test
+  void capabilities_h2FileAndAutoServer_areDurableAndSharedOnlyInServerMode() {
+    String file = "jdbc:h2:file:" + dir.resolve("caps");
+    try (JdbcStore store = JdbcStore.builder().url(file).createSchema(true).build()) {
+      assertThat(store.capabilities()).containsExactlyInAnyOrder(
+          io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE);
+    }
+    try (JdbcStore store = JdbcStore.builder().url(file + ";AUTO_SERVER=TRUE").build()) {
+      assertThat(store.capabilities()).containsExactlyInAnyOrder(
+          io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE,
+          io.jdtm.spi.StoreCapability.SHARED_ACROSS_PROCESSES);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.jdtm.store.jdbc;
+
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.testkit.TransactionStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class MariaDbJdbcStoreContractIT extends TransactionStoreContract {
+  private static final ServerTables TABLES = new ServerTables(TestServers::mariadb, "contract");
+
+  /** Skips (or, on CI, fails) the class when the server is missing, before any store opens. */
+  @BeforeAll
+  static void requireServer() {
+    TestServers.mariadb();
+  }
+
+  @AfterAll
+  static void dropTables() {
+    TABLES.drop();
+  }
+
+  @Override
+  protected TransactionStore newStore() {
+    return TABLES.emptyStore();
+  }
+
+  @Override
+  protected TransactionStore reopen(TransactionStore closed) {
+    return TABLES.open();
+  }
+
+  @Override
+  protected void checkStoreSpecificInvariants(TransactionStore store) {
+    ((JdbcStore) store).checkIntegrity();
+  }
+}
