@@ -47,7 +47,7 @@ class HttpTargetTest {
     server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
-    h = new Harness(StoreFixture.all().get(0));
+    h = new Harness(StoreFixture.local().get(0));
     tm = h.manager("http-node", b -> b.requestTimeout(Duration.ofMillis(500)));
   }
 

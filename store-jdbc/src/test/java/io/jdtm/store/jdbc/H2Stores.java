@@ -6,24 +6,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** H2 stores for tests: each a fresh database with the schema created. Thread-safe. */
-final class H2Stores {
+public final class H2Stores {
   private static final AtomicInteger COUNT = new AtomicInteger();
   private static final Map<JdbcStore, String> URLS = new ConcurrentHashMap<>();
 
   private H2Stores() {}
 
   /** A new, empty in-memory database's URL. */
-  static String memoryUrl() {
+  public static String memoryUrl() {
     return "jdbc:h2:mem:jdtm-test-" + COUNT.incrementAndGet();
   }
 
   /** A store on a new, empty in-memory database. */
-  static JdbcStore memory() {
+  public static JdbcStore memory() {
     return open(memoryUrl());
   }
 
   /** A store on a new, empty database file under {@code dir}. */
-  static JdbcStore file(Path dir) {
+  public static JdbcStore file(Path dir) {
     return open("jdbc:h2:file:" + dir.resolve("db-" + COUNT.incrementAndGet()));
   }
 

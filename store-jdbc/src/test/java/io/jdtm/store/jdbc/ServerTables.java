@@ -14,12 +14,12 @@ import java.util.function.Supplier;
  * Nothing connects before first use, so a missing server only skips (or, on CI, fails) the tests.
  * Thread-safe.
  */
-final class ServerTables {
+public final class ServerTables {
   private final Supplier<TestServers.Server> server;
   private final String prefix;
   private volatile boolean created;
 
-  ServerTables(Supplier<TestServers.Server> server, String purpose) {
+  public ServerTables(Supplier<TestServers.Server> server, String purpose) {
     this.server = server;
     byte[] random = new byte[4];
     ThreadLocalRandom.current().nextBytes(random);
@@ -36,7 +36,7 @@ final class ServerTables {
   }
 
   /** A store on this class's tables, emptied first. */
-  synchronized JdbcStore emptyStore() {
+  public synchronized JdbcStore emptyStore() {
     if (!created) {
       JdbcStore store = builder().createSchema(true).build();
       created = true;
@@ -47,7 +47,7 @@ final class ServerTables {
   }
 
   /** A store on this class's tables as they are. */
-  JdbcStore open() {
+  public JdbcStore open() {
     return builder().build();
   }
 
@@ -62,7 +62,7 @@ final class ServerTables {
   }
 
   /** Drops the tables, if they were created. */
-  synchronized void drop() {
+  public synchronized void drop() {
     if (created) {
       execute("DROP TABLE IF EXISTS " + prefix + "branch", "DROP TABLE IF EXISTS " + prefix + "tx",
           "DROP TABLE IF EXISTS " + prefix + "schema_version");

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Assumptions;
  * <p>A missing server fails the test when {@code CI=true}, and skips it otherwise, saying why.
  * {@code scripts/ensure-servers} starts both on loopback. Thread-safe.
  */
-final class TestServers {
+public final class TestServers {
   private TestServers() {}
 
   /** One server's endpoint. */
-  record Server(String name, String url, String user, String password, String env) {
+  public record Server(String name, String url, String user, String password, String env) {
     JdbcStore.Builder builder() {
       return JdbcStore.builder().url(url).credentials(user, password);
     }
@@ -38,12 +38,12 @@ final class TestServers {
   }
 
   /** PostgreSQL, or the test is skipped (failed on CI). */
-  static Server postgres() {
+  public static Server postgres() {
     return require(Postgres.SERVER, Postgres.PROBLEM);
   }
 
   /** MariaDB, or the test is skipped (failed on CI). */
-  static Server mariadb() {
+  public static Server mariadb() {
     return require(MariaDb.SERVER, MariaDb.PROBLEM);
   }
 
