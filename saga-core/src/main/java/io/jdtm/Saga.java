@@ -80,15 +80,18 @@ public final class Saga {
     return this;
   }
 
-  /** Rolls the saga back if its actions have not all succeeded this long after submit. */
+  /**
+   * Rolls the saga back if its actions have not all succeeded this long after submit (1 ms to 10
+   * years).
+   */
   public Saga timeoutToFail(Duration timeout) {
-    this.timeoutToFail = Check.positive(timeout, "timeoutToFail");
+    this.timeoutToFail = Check.between(timeout, Check.TEN_YEARS, "timeoutToFail");
     return this;
   }
 
-  /** Base interval between retries (doubling after unknown outcomes). */
+  /** Base interval between retries, doubling after unknown outcomes (1 ms to 1 day). */
   public Saga retryInterval(Duration interval) {
-    this.retryInterval = Check.positive(interval, "retryInterval");
+    this.retryInterval = Check.between(interval, Check.ONE_DAY, "retryInterval");
     return this;
   }
 
@@ -101,9 +104,9 @@ public final class Saga {
     return this;
   }
 
-  /** How long one branch call may take before its outcome counts as unknown. */
+  /** How long one branch call may take before its outcome counts as unknown (1 ms to 1 day). */
   public Saga requestTimeout(Duration timeout) {
-    this.requestTimeout = Check.positive(timeout, "requestTimeout");
+    this.requestTimeout = Check.between(timeout, Check.ONE_DAY, "requestTimeout");
     return this;
   }
 
@@ -135,6 +138,7 @@ public final class Saga {
    * @return the terminal status, or the current one if time ran out
    */
   public TxStatus submitAndWait(Duration timeout) {
+    Check.positive(timeout, "timeout");
     return engine.await(submit(), timeout);
   }
 

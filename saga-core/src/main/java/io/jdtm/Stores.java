@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 public final class Stores {
   private static final Pattern USER_INFO = Pattern.compile("//[^/@]*@");
   private static final Pattern SECRET_PARAM =
-      Pattern.compile("(?i)(password|passwd|pwd|secret|token)=[^&;]*");
+      Pattern.compile("(?i)([a-z_.-]*(?:password|passwd|pwd|secret|token|apikey|api_key|"
+          + "access_key|auth)[a-z_.-]*)=[^&;#]*");
 
   private Stores() {}
 

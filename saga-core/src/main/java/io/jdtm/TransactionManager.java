@@ -7,10 +7,12 @@ import io.jdtm.internal.HandlerRegistry;
 import io.jdtm.internal.Names;
 import io.jdtm.internal.Payloads;
 import io.jdtm.internal.SagaRecords;
+import io.jdtm.internal.Targets;
 import io.jdtm.internal.TxDefaults;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxRecord;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,6 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -155,6 +160,7 @@ public final class TransactionManager implements AutoCloseable {
     private String instanceId;
     private TransactionListener listener = new TransactionListener() {};
     private RandomGenerator random;
+    private Predicate<URI> allowHttp = uri -> true;
 
     private Builder() {}
 
@@ -207,21 +213,21 @@ public final class TransactionManager implements AutoCloseable {
       return this;
     }
 
-    /** Default base retry interval (default 10 s). */
+    /** Default base retry interval (default 10 s; 1 ms to 1 day). */
     public Builder retryInterval(Duration interval) {
-      this.retryInterval = Check.positive(interval, "retryInterval");
+      this.retryInterval = Check.between(interval, Check.ONE_DAY, "retryInterval");
       return this;
     }
 
-    /** Cap on the backoff between retries (default 10 min). */
+    /** Cap on the backoff between retries (default 10 min; at most 7 days). */
     public Builder maxRetryInterval(Duration interval) {
-      this.maxRetryInterval = Check.positive(interval, "maxRetryInterval");
+      this.maxRetryInterval = Check.between(interval, Check.ONE_DAY.multipliedBy(7), "maxRetryInterval");
       return this;
     }
 
-    /** Default per-call timeout (default 10 s). */
+    /** Default per-call timeout (default 10 s; at most 1 day). */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = Check.positive(timeout, "requestTimeout");
+      this.requestTimeout = Check.between(timeout, Check.ONE_DAY, "requestTimeout");
       return this;
     }
 
@@ -237,17 +243,17 @@ public final class TransactionManager implements AutoCloseable {
 
     /**
      * How long this instance holds a transaction it works on before others may take it over
-     * (default 30 s); at least twice the request timeout. Renewed with every write, and before a
+     * (default 30 s, at most 1 day); at least twice the request timeout. Renewed with every write, and before a
      * call that might outlast it.
      */
     public Builder lease(Duration lease) {
-      this.lease = Check.positive(lease, "lease");
+      this.lease = Check.between(lease, Check.ONE_DAY, "lease");
       return this;
     }
 
-    /** How often recovery looks for due transactions, jittered +-20% (default 1 s). */
+    /** How often recovery looks for due transactions, jittered +-20% (default 1 s; 1 ms to 1 h). */
     public Builder pollInterval(Duration interval) {
-      this.pollInterval = Check.positive(interval, "pollInterval");
+      this.pollInterval = Check.between(interval, Check.ONE_HOUR, "pollInterval");
       return this;
     }
 
@@ -263,13 +269,10 @@ public final class TransactionManager implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} waits for transactions in flight (default 10 s). */
+    /** How long {@link #close()} waits for transactions in flight (default 10 s; at most 1 day). */
     public Builder shutdownTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "shutdownTimeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout must not be negative, was " + timeout);
-      }
-      this.shutdownTimeout = timeout;
+      this.shutdownTimeout = Check.between(timeout, Duration.ZERO, Check.ONE_DAY,
+          "shutdownTimeout");
       return this;
     }
 
@@ -279,13 +282,25 @@ public final class TransactionManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Which HTTP targets this manager may call (default: all). Checked at submit, and again before
+     * each call of a stored target (a target no longer allowed fails like a refusal).
+     */
+    public Builder allowHttpTargets(Predicate<URI> allow) {
+      this.allowHttp = Objects.requireNonNull(allow, "allow");
+      return this;
+    }
+
     /** Observer of status changes and branch calls. */
     public Builder listener(TransactionListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
-    /** Source of jitter (default: thread-local random); seed it for reproducible tests. */
+    /**
+     * Source of jitter (default: thread-local random); seed it for reproducible tests. Calls to it
+     * are serialized, so a generator that is not thread-safe is fine.
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -310,19 +325,33 @@ public final class TransactionManager implements AutoCloseable {
       }
       String id = instanceId != null ? instanceId : InstanceIds.generate();
       ExecutorService owned = executor == null ? DefaultExecutors.branchExecutor(id) : null;
-      RandomGenerator rnd = random;
       HandlerRegistry registry = new HandlerRegistry(handlers);
+      Targets targets = new Targets(allowHttp);
       TxDefaults defaults =
           new TxDefaults(retryInterval, maxRetryInterval, requestTimeout, maxPayloadBytes);
       // Millisecond ticks: every store keeps instants to the millisecond, so what the engine
       // computes and what it reads back agree exactly.
       Clock millis = Clock.tick(clock, Duration.ofMillis(1));
-      EngineConfig config = new EngineConfig(store, millis, codec, registry,
+      EngineConfig config = new EngineConfig(store, millis, codec, registry, targets,
           owned != null ? owned : executor, owned, defaults, lease, pollInterval,
-          recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener,
-          rnd == null ? () -> ThreadLocalRandom.current().nextDouble() : rnd::nextDouble);
+          recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener, jitter(random));
       return new TransactionManager(new Engine(config),
-          new SagaRecords(new Payloads(codec, registry, maxPayloadBytes)));
+          new SagaRecords(new Payloads(codec, registry, maxPayloadBytes), targets));
+    }
+
+    private static DoubleSupplier jitter(RandomGenerator random) {
+      if (random == null) {
+        return () -> ThreadLocalRandom.current().nextDouble();
+      }
+      ReentrantLock lock = new ReentrantLock();
+      return () -> {
+        lock.lock();
+        try {
+          return random.nextDouble();
+        } finally {
+          lock.unlock();
+        }
+      };
     }
   }
 }

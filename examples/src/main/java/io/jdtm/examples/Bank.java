@@ -1,61 +1,158 @@
 package io.jdtm.examples;
 
 import io.jdtm.BranchContext;
+import io.jdtm.BranchOp;
 import io.jdtm.Outcome;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A toy bank for the examples: balances in memory, and an idempotency record of (gid, branch,
- * op) so a repeated call has no second effect and an undo of a move that never happened does
- * nothing. (The sub-transaction barrier does this for real databases.) Thread-safe.
+ * A toy bank for the examples: balances in an H2 database, changed in a local transaction that
+ * also records which (gid, branch, op) took effect, so a repeated call has no second effect, an
+ * undo of a move that never happened does nothing, and a move arriving after its undo is refused
+ * (the sub-transaction barrier's rules, in miniature). Thread-safe.
  */
 final class Bank {
+  private static final String DUPLICATE_KEY = "23505";
+
   private final String name;
-  private final Map<String, Long> balances = new TreeMap<>();
-  private final Set<String> done = ConcurrentHashMap.newKeySet();
-  private final ReentrantLock lock = new ReentrantLock();
+  private final String url;
   private final long limit;
 
-  Bank(String name, long limit, Map<String, Long> opening) {
+  Bank(String name, String url, long limit) {
     this.name = name;
+    this.url = url;
     this.limit = limit;
-    balances.putAll(opening);
+    sql("CREATE TABLE IF NOT EXISTS demo_account (bank VARCHAR(16), account VARCHAR(32), "
+        + "balance BIGINT NOT NULL, PRIMARY KEY (bank, account))",
+        "CREATE TABLE IF NOT EXISTS demo_done (bank VARCHAR(16), op_key VARCHAR(200), "
+        + "PRIMARY KEY (bank, op_key))");
   }
 
-  /** Moves {@code delta} on an account, refusing overdrafts and moves above the limit. */
-  Outcome move(BranchContext ctx, Transfer t, long delta) {
-    lock.lock();
-    try {
-      String key = ctx.gid() + "/" + ctx.branchId() + "/" + ctx.op().wireName();
-      if (done.contains(key)) {
+  /** Sets the opening balances. */
+  void open(Map<String, Long> balances) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM demo_account WHERE bank=?");
+           PreparedStatement insert = c.prepareStatement(
+               "INSERT INTO demo_account (bank, account, balance) VALUES (?, ?, ?)")) {
+        delete.setString(1, name);
+        delete.executeUpdate();
+        for (Map.Entry<String, Long> e : balances.entrySet()) {
+          insert.setString(1, name);
+          insert.setString(2, e.getKey());
+          insert.setLong(3, e.getValue());
+          insert.executeUpdate();
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Moves {@code delta} on an account, once per (gid, branch, op); refuses overdrafts. */
+  Outcome move(BranchContext ctx, Transfer t, long delta) throws SQLException {
+    String key = ctx.gid() + "/" + ctx.branchId() + "/";
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      if (ctx.op().isUndo() && insertOnce(c, key + BranchOp.ACTION.wireName())) {
+        insertOnce(c, key + ctx.op().wireName());
+        c.commit();
+        say(ctx, "nothing to undo");
+        return Outcome.success();
+      }
+      if (!insertOnce(c, key + ctx.op().wireName())) {
+        c.rollback();
         say(ctx, "already done, skipping");
         return Outcome.success();
       }
-      if (ctx.op().isUndo()) {
-        String action = ctx.gid() + "/" + ctx.branchId() + "/action";
-        done.add(key);
-        if (!done.contains(action + ":applied")) {
-          say(ctx, "nothing to undo");
-          return Outcome.success();
-        }
-      } else {
-        long balance = balances.getOrDefault(t.account(), 0L);
-        if (Math.abs(delta) > limit || balance + delta < 0) {
-          say(ctx, "REFUSED " + describe(t, delta));
-          return Outcome.failure(name + " refuses " + describe(t, delta));
-        }
-        done.add(key);
-        done.add(key + ":applied");
+      if (!ctx.op().isUndo() && !allowed(c, t, delta)) {
+        c.rollback();
+        say(ctx, "REFUSED " + describe(t, delta));
+        return Outcome.failure(name + " refuses " + describe(t, delta));
       }
-      balances.merge(t.account(), delta, Long::sum);
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE demo_account SET balance = balance + ? WHERE bank=? AND account=?")) {
+        update.setLong(1, delta);
+        update.setString(2, name);
+        update.setString(3, t.account());
+        update.executeUpdate();
+      }
+      c.commit();
       say(ctx, describe(t, delta));
       return Outcome.success();
-    } finally {
-      lock.unlock();
+    }
+  }
+
+  private boolean allowed(Connection c, Transfer t, long delta) throws SQLException {
+    return Math.abs(delta) <= limit && balance(c, t.account()) + delta >= 0;
+  }
+
+  /** Inserts an op key unless present (atomically); whether it was inserted. */
+  private boolean insertOnce(Connection c, String key) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO demo_done (bank, op_key) VALUES (?, ?)")) {
+      s.setString(1, name);
+      s.setString(2, key);
+      s.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (DUPLICATE_KEY.equals(e.getSQLState())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private long balance(Connection c, String account) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT balance FROM demo_account WHERE bank=? AND account=?")) {
+      s.setString(1, name);
+      s.setString(2, account);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  Map<String, Long> balances() {
+    Map<String, Long> out = new TreeMap<>();
+    try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT account, balance FROM demo_account WHERE bank=?")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  long total() {
+    return balances().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(url);
+  }
+
+  private void sql(String... statements) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -66,19 +163,6 @@ final class Bank {
   private void say(BranchContext ctx, String what) {
     System.out.printf("  %-7s %-10s %s/%s: %s%n", name, ctx.op().wireName(),
         ctx.gid().substring(Math.max(0, ctx.gid().length() - 6)), ctx.branchId(), what);
-  }
-
-  Map<String, Long> balances() {
-    lock.lock();
-    try {
-      return new TreeMap<>(balances);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  long total() {
-    return balances().values().stream().mapToLong(Long::longValue).sum();
   }
 
   @Override

@@ -23,9 +23,11 @@ public final class CrashRecoveryDemo {
   private CrashRecoveryDemo() {}
 
   public static void main(String[] args) {
-    String uri = args.length > 0 ? args[0] : Demos.DEFAULT_STORE;
-    Bank bankA = new Bank("bank-A", 1_000, Map.of("alice", 100L));
-    Bank bankB = new Bank("bank-B", 1_000, Map.of("bob", 0L));
+    String uri = args.length > 0 && !args[0].isBlank() ? args[0] : Demos.DEFAULT_STORE;
+    Bank bankA = new Bank("bank-A", Demos.bankUrl(uri), 1_000);
+    Bank bankB = new Bank("bank-B", Demos.bankUrl(uri), 1_000);
+    bankA.open(Map.of("alice", 100L));
+    bankB.open(Map.of("bob", 0L));
     AtomicReference<TransactionManager> victim = new AtomicReference<>();
     CountDownLatch crashed = new CountDownLatch(1);
 
@@ -69,6 +71,7 @@ public final class CrashRecoveryDemo {
         .handler("debit", Transfer.class, (ctx, t) -> bankA.move(ctx, t, -t.amount()))
         .handler("debitUndo", Transfer.class, (ctx, t) -> bankA.move(ctx, t, t.amount()))
         .handler("credit", Transfer.class, (ctx, t) -> {
+          // Manager A "crashes" on its first credit call; its call still reaches bank B.
           TransactionManager dying = ctx.op() == BranchOp.ACTION ? victim.getAndSet(null) : null;
           if (dying != null) {
             System.out.println("  (" + id + " crashes now; its call still reaches bank-B)");

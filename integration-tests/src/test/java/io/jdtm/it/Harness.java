@@ -36,7 +36,16 @@ final class Harness implements AutoCloseable {
   private final List<TransactionManager> managers = new ArrayList<>();
 
   Harness(StoreFixture fixture) {
-    this.store = fixture.open();
+    this(fixture.open());
+  }
+
+  /** On a new memory store. */
+  Harness() {
+    this(new io.jdtm.store.memory.MemoryStore());
+  }
+
+  Harness(TransactionStore store) {
+    this.store = store;
   }
 
   /** A manager with the participants registered, running on the calling thread. */
@@ -74,7 +83,7 @@ final class Harness implements AutoCloseable {
   }
 
   TxStatus status(String gid) {
-    return managers.get(0).find(gid).orElseThrow().status();
+    return store.load(gid).orElseThrow().status();
   }
 
   /** Status changes of one gid, as (from -> to) strings. */

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Retry delays: exponential with jitter after unknown outcomes, flat after ONGOING. Thread-safe if
- * the random source is.
+ * Retry delays: exponential with jitter after calls without an answer, flat after ONGOING.
+ * Thread-safe if the random source is.
  */
 final class Backoff {
   /** Delays are multiplied by a factor drawn uniformly from [1 - JITTER, 1]. */
@@ -19,9 +19,9 @@ final class Backoff {
     this.random = random;
   }
 
-  /** Delay before retrying after the {@code failures}-th consecutive unknown outcome (>= 1). */
-  Duration afterUnknown(Duration base, int failures) {
-    int shift = Math.min(Math.max(failures - 1, 0), 30);
+  /** Delay before retrying at backoff level {@code level} (>= 1): base x 2^(level-1), capped. */
+  Duration afterUnknown(Duration base, int level) {
+    int shift = Math.min(Math.max(level - 1, 0), 30);
     long millis = saturatedShift(base.toMillis(), shift);
     millis = Math.min(millis, max.toMillis());
     double factor = 1.0 - JITTER * random.getAsDouble();

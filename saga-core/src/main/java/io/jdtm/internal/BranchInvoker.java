@@ -10,12 +10,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls one branch op on its target and turns every way it can end into a {@link Call}; it never
- * throws for a branch's misbehaviour. Thread-safe.
+ * Starts one branch op on its target and turns every way it can end into a {@link Call}; it never
+ * throws for a branch's misbehaviour. Java handlers run on the executor (so a hung one times out
+ * and is interrupted); HTTP calls are asynchronous. A stored target or payload that can never work
+ * (corrupt record, target no longer allowed) answers FAILURE; a handler this instance lacks answers
+ * NOT_CALLED (another instance, or a later deployment, may have it). Thread-safe.
  */
 final class BranchInvoker {
   private static final Logger log = LoggerFactory.getLogger(BranchInvoker.class);
@@ -24,57 +31,77 @@ final class BranchInvoker {
   private final Codec codec;
   private final HttpInvoker http;
   private final Clock clock;
+  private final Executor executor;
+  private final Targets targets;
 
-  BranchInvoker(HandlerRegistry handlers, Codec codec, HttpInvoker http, Clock clock) {
+  BranchInvoker(HandlerRegistry handlers, Codec codec, HttpInvoker http, Clock clock,
+      Executor executor, Targets targets) {
     this.handlers = handlers;
     this.codec = codec;
     this.http = http;
     this.clock = clock;
+    this.executor = executor;
+    this.targets = targets;
   }
 
-  Call invoke(TxRecord tx, BranchRecord branch) {
+  PendingCall start(TxRecord tx, BranchRecord branch) {
     Duration timeout = tx.options().requestTimeout();
     Instant deadline = clock.instant().plus(timeout);
     BranchContext ctx = BranchContext.of(
         tx.gid(), tx.mode(), branch.branchId(), branch.op(), branch.attempts() + 1, deadline);
     Target target;
     try {
-      target = Target.parse(branch.target());
+      target = targets.parse(branch.target());
     } catch (RuntimeException e) {
-      return new Call(branch, CallResult.NOT_CALLED, "unusable stored target: " + e.getMessage());
+      return PendingCall.done(new Call(branch, CallResult.FAILURE,
+          "unusable stored target: " + e.getMessage()));
     }
-    Call call = target instanceof Target.Http h
-        ? callHttp(branch, h, ctx, timeout)
-        : callHandler(branch, ((Target.Handler) target).name(), ctx);
-    log.debug("gid={} branch={} op={} attempt={} -> {} {}", tx.gid(), branch.branchId(),
-        branch.op().wireName(), ctx.attempt(), call.result(),
-        call.detail() == null ? "" : call.detail());
-    return call;
+    if (target instanceof Target.Http h) {
+      return http.start(branch, h.uri(), ctx, timeout);
+    }
+    return startHandler(branch, ((Target.Handler) target).name(), ctx);
   }
 
-  private Call callHttp(BranchRecord branch, Target.Http target, BranchContext ctx, Duration t) {
-    HttpInvoker.Answer answer = http.call(target.uri(), ctx, branch.payload(), t);
-    return new Call(branch, answer.result(), answer.detail());
-  }
-
-  private Call callHandler(BranchRecord branch, String name, BranchContext ctx) {
+  private PendingCall startHandler(BranchRecord branch, String name, BranchContext ctx) {
     Optional<HandlerRegistry.Registered<?>> found = handlers.find(name);
     if (found.isEmpty()) {
       log.warn("gid={} branch={} op={}: no handler '{}' is registered on this instance; "
           + "waiting for an instance that has it", ctx.gid(), ctx.branchId(),
           ctx.op().wireName(), name);
-      return new Call(branch, CallResult.NOT_CALLED, "no handler registered under '" + name + "'");
+      return PendingCall.done(new Call(branch, CallResult.NOT_CALLED,
+          "no handler registered under '" + name + "'"));
     }
-    return run(branch, found.get(), ctx);
+    return startHandler(branch, found.get(), ctx);
   }
 
-  private <T> Call run(BranchRecord branch, HandlerRegistry.Registered<T> h, BranchContext ctx) {
+  private <T> PendingCall startHandler(
+      BranchRecord branch, HandlerRegistry.Registered<T> h, BranchContext ctx) {
     T payload;
     try {
       payload = codec.decode(branch.payload(), h.payloadType());
     } catch (RuntimeException e) {
-      return new Call(branch, CallResult.NOT_CALLED, "payload does not decode: " + e.getMessage());
+      return PendingCall.done(new Call(branch, CallResult.FAILURE,
+          "stored payload does not decode for handler '" + h.name() + "': " + e.getMessage()));
     }
+    AtomicBoolean started = new AtomicBoolean();
+    FutureTask<Call> task = new FutureTask<>(() -> {
+      started.set(true);
+      return run(branch, h, ctx, payload);
+    });
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+    return new PendingCall(branch, task, () -> task.cancel(true), () -> {
+      if (!started.get()) {
+        task.run(); // no thread took it: run it here (FutureTask runs it at most once)
+      }
+    });
+  }
+
+  private <T> Call run(
+      BranchRecord branch, HandlerRegistry.Registered<T> h, BranchContext ctx, T payload) {
     try {
       Outcome outcome = h.handler().handle(ctx, payload);
       if (outcome == null) {
@@ -88,7 +115,8 @@ final class BranchInvoker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Call(branch, CallResult.UNKNOWN, "handler interrupted");
-    } catch (Exception | LinkageError | AssertionError e) {
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
       return new Call(branch, CallResult.UNKNOWN, "handler threw " + e);
     }
   }

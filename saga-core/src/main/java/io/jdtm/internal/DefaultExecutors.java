@@ -2,20 +2,22 @@ package io.jdtm.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The branch executor a manager creates when none is given: virtual threads on JDK 21 and later;
- * on JDK 17 a bounded pool of daemon threads whose overflow runs on the submitting thread.
+ * The executor a manager creates when none is given: virtual threads on JDK 21 and later; on JDK
+ * 17 an elastic pool of daemon threads (created on demand, up to {@value #POOL_THREADS}, retired
+ * when idle) that hands each task straight to a thread, so a branch call's timeout starts when it
+ * starts; beyond the bound, the submitting thread runs the task.
  */
 public final class DefaultExecutors {
-  /** Threads of the JDK 17 pool. */
-  static final int POOL_THREADS = 256;
-  static final int QUEUE_CAPACITY = 10_000;
+  /** Most threads of the JDK 17 pool. */
+  static final int POOL_THREADS = 2048;
 
   private DefaultExecutors() {}
 
@@ -24,12 +26,18 @@ public final class DefaultExecutors {
       return (ExecutorService)
           Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     } catch (ReflectiveOperationException e) {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(POOL_THREADS, POOL_THREADS, 60,
-          TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE_CAPACITY),
-          daemonThreads("jdtm-" + instanceId + "-"), new ThreadPoolExecutor.CallerRunsPolicy());
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
+      return new ThreadPoolExecutor(0, POOL_THREADS, 60, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), daemonThreads("jdtm-" + instanceId + "-"),
+          DefaultExecutors::runOrRefuse);
     }
+  }
+
+  /** Runs an overflowing task on the caller; refuses it once the pool is shut down. */
+  private static void runOrRefuse(Runnable task, ThreadPoolExecutor pool) {
+    if (pool.isShutdown()) {
+      throw new RejectedExecutionException("the manager is closed");
+    }
+    task.run();
   }
 
   /** Daemon threads named {@code prefix + n}. */

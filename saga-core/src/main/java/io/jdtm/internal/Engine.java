@@ -1,10 +1,10 @@
 package io.jdtm.internal;
 
+import io.jdtm.DuplicateTransactionException;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.TxStatus;
-import io.jdtm.DuplicateTransactionException;
 import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.TxRecord;
 import java.time.Duration;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-  private static final long MAX_AWAIT_POLL_MILLIS = 250;
+  private static final long MAX_AWAIT_POLL_NANOS = 250_000_000L;
+  private static final long MIN_AWAIT_POLL_NANOS = 10_000_000L;
 
   private final EngineConfig config;
   private final GidGenerator gids;
@@ -38,6 +39,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean halted = new AtomicBoolean();
   private final TxRunner runner;
   private final RecoveryLoop recovery;
+  private final BrokenRecords broken = new BrokenRecords();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -46,10 +48,10 @@ public final class Engine implements AutoCloseable {
         new Backoff(config.defaults().maxRetryInterval(), config.random()));
     Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries));
     BranchInvoker invoker = new BranchInvoker(config.handlers(), config.codec(),
-        new HttpInvoker(config.defaults().requestTimeout(), config.codec().mediaType()),
-        config.clock());
+        new HttpInvoker(config.codec().mediaType()), config.clock(), config.executor(),
+        config.targets());
     this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
-        config.executor(), new Events(config.listener()), completions, halted::get);
+        new Events(config.listener()), completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
   }
@@ -114,9 +116,9 @@ public final class Engine implements AutoCloseable {
   private void driveSafely(TxRecord record) {
     try {
       runner.drive(record);
-    } catch (RuntimeException | LinkageError | AssertionError e) {
-      log.error("gid={}: driving the transaction failed; recovery will retry it after its lease",
-          record.gid(), e);
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
+      broken.report(record.gid(), e);
     } finally {
       inFlight.exit();
     }
@@ -158,20 +160,23 @@ public final class Engine implements AutoCloseable {
    */
   public TxStatus await(String gid, Duration timeout) {
     Names.requireGid(gid);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
     CompletableFuture<TxStatus> done = completions.watch(gid);
     try {
       while (true) {
+        if (done.isDone()) {
+          return done.join();
+        }
         TxStatus status = find(gid).map(TxRecord::status).orElseThrow(
             () -> new InvalidTransactionException("no transaction with this gid", gid));
         long left = deadline - System.nanoTime();
         if (status.isTerminal() || left <= 0) {
           return status;
         }
-        long poll = Math.min(config.pollInterval().toMillis(), MAX_AWAIT_POLL_MILLIS);
+        long poll = Math.max(MIN_AWAIT_POLL_NANOS,
+            Math.min(config.pollInterval().toNanos(), MAX_AWAIT_POLL_NANOS));
         try {
-          return done.get(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, poll),
-              TimeUnit.MILLISECONDS);
+          return done.get(Math.min(left, poll), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
           // poll the store again
         }
@@ -183,6 +188,14 @@ public final class Engine implements AutoCloseable {
       throw new IllegalStateException(e);
     } finally {
       completions.release(gid);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
     }
   }
 
@@ -221,8 +234,9 @@ public final class Engine implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      halt();
     }
-    halt();
   }
 
   /**

@@ -20,6 +20,7 @@ public record EngineConfig(
     Clock clock,
     Codec codec,
     HandlerRegistry handlers,
+    Targets targets,
     Executor executor,
     ExecutorService ownedExecutor,
     TxDefaults defaults,

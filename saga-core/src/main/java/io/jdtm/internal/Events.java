@@ -31,7 +31,8 @@ final class Events {
     StatusEvent event = new StatusEvent(tx.gid(), tx.mode(), from, to, reason, at);
     try {
       listener.onStatusChange(event);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
       log.warn("gid={}: transaction listener failed on a status change", tx.gid(), e);
     }
   }
@@ -45,7 +46,8 @@ final class Events {
           u == null ? null : u.retryAt(), at);
       try {
         listener.onBranchCall(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        Throwables.rethrowIfFatal(e);
         log.warn("gid={}: transaction listener failed on a branch call", tx.gid(), e);
       }
     }

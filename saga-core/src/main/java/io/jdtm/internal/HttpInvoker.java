@@ -2,7 +2,7 @@ package io.jdtm.internal;
 
 import io.jdtm.BranchContext;
 import io.jdtm.CallResult;
-import java.io.IOException;
+import io.jdtm.spi.BranchRecord;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,93 +11,96 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Calls DTM-style HTTP branches: POST of the encoded payload, with {@code gid}, {@code
- * trans_type}, {@code branch_id} and {@code op} as query parameters; redirects are never
- * followed. Answers: 2xx is SUCCESS unless the JSON body's {@code dtm_result} says FAILURE or
- * ONGOING; 409 is FAILURE; 425 is ONGOING; anything else, or no answer in time, is unknown.
- * Thread-safe.
+ * Calls DTM-style HTTP branches asynchronously: POST of the encoded payload, with {@code gid},
+ * {@code trans_type}, {@code branch_id} and {@code op} as query parameters; redirects are never
+ * followed; the whole exchange, body included, is bounded by the request timeout and at most
+ * {@value #MAX_BODY} bytes of the answer are read. Answers follow DTM: status 425 or a body
+ * containing {@code ONGOING} is ONGOING; 409 or a body containing {@code FAILURE} is FAILURE;
+ * another 2xx is SUCCESS; anything else is unknown. One HTTP client is shared by every manager in
+ * the JVM and created on first use. Thread-safe.
  */
 final class HttpInvoker {
+  /** Largest answer body read; the rest is discarded. */
+  static final int MAX_BODY = 64 * 1024;
   private static final int MAX_BODY_SHOWN = 200;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final HttpClient client;
   private final String mediaType;
 
-  HttpInvoker(Duration connectTimeout, String mediaType) {
-    this.client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(connectTimeout)
-        .build();
+  HttpInvoker(String mediaType) {
     this.mediaType = mediaType;
   }
 
-  /** Calls {@code uri}, waiting at most {@code timeout}. Never throws for call failures. */
-  Answer call(URI uri, BranchContext ctx, byte[] payload, Duration timeout) {
-    HttpRequest request = HttpRequest.newBuilder(withBranchQuery(uri, ctx))
-        .timeout(timeout)
-        .header("Content-Type", mediaType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+  /** The shared client, created on first use. */
+  private static final class Client {
+    static final HttpClient INSTANCE = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(30))
         .build();
+  }
+
+  /** Starts a call to {@code uri}; never throws for call failures. */
+  PendingCall start(BranchRecord branch, URI uri, BranchContext ctx, Duration timeout) {
+    HttpRequest request;
     try {
-      HttpResponse<String> response =
-          client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return classify(response.statusCode(), response.body());
-    } catch (HttpTimeoutException e) {
-      return new Answer(CallResult.UNKNOWN, "HTTP call timed out after " + timeout);
-    } catch (IOException e) {
-      return new Answer(CallResult.UNKNOWN, "HTTP call failed: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(CallResult.UNKNOWN, "interrupted while calling");
+      request = HttpRequest.newBuilder(withBranchQuery(uri, ctx))
+          .timeout(timeout)
+          .header("Content-Type", mediaType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(branch.payload()))
+          .build();
+    } catch (RuntimeException e) {
+      return PendingCall.done(new Call(branch, CallResult.FAILURE,
+          "unusable HTTP target: " + e.getMessage()));
     }
+    CompletableFuture<HttpResponse<String>> exchange;
+    try {
+      exchange = Client.INSTANCE.sendAsync(request, info -> CappedBody.of(MAX_BODY));
+    } catch (RuntimeException e) {
+      return PendingCall.done(new Call(branch, CallResult.UNKNOWN, "HTTP call failed: " + e));
+    }
+    CompletableFuture<Call> result = exchange.handle((response, error) -> error == null
+        ? toCall(branch, classify(response.statusCode(), response.body()))
+        : new Call(branch, CallResult.UNKNOWN, describe(error, timeout)));
+    return new PendingCall(branch, result, () -> exchange.cancel(true));
+  }
+
+  private static Call toCall(BranchRecord branch, Answer answer) {
+    return new Call(branch, answer.result(), answer.detail());
+  }
+
+  private static String describe(Throwable error, Duration timeout) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof HttpTimeoutException) {
+      return "HTTP call timed out after " + timeout;
+    }
+    return "HTTP call failed: " + cause;
   }
 
   /** An HTTP answer mapped to a call result. */
   record Answer(CallResult result, String detail) {}
 
   static Answer classify(int status, String body) {
-    if (status == 409) {
-      return new Answer(CallResult.FAILURE, "HTTP 409: " + shorten(body));
-    }
-    if (status == 425) {
+    String text = body == null ? "" : body;
+    if (status == 425 || text.contains("ONGOING")) {
       return new Answer(CallResult.ONGOING, null);
+    }
+    if (status == 409 || text.contains("FAILURE")) {
+      return new Answer(CallResult.FAILURE, "HTTP " + status + ": " + shorten(text));
     }
     if (status < 200 || status > 299) {
-      return new Answer(CallResult.UNKNOWN, "HTTP " + status + ": " + shorten(body));
-    }
-    String dtmResult = dtmResult(body);
-    if ("FAILURE".equals(dtmResult)) {
-      return new Answer(CallResult.FAILURE, "dtm_result FAILURE: " + shorten(body));
-    }
-    if ("ONGOING".equals(dtmResult)) {
-      return new Answer(CallResult.ONGOING, null);
+      return new Answer(CallResult.UNKNOWN, "HTTP " + status + ": " + shorten(text));
     }
     return new Answer(CallResult.SUCCESS, null);
-  }
-
-  private static String dtmResult(String body) {
-    if (body == null || body.isBlank() || body.charAt(0) != '{' || !body.contains("dtm_result")) {
-      return null;
-    }
-    try {
-      JsonNode node = JSON.readTree(body).path("dtm_result");
-      return node.isString() ? node.stringValue() : null;
-    } catch (JacksonException e) {
-      return null;
-    }
   }
 
   private static URI withBranchQuery(URI uri, BranchContext ctx) {
     String query = "gid=" + enc(ctx.gid()) + "&trans_type=" + ctx.mode().wireName()
         + "&branch_id=" + enc(ctx.branchId()) + "&op=" + ctx.op().wireName();
-    String base = uri.toString();
-    return URI.create(base + (uri.getRawQuery() == null ? "?" : "&") + query);
+    return URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + query);
   }
 
   private static String enc(String s) {
@@ -105,9 +108,6 @@ final class HttpInvoker {
   }
 
   private static String shorten(String body) {
-    if (body == null) {
-      return "";
-    }
     return body.length() <= MAX_BODY_SHOWN ? body : body.substring(0, MAX_BODY_SHOWN) + "...";
   }
 }

@@ -4,6 +4,7 @@ import io.jdtm.Codec;
 import io.jdtm.PayloadCodecException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,14 +37,32 @@ public final class JacksonCodec implements Codec {
         .build();
   }
 
+  /**
+   * What went wrong and where, without the offending value (payload values may be secrets, and
+   * Jackson's own messages quote them). The cause is not attached for the same reason.
+   */
+  private static String describe(JacksonException e) {
+    if (e instanceof StreamConstraintsException) {
+      return e.getOriginalMessage();
+    }
+    StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+    if (!e.getPath().isEmpty()) {
+      sb.append(" at ").append(e.getPathReference());
+    }
+    if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+      sb.append(" (line ").append(e.getLocation().getLineNr()).append(", column ")
+          .append(e.getLocation().getColumnNr()).append(')');
+    }
+    return sb.toString();
+  }
+
   @Override
   public byte[] encode(Object value) {
     try {
       return mapper.writeValueAsBytes(value);
     } catch (JacksonException e) {
       throw new PayloadCodecException("cannot encode payload of type "
-          + (value == null ? "null" : value.getClass().getName()) + ": " + e.getOriginalMessage(),
-          e);
+          + (value == null ? "null" : value.getClass().getName()) + ": " + describe(e), null);
     }
   }
 
@@ -53,7 +72,7 @@ public final class JacksonCodec implements Codec {
       return mapper.readValue(bytes, type);
     } catch (JacksonException e) {
       throw new PayloadCodecException(
-          "cannot decode payload as " + type.getName() + ": " + e.getOriginalMessage(), e);
+          "cannot decode payload as " + type.getName() + ": " + describe(e), null);
     }
   }
 }

@@ -7,8 +7,8 @@ import io.jdtm.PayloadCodecException;
 
 /**
  * Encodes branch payloads at submit and checks them against their targets: the size limit, that
- * every {@code handler:} target is registered here, and that the payload fits each handler's
- * payload type. Thread-safe.
+ * every {@code handler:} target is registered here, and that the encoded payload decodes into each
+ * handler's payload type (as it will have to when the handler is called). Thread-safe.
  */
 public final class Payloads {
   private final Codec codec;
@@ -52,15 +52,13 @@ public final class Payloads {
       String gid, String branchId, BranchOp op, String name, Object payload, byte[] bytes) {
     HandlerRegistry.Registered<?> h = handlers.find(name)
         .orElseThrow(() -> new NoSuchHandlerException(gid, branchId, op, name));
-    if (payload == null || h.payloadType().isInstance(payload)) {
-      return;
-    }
     try {
       codec.decode(bytes, h.payloadType());
     } catch (PayloadCodecException e) {
-      throw new PayloadCodecException("payload of type " + payload.getClass().getName()
-          + " does not fit handler '" + name + "', which takes " + h.payloadType().getName()
-          + ": " + e.getMessage(), gid, branchId, op, e);
+      throw new PayloadCodecException("payload of type "
+          + (payload == null ? "null" : payload.getClass().getName()) + " does not fit handler '"
+          + name + "', which takes " + h.payloadType().getName() + ": " + e.getMessage(), gid,
+          branchId, op, null);
     }
   }
 }

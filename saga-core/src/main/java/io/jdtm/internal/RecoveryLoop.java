@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class RecoveryLoop {
   private static final Logger log = LoggerFactory.getLogger(RecoveryLoop.class);
   private static final int MAX_BACKOFF_SHIFT = 5;
+  private static final int STOP_WAIT_SECONDS = 5;
 
   private final Duration pollInterval;
   private final DoubleSupplier random;
@@ -52,10 +53,20 @@ final class RecoveryLoop {
     schedule(nextDelayMillis());
   }
 
-  synchronized void stop() {
-    if (timer != null) {
-      timer.shutdownNow();
+  /** Stops polling and waits briefly for a pass in progress, so nothing is claimed after. */
+  void stop() {
+    ScheduledExecutorService t;
+    synchronized (this) {
+      t = timer;
       timer = null;
+    }
+    if (t != null) {
+      t.shutdownNow();
+      try {
+        t.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

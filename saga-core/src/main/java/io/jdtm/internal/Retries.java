@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * Turns call results into branch progress with retry times, shared by every mode: SUCCESS is
- * done; ONGOING is called again after the retry interval; an unknown result after exponential
- * backoff; NOT_CALLED (e.g. no handler here) after the retry interval without counting an attempt.
- * Thread-safe.
+ * done; ONGOING is called again after the retry interval and resets the backoff; a call without
+ * an answer (unknown outcome, not called, a refused undo) raises the backoff level and waits the
+ * grown, jittered delay. Only calls that reached the participant count as attempts. Thread-safe.
  */
 final class Retries {
   private final Backoff backoff;
@@ -32,32 +32,40 @@ final class Retries {
   /** A branch op that answered FAILURE for good (saga action, TCC try). */
   BranchUpdate failed(Call call) {
     BranchRecord b = call.branch();
-    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.FAILED, b.attempts() + 1, null,
+    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.FAILED, attempts(call), 0, null,
         call.detail());
   }
 
   /** Progress after a call that did not fail for good: done, or to be retried. */
   BranchUpdate progress(TxRecord tx, Call call, Instant now) {
     BranchRecord b = call.branch();
-    int attempts = b.attempts() + (call.attempted() ? 1 : 0);
+    int attempts = attempts(call);
     if (call.result() == CallResult.SUCCESS) {
-      return new BranchUpdate(b.branchId(), b.op(), BranchStatus.SUCCEEDED, attempts, null, null);
+      return new BranchUpdate(b.branchId(), b.op(), BranchStatus.SUCCEEDED, attempts, 0, null,
+          null);
     }
     Duration base = tx.options().retryInterval();
-    Duration delay = switch (call.result()) {
-      case ONGOING, NOT_CALLED -> backoff.afterOngoing(base);
-      default -> backoff.afterUnknown(base, attempts);
-    };
-    String error = call.result() == CallResult.ONGOING ? "ONGOING" : call.detail();
-    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.PREPARED, attempts,
-        now.plus(delay), error);
+    if (call.result() == CallResult.ONGOING) {
+      return new BranchUpdate(b.branchId(), b.op(), BranchStatus.PREPARED, attempts, 0,
+          now.plus(backoff.afterOngoing(base)), "ONGOING");
+    }
+    int level = b.backoffLevel() + 1;
+    return new BranchUpdate(b.branchId(), b.op(), BranchStatus.PREPARED, attempts, level,
+        now.plus(backoff.afterUnknown(base, level)), call.detail());
   }
 
-  /** Whether an action that did not succeed has used up its retries. */
+  private static int attempts(Call call) {
+    return call.branch().attempts() + (call.attempted() ? 1 : 0);
+  }
+
+  /**
+   * Whether an action that did not succeed has used up its retries: {@code retryLimit(n)} allows
+   * n + 1 calls (ONGOING answers count, as in DTM).
+   */
   boolean limitReached(TxRecord tx, Call call) {
     int limit = tx.options().retryLimit();
     return limit >= 0 && call.attempted() && call.result() != CallResult.SUCCESS
-        && call.branch().attempts() + 1 > limit;
+        && attempts(call) > limit;
   }
 
   /**

@@ -1,13 +1,12 @@
 package io.jdtm.internal;
 
 import io.jdtm.BranchOp;
-import io.jdtm.BranchStatus;
+import io.jdtm.CallResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,19 +34,19 @@ final class SagaLogic implements ModeLogic {
   }
 
   private Decision forward(TxRecord tx, Instant now) {
+    SagaSteps steps = new SagaSteps(tx);
+    BranchRecord failed = steps.failedAction();
+    if (failed != null) {
+      return new Decision.Transition(TxStatus.ABORTING, failureReason(failed.branchId(),
+          failed.lastError()));
+    }
+    if (steps.allActionsSucceeded()) {
+      return new Decision.Transition(TxStatus.SUCCEEDED, null);
+    }
     Instant deadline = retries.deadline(tx);
     if (deadline != null && !now.isBefore(deadline)) {
       return new Decision.Transition(
           TxStatus.ABORTING, "timed out after " + tx.options().timeoutToFail());
-    }
-    SagaSteps steps = new SagaSteps(tx);
-    for (BranchRecord action : steps.actions()) {
-      if (action.status() == BranchStatus.FAILED) {
-        return new Decision.Transition(TxStatus.ABORTING, failureReason(action));
-      }
-    }
-    if (steps.allActionsSucceeded()) {
-      return new Decision.Transition(TxStatus.SUCCEEDED, null);
     }
     return Retries.callOrWait(steps.runnableActions(), now, deadline);
   }
@@ -67,7 +66,7 @@ final class SagaLogic implements ModeLogic {
     for (Call call : calls) {
       BranchRecord b = call.branch();
       boolean action = b.op() == BranchOp.ACTION;
-      if (action && call.result() == io.jdtm.CallResult.FAILURE) {
+      if (action && call.result() == CallResult.FAILURE) {
         update.branch(retries.failed(call));
         abortReason = first(abortReason, failureReason(b.branchId(), call.detail()));
       } else {
@@ -83,10 +82,6 @@ final class SagaLogic implements ModeLogic {
     }
   }
 
-  private static String failureReason(BranchRecord action) {
-    return failureReason(action.branchId(), action.lastError());
-  }
-
   private static String failureReason(String branchId, String detail) {
     return "branch " + branchId + " action failed" + suffix(detail);
   }
@@ -97,97 +92,5 @@ final class SagaLogic implements ModeLogic {
 
   private static String first(String current, String candidate) {
     return current != null ? current : candidate;
-  }
-
-  /** The saga's steps as pairs of action and compensation, with their ordering. */
-  static final class SagaSteps {
-    private final TxRecord tx;
-    private final List<BranchRecord> actions = new ArrayList<>();
-
-    SagaSteps(TxRecord tx) {
-      this.tx = tx;
-      for (BranchRecord b : tx.branches()) {
-        if (b.op() == BranchOp.ACTION) {
-          actions.add(b);
-        }
-      }
-    }
-
-    List<BranchRecord> actions() {
-      return actions;
-    }
-
-    boolean allActionsSucceeded() {
-      return actions.stream().allMatch(a -> a.status() == BranchStatus.SUCCEEDED);
-    }
-
-    /** Actions that may be called now (ignoring retry times). */
-    List<BranchRecord> runnableActions() {
-      List<BranchRecord> runnable = new ArrayList<>();
-      for (int i = 0; i < actions.size(); i++) {
-        BranchRecord a = actions.get(i);
-        if (a.status() == BranchStatus.PREPARED && predecessorsSucceeded(i)) {
-          runnable.add(a);
-          if (!tx.options().concurrent()) {
-            break;
-          }
-        }
-      }
-      return runnable;
-    }
-
-    private boolean predecessorsSucceeded(int i) {
-      if (!tx.options().concurrent()) {
-        return i == 0 || actions.get(i - 1).status() == BranchStatus.SUCCEEDED;
-      }
-      for (String dep : actions.get(i).dependsOn()) {
-        if (action(dep).status() != BranchStatus.SUCCEEDED) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** Compensations still owed, in step order: their action may have run, and they have not. */
-    List<BranchRecord> pendingCompensations() {
-      List<BranchRecord> runnable = runnableActions();
-      List<BranchRecord> pending = new ArrayList<>();
-      for (BranchRecord a : actions) {
-        boolean mayHaveRun = a.status() != BranchStatus.PREPARED || a.attempts() > 0
-            || runnable.contains(a);
-        BranchRecord c = compensation(a.branchId());
-        if (mayHaveRun && c.status() != BranchStatus.SUCCEEDED) {
-          pending.add(c);
-        }
-      }
-      return pending;
-    }
-
-    /** Of the pending compensations, those whose dependents are all compensated. */
-    List<BranchRecord> readyCompensations(List<BranchRecord> pending) {
-      if (!tx.options().concurrent()) {
-        return List.of(pending.get(pending.size() - 1));
-      }
-      List<BranchRecord> ready = new ArrayList<>();
-      for (BranchRecord c : pending) {
-        if (pending.stream().noneMatch(other -> dependsOn(other.branchId(), c.branchId()))) {
-          ready.add(c);
-        }
-      }
-      return ready;
-    }
-
-    private boolean dependsOn(String branchId, String dependency) {
-      return action(branchId).dependsOn().contains(dependency);
-    }
-
-    private BranchRecord action(String branchId) {
-      return tx.branch(branchId, BranchOp.ACTION).orElseThrow();
-    }
-
-    private BranchRecord compensation(String branchId) {
-      return tx.branch(branchId, BranchOp.COMPENSATE).orElseThrow(() -> new IllegalStateException(
-          "gid " + tx.gid() + " has no compensation for branch " + branchId));
-    }
   }
 }

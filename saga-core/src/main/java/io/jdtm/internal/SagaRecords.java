@@ -24,10 +24,15 @@ public final class SagaRecords {
   /** One step as the user defined it. */
   public record Step(String action, String compensate, Object payload) {}
 
-  private final Payloads payloads;
+  /** Most steps in one saga. */
+  public static final int MAX_STEPS = 1000;
 
-  public SagaRecords(Payloads payloads) {
+  private final Payloads payloads;
+  private final Targets targets;
+
+  public SagaRecords(Payloads payloads, Targets targets) {
     this.payloads = payloads;
+    this.targets = targets;
   }
 
   /** The branch id of step {@code index} (0-based): {@code 01}, {@code 02}, ... */
@@ -47,6 +52,10 @@ public final class SagaRecords {
     if (steps.isEmpty()) {
       throw new InvalidTransactionException("a saga needs at least one step", gid);
     }
+    if (steps.size() > MAX_STEPS) {
+      throw new InvalidTransactionException("a saga has at most " + MAX_STEPS + " steps; this one "
+          + "has " + steps.size(), gid);
+    }
     if (!after.isEmpty() && !options.concurrent()) {
       throw new InvalidTransactionException(
           "step ordering with after() needs concurrent() on the saga", gid);
@@ -56,8 +65,8 @@ public final class SagaRecords {
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       String id = branchId(i);
-      Target action = Target.parse(s.action());
-      Target compensate = Target.parse(s.compensate());
+      Target action = targets.parse(s.action());
+      Target compensate = targets.parse(s.compensate());
       byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
           new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
       List<String> deps = after.getOrDefault(i, Set.of()).stream()

@@ -49,7 +49,8 @@ public sealed interface Target permits Target.Handler, Target.Http {
     if (Names.isHandlerName(name)) {
       return new Handler(name);
     }
-    throw new InvalidTransactionException("unsupported branch target " + Names.quote(target)
+    throw new InvalidTransactionException("unsupported branch target "
+        + Names.quote(io.jdtm.Stores.redact(target))
         + ": use a registered handler name (NAME or handler:NAME) or an http(s):// URL");
   }
 
@@ -57,9 +58,10 @@ public sealed interface Target permits Target.Handler, Target.Http {
     String shown = Names.quote(io.jdtm.Stores.redact(target));
     try {
       URI uri = new URI(target);
-      if (uri.getHost() == null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      if (uri.getHost() == null || uri.getRawFragment() != null || uri.getRawUserInfo() != null
+          || uri.getPort() == 0 || uri.getPort() > 65535) {
         throw new InvalidTransactionException("invalid HTTP target " + shown
-            + ": it needs a host and must carry no fragment and no user info");
+            + ": it needs a host, a port from 1 to 65535 if any, no fragment and no user info");
       }
       return uri;
     } catch (URISyntaxException e) {

@@ -2,6 +2,7 @@ package io.jdtm.internal;
 
 import io.jdtm.Mode;
 import io.jdtm.TxStatus;
+import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +29,26 @@ final class TxRunner {
   private static final Logger log = LoggerFactory.getLogger(TxRunner.class);
   /** Status changes merged into one write; more would mean a logic bug. */
   private static final int MAX_CHAINED_TRANSITIONS = 4;
+  /** Extra wait beyond the request timeout, so an HTTP call's own timeout reports first. */
+  private static final long GRACE_NANOS = 250_000_000L;
 
   private final TransactionStore store;
   private final Clock clock;
   private final Duration lease;
   private final Map<Mode, ModeLogic> logics;
   private final BranchInvoker invoker;
-  private final Executor executor;
   private final Events events;
   private final Completions completions;
   private final BooleanSupplier stopped;
 
   TxRunner(TransactionStore store, Clock clock, Duration lease, Map<Mode, ModeLogic> logics,
-      BranchInvoker invoker, Executor executor, Events events, Completions completions,
+      BranchInvoker invoker, Events events, Completions completions,
       BooleanSupplier stopped) {
     this.store = store;
     this.clock = clock;
     this.lease = lease;
     this.logics = logics;
     this.invoker = invoker;
-    this.executor = executor;
     this.events = events;
     this.completions = completions;
     this.stopped = stopped;
@@ -80,8 +80,7 @@ final class TxRunner {
     if (held == null || isStopped(held)) {
       return null;
     }
-    List<Call> calls =
-        ParallelCalls.map(decision.branches(), b -> invoker.invoke(held, b), executor);
+    List<Call> calls = callAll(held, decision.branches());
     if (isStopped(held)) {
       return null; // as if the process died before recording the results
     }
@@ -89,6 +88,20 @@ final class TxRunner {
     TxUpdate.Builder update = TxUpdate.builder(held.gid(), held.version()).updatedAt(after);
     logic(held).fold(held, calls, after, update);
     return write(held, update, calls, after);
+  }
+
+  /** Starts every call at once, then waits for each up to the request timeout (real time). */
+  private List<Call> callAll(TxRecord tx, List<BranchRecord> branches) {
+    List<PendingCall> pending = new ArrayList<>(branches.size());
+    for (BranchRecord b : branches) {
+      pending.add(invoker.start(tx, b));
+    }
+    long deadline = System.nanoTime() + tx.options().requestTimeout().toNanos() + GRACE_NANOS;
+    List<Call> calls = new ArrayList<>(pending.size());
+    for (PendingCall p : pending) {
+      calls.add(p.await(deadline - System.nanoTime()));
+    }
+    return calls;
   }
 
   /**
@@ -119,7 +132,7 @@ final class TxRunner {
     boolean parked = decision instanceof Decision.Wait;
     update.nextDueAt(parked ? ((Decision.Wait) decision).until() : now.plus(lease));
     TxUpdate u = update.build();
-    if (!commit(u)) {
+    if (!commit(tx, u)) {
       return null;
     }
     TxRecord written = tx.applying(u);
@@ -144,10 +157,14 @@ final class TxRunner {
         .updatedAt(now)
         .nextDueAt(now.plus(extension))
         .build();
-    return commit(u) ? tx.applying(u) : null;
+    return commit(tx, u) ? tx.applying(u) : null;
   }
 
-  private boolean commit(TxUpdate u) {
+  /**
+   * Writes {@code u}. When the store fails, reads the record back: if it holds exactly what this
+   * write would have made, the write happened and counts as done.
+   */
+  private boolean commit(TxRecord tx, TxUpdate u) {
     try {
       if (store.update(u)) {
         return true;
@@ -156,8 +173,21 @@ final class TxRunner {
           u.expectedVersion());
       return false;
     } catch (RuntimeException e) {
+      if (landed(tx, u)) {
+        log.debug("gid={}: store reported a failure but the write landed: {}", u.gid(),
+            e.toString());
+        return true;
+      }
       log.warn("gid={}: store write failed; recovery will resume the transaction after its "
           + "lease: {}", u.gid(), e.toString());
+      return false;
+    }
+  }
+
+  private boolean landed(TxRecord tx, TxUpdate u) {
+    try {
+      return store.load(u.gid()).map(stored -> stored.equals(tx.applying(u))).orElse(false);
+    } catch (RuntimeException e) {
       return false;
     }
   }

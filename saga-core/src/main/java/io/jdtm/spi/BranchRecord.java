@@ -23,6 +23,7 @@ public final class BranchRecord {
   private final List<String> dependsOn;
   private final BranchStatus status;
   private final int attempts;
+  private final int backoffLevel;
   private final Instant retryAt;
   private final String lastError;
 
@@ -34,6 +35,7 @@ public final class BranchRecord {
       List<String> dependsOn,
       BranchStatus status,
       int attempts,
+      int backoffLevel,
       Instant retryAt,
       String lastError) {
     this.branchId = Objects.requireNonNull(branchId, "branchId");
@@ -46,6 +48,10 @@ public final class BranchRecord {
       throw new IllegalArgumentException("attempts must not be negative, was " + attempts);
     }
     this.attempts = attempts;
+    if (backoffLevel < 0) {
+      throw new IllegalArgumentException("backoffLevel must not be negative, was " + backoffLevel);
+    }
+    this.backoffLevel = backoffLevel;
     this.retryAt = retryAt;
     this.lastError = lastError;
   }
@@ -54,13 +60,26 @@ public final class BranchRecord {
   public static BranchRecord prepared(
       String branchId, BranchOp op, String target, byte[] payload, List<String> dependsOn) {
     return new BranchRecord(
-        branchId, op, target, payload, dependsOn, BranchStatus.PREPARED, 0, null, null);
+        branchId, op, target, payload, dependsOn, BranchStatus.PREPARED, 0, 0, null, null);
   }
 
-  /** This branch with the progress fields of {@code update}. */
-  public BranchRecord with(BranchUpdate update) {
+  /**
+   * This branch with the progress fields of {@code update}.
+   *
+   * @throws io.jdtm.IllegalTransitionException when the update moves a finished branch op
+   */
+  public BranchRecord with(BranchUpdate update, String gid) {
+    if (status != BranchStatus.PREPARED && !update.equals(progress())) {
+      throw new io.jdtm.IllegalTransitionException(gid, branchId, op,
+          status + " -> " + update.status() + " (a finished branch op does not change)");
+    }
     return new BranchRecord(branchId, op, target, payload, dependsOn, update.status(),
-        update.attempts(), update.retryAt(), update.lastError());
+        update.attempts(), update.backoffLevel(), update.retryAt(), update.lastError());
+  }
+
+  /** This branch's progress fields as an update. */
+  public BranchUpdate progress() {
+    return new BranchUpdate(branchId, op, status, attempts, backoffLevel, retryAt, lastError);
   }
 
   /** Whether definition fields (not progress) are equal. */
@@ -101,6 +120,14 @@ public final class BranchRecord {
     return attempts;
   }
 
+  /**
+   * How many times the retry delay has doubled: raised by each call without an answer (unknown
+   * outcome, not called, a refused undo), reset by SUCCESS and ONGOING.
+   */
+  public int backoffLevel() {
+    return backoffLevel;
+  }
+
   /** Earliest time of the next call, or {@code null} for "now". */
   public Instant retryAt() {
     return retryAt;
@@ -114,7 +141,8 @@ public final class BranchRecord {
   @Override
   public boolean equals(Object o) {
     return o instanceof BranchRecord b && sameDefinition(b) && status == b.status
-        && attempts == b.attempts && Objects.equals(retryAt, b.retryAt)
+        && attempts == b.attempts && backoffLevel == b.backoffLevel
+        && Objects.equals(retryAt, b.retryAt)
         && Objects.equals(lastError, b.lastError);
   }
 
@@ -126,6 +154,7 @@ public final class BranchRecord {
   @Override
   public String toString() {
     return branchId + "/" + op.wireName() + "[" + status + ", attempts=" + attempts
+        + (backoffLevel == 0 ? "" : ", backoff=" + backoffLevel)
         + (retryAt == null ? "" : ", retryAt=" + retryAt)
         + (lastError == null ? "" : ", lastError=" + lastError) + "]";
   }

@@ -14,6 +14,7 @@ public record BranchUpdate(
     BranchOp op,
     BranchStatus status,
     int attempts,
+    int backoffLevel,
     Instant retryAt,
     String lastError) {
 
@@ -23,6 +24,9 @@ public record BranchUpdate(
     Objects.requireNonNull(status, "status");
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts must not be negative, was " + attempts);
+    }
+    if (backoffLevel < 0) {
+      throw new IllegalArgumentException("backoffLevel must not be negative, was " + backoffLevel);
     }
   }
 }

@@ -31,9 +31,11 @@ public interface TransactionStore extends AutoCloseable {
   Optional<TxRecord> load(String gid);
 
   /**
-   * Applies {@code update} if the stored version equals {@link TxUpdate#expectedVersion()}.
+   * Applies {@code update} if the stored version equals {@link TxUpdate#expectedVersion()} and
+   * the record {@link TxRecord#accepts accepts} it.
    *
-   * @return whether it was applied; {@code false} on a version conflict or unknown gid
+   * @return whether it was applied; {@code false} on a version conflict, an unknown gid, a
+   *     terminal record or an illegal status change
    * @throws IllegalArgumentException when it names a branch op the record does not have (an
    *     engine bug); the record is left unchanged
    */

@@ -80,11 +80,17 @@ public final class TxRecord {
    *
    * @throws IllegalArgumentException when the update is for another gid or version, or names a
    *     branch op the record does not have
+   * @throws io.jdtm.IllegalTransitionException when it changes a terminal record, moves the
+   *     status off the state machine table, or moves a finished branch op
    */
   public TxRecord applying(TxUpdate update) {
     if (!gid.equals(update.gid()) || version != update.expectedVersion()) {
       throw new IllegalArgumentException("update for " + update.gid() + "@"
           + update.expectedVersion() + " applied to " + gid + "@" + version);
+    }
+    if (!accepts(update)) {
+      throw new io.jdtm.IllegalTransitionException(gid, status + " -> "
+          + (update.status() == null ? status : update.status()));
     }
     List<BranchRecord> next = new ArrayList<>(branches);
     for (BranchUpdate bu : update.branchUpdates()) {
@@ -93,7 +99,7 @@ public final class TxRecord {
         throw new IllegalArgumentException(
             "gid " + gid + " has no branch " + bu.branchId() + "/" + bu.op().wireName());
       }
-      next.set(i, next.get(i).with(bu));
+      next.set(i, next.get(i).with(bu, gid));
     }
     next.addAll(update.addedBranches());
     Builder b = toBuilder();
@@ -104,6 +110,19 @@ public final class TxRecord {
     b.updatedAt = update.updatedAt();
     b.branches = next;
     return b.build();
+  }
+
+  /**
+   * Whether the status change of {@code update} is allowed on this record: none on a terminal
+   * record, else the same status or a legal successor. Stores reject (answer {@code false} to)
+   * updates failing this, whatever their version.
+   */
+  public boolean accepts(TxUpdate update) {
+    if (status.isTerminal()) {
+      return false;
+    }
+    TxStatus next = update.status();
+    return next == null || next == status || status.canMoveTo(next);
   }
 
   /** The record after a claim by {@code owner} at {@code now}: epoch and version plus one. */

@@ -67,6 +67,10 @@ class SmallPartsTest {
     assertThat(Target.parse("HTTPS://bank/x?y=1")).isInstanceOf(Target.Http.class);
     assertThatThrownBy(() -> Target.parse("mailto:x"))
         .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("'mailto:x'");
+    assertThatThrownBy(() -> Target.parse("http://host:99999/x"))
+        .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("port");
+    assertThatThrownBy(() -> Target.parse("ftp://svc:S3cr3t@host/x"))
+        .isInstanceOf(InvalidTransactionException.class).hasMessageNotContaining("S3cr3t");
   }
 
   @Test
@@ -75,6 +79,7 @@ class SmallPartsTest {
     Backoff bottom = new Backoff(Duration.ofMinutes(10), () -> 0.999999);
 
     assertThat(top.afterUnknown(Duration.ofSeconds(10), 1)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(top.afterUnknown(Duration.ofSeconds(10), 2)).isEqualTo(Duration.ofSeconds(20));
     assertThat(top.afterUnknown(Duration.ofSeconds(10), 3)).isEqualTo(Duration.ofSeconds(40));
     assertThat(bottom.afterUnknown(Duration.ofSeconds(10), 3))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
@@ -97,6 +102,10 @@ class SmallPartsTest {
         .isEqualTo(CallResult.SUCCESS);
     assertThat(HttpInvoker.classify(200, "{not json dtm_result").result())
         .isEqualTo(CallResult.SUCCESS);
+    assertThat(HttpInvoker.classify(200, "FAILURE").result()).isEqualTo(CallResult.FAILURE);
+    assertThat(HttpInvoker.classify(200, " \n{\"dtm_result\":\"FAILURE\"}").result())
+        .isEqualTo(CallResult.FAILURE);
+    assertThat(HttpInvoker.classify(500, "ONGOING").result()).isEqualTo(CallResult.ONGOING);
     assertThat(HttpInvoker.classify(409, "x").result()).isEqualTo(CallResult.FAILURE);
     assertThat(HttpInvoker.classify(425, "").result()).isEqualTo(CallResult.ONGOING);
     assertThat(HttpInvoker.classify(500, "x").result()).isEqualTo(CallResult.UNKNOWN);

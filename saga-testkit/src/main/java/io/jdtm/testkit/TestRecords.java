@@ -72,7 +72,10 @@ public final class TestRecords {
     return TxUpdate.builder(r.gid(), r.version()).updatedAt(now).nextDueAt(due).build();
   }
 
-  /** An update of {@code r} to a terminal status. */
+  /**
+   * An update of {@code r} to a terminal status; {@code r} must be able to move there in one step
+   * (SUBMITTED to SUCCEEDED, ABORTING to FAILED).
+   */
   public static TxUpdate finish(TxRecord r, TxStatus terminal, Instant now) {
     return TxUpdate.builder(r.gid(), r.version())
         .status(terminal).updatedAt(now).nextDueAt(null).build();

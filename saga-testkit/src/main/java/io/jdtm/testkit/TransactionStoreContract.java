@@ -167,8 +167,8 @@ public abstract class TransactionStoreContract {
         .reason("branch 02 action failed: no funds")
         .updatedAt(later)
         .nextDueAt(later.plusSeconds(10))
-        .branch(new BranchUpdate("01", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, null, null))
-        .branch(new BranchUpdate("02", BranchOp.ACTION, BranchStatus.FAILED, 2,
+        .branch(new BranchUpdate("01", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null, null))
+        .branch(new BranchUpdate("02", BranchOp.ACTION, BranchStatus.PREPARED, 2, 3,
             later.plusSeconds(3), "no funds ∑"))
         .build();
 
@@ -181,8 +181,9 @@ public abstract class TransactionStoreContract {
     assertThat(loaded.reason()).isEqualTo("branch 02 action failed: no funds");
     assertThat(loaded.nextDueAt()).isEqualTo(later.plusSeconds(10));
     BranchRecord b2 = loaded.branch("02", BranchOp.ACTION).orElseThrow();
-    assertThat(b2.status()).isEqualTo(BranchStatus.FAILED);
+    assertThat(b2.status()).isEqualTo(BranchStatus.PREPARED);
     assertThat(b2.attempts()).isEqualTo(2);
+    assertThat(b2.backoffLevel()).isEqualTo(3);
     assertThat(b2.retryAt()).isEqualTo(later.plusSeconds(3));
     assertThat(b2.lastError()).isEqualTo("no funds ∑");
     assertThat(loaded.branch("02", BranchOp.COMPENSATE).orElseThrow().status())
@@ -215,6 +216,35 @@ public abstract class TransactionStoreContract {
 
     assertThat(applied).isFalse();
     assertThat(store.load(r.gid())).contains(current);
+  }
+
+  @Test
+  void update_terminalRecordAtItsVersion_isRejected() {
+    TxRecord r = created(TestRecords.saga(gid("final"), T0, T0));
+    assertThat(store.update(TestRecords.finish(r, TxStatus.SUCCEEDED, T0))).isTrue();
+    TxRecord done = store.load(r.gid()).orElseThrow();
+
+    boolean applied = store.update(TxUpdate.builder(r.gid(), done.version())
+        .updatedAt(T0).nextDueAt(T0).reason("late").build());
+
+    assertThat(applied).isFalse();
+    assertThat(store.load(r.gid())).contains(done);
+  }
+
+  @Test
+  void update_statusChangeOffTheTable_isRejected() {
+    TxRecord r = created(TestRecords.saga(gid("table"), T0, T0));
+
+    boolean back = store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.PREPARED)
+        .updatedAt(T0).nextDueAt(T0).build());
+    boolean skip = store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.FAILED)
+        .updatedAt(T0).nextDueAt(null).build());
+
+    assertThat(back).isFalse();
+    assertThat(skip).isFalse();
+    assertThat(store.load(r.gid())).contains(r);
+    assertThat(store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.SUBMITTED)
+        .updatedAt(T0).nextDueAt(T0).build())).as("same status is allowed").isTrue();
   }
 
   @Test
@@ -291,7 +321,8 @@ public abstract class TransactionStoreContract {
   void apply_batch_givesOneResultPerUpdateInOrder() {
     TxRecord a = created(TestRecords.saga(gid("batch-a"), T0, T0));
     TxRecord b = created(TestRecords.saga(gid("batch-b"), T0, T0));
-    TxRecord c = created(TestRecords.saga(gid("batch-c"), T0, T0));
+    TxRecord c =
+        created(TestRecords.simple(gid("batch-c"), Mode.SAGA, TxStatus.ABORTING, T0, T0));
     store.update(TestRecords.touch(b, T0, T0)); // b is now at version 2
 
     List<Boolean> results = store.apply(List.of(
@@ -522,7 +553,7 @@ public abstract class TransactionStoreContract {
   void purge_removesOnlyTerminalRecordsFinishedBeforeTheCutoff() {
     TxRecord old = created(TestRecords.simple(gid("old"), Mode.SAGA, TxStatus.SUBMITTED, T0, T0));
     store.update(TestRecords.finish(old, TxStatus.SUCCEEDED, T0.plusSeconds(1)));
-    TxRecord recent = created(TestRecords.simple(gid("recent"), Mode.SAGA, TxStatus.SUBMITTED,
+    TxRecord recent = created(TestRecords.simple(gid("recent"), Mode.SAGA, TxStatus.ABORTING,
         T0, T0));
     store.update(TestRecords.finish(recent, TxStatus.FAILED, T0.plusSeconds(100)));
     created(TestRecords.simple(gid("running"), Mode.SAGA, TxStatus.SUBMITTED, T0, T0));
@@ -567,7 +598,7 @@ public abstract class TransactionStoreContract {
   void update_namingAMissingBranchOp_throwsAndLeavesTheRecordAlone() {
     TxRecord r = created(TestRecords.saga(gid("no-branch"), T0, T0));
     TxUpdate bad = TxUpdate.builder(r.gid(), 1).updatedAt(T0).nextDueAt(T0)
-        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, null, null))
+        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null, null))
         .build();
 
     assertThatThrownBy(() -> store.update(bad)).isInstanceOf(IllegalArgumentException.class);

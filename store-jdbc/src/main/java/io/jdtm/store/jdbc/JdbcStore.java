@@ -22,8 +22,8 @@ import org.jdbi.v3.core.Jdbi;
  * server), PostgreSQL, MariaDB and MySQL. Each record is a row of {@code <prefix>tx}; each branch
  * op a row of {@code <prefix>branch}, so an update writes the record row and the branch rows it
  * changes, never the payloads. Every write is one database transaction; updates are
- * compare-and-set on the version column, and {@link #apply} sends each kind of statement of a
- * whole batch in one JDBC batch. Times are stored as epoch milliseconds.
+ * compare-and-set on the version and status columns, and {@link #apply} sends each kind of
+ * statement of a whole batch in one JDBC batch. Times are stored as epoch milliseconds.
  *
  * <pre>{@code
  * TransactionStore store = JdbcStore.builder()

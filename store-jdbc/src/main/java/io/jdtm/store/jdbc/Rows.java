@@ -95,8 +95,9 @@ final class Rows {
         Columns.dependsOn(rs.getString(at + 4)),
         BranchStatus.valueOf(rs.getString(at + 5)),
         rs.getInt(at + 6),
-        Columns.instant(rs, at + 7),
-        rs.getString(at + 8));
+        rs.getInt(at + 7),
+        Columns.instant(rs, at + 8),
+        rs.getString(at + 9));
   }
 
   /** Binds the record-table columns of {@code r} (see {@link Sql#insertTx}). */
@@ -126,6 +127,7 @@ final class Rows {
         .bind("dependsOn", Columns.dependsOn(b.dependsOn()))
         .bind("status", b.status().name())
         .bind("attempts", b.attempts())
+        .bind("backoffLevel", b.backoffLevel())
         .bind("retryAt", Columns.millis(b.retryAt()))
         .bind("lastError", b.lastError());
   }

@@ -1,7 +1,9 @@
 package io.jdtm.store.jdbc;
 
 import io.jdtm.TxStatus;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -14,9 +16,12 @@ final class Sql {
       + "t.options";
   static final int TX_COLUMN_COUNT = 12;
   static final String BRANCH_COLUMNS = "b.branch_id, b.op, b.target, b.payload, b.depends_on, "
-      + "b.status, b.attempts, b.retry_at, b.last_error";
+      + "b.status, b.attempts, b.backoff_level, b.retry_at, b.last_error";
   /** Same text as the PostgreSQL partial index predicate, so the planner can use that index. */
   static final String FINISHED = statusList();
+  /** How many statuses {@link #updateTx} binds as those the record may be in: the active ones. */
+  static final int ACCEPTING_COUNT =
+      (int) Arrays.stream(TxStatus.values()).filter(s -> !s.isTerminal()).count();
 
   final String insertTx;
   final String insertBranch;
@@ -39,14 +44,16 @@ final class Sql {
         + ":reason, :customData, :options)"
         + (dialect == Dialect.POSTGRESQL ? " ON CONFLICT (gid) DO NOTHING" : "");
     insertBranch = "INSERT INTO " + t.branch() + " (gid, branch_id, op, ord, target, payload, "
-        + "depends_on, status, attempts, retry_at, last_error) VALUES (:gid, :branchId, :op, :ord, "
-        + ":target, :payload, :dependsOn, :status, :attempts, :retryAt, :lastError)";
+        + "depends_on, status, attempts, backoff_level, retry_at, last_error) VALUES (:gid, "
+        + ":branchId, :op, :ord, :target, :payload, :dependsOn, :status, :attempts, "
+        + ":backoffLevel, :retryAt, :lastError)";
     updateTx = "UPDATE " + t.tx() + " SET version = version + 1, "
         + "status = COALESCE(:status, status), reason = COALESCE(:reason, reason), "
         + "next_due_at = :nextDueAt, updated_at = :updatedAt "
-        + "WHERE gid = :gid AND version = :expectedVersion";
+        + "WHERE gid = :gid AND version = :expectedVersion AND status IN ("
+        + params("from", ACCEPTING_COUNT) + ")";
     updateBranch = "UPDATE " + t.branch() + " SET status = :status, attempts = :attempts, "
-        + "retry_at = :retryAt, last_error = :lastError "
+        + "backoff_level = :backoffLevel, retry_at = :retryAt, last_error = :lastError "
         + "WHERE gid = :gid AND branch_id = :branchId AND op = :op";
     branchExists = "SELECT 1 FROM " + t.branch()
         + " WHERE gid = :gid AND branch_id = :branchId AND op = :op";
@@ -107,6 +114,25 @@ final class Sql {
       sb.append(i == 0 ? ":" : ", :").append(prefix).append(i);
     }
     return sb.toString();
+  }
+
+  /**
+   * The stored statuses from which {@link io.jdtm.spi.TxRecord#accepts} lets a record move to
+   * {@code next} ({@code null}: keep the status), repeated up to {@link #ACCEPTING_COUNT} values
+   * for {@code :from0, :from1, ...}: every update of a batch runs one statement text, and a
+   * terminal record matches none of them.
+   */
+  static List<String> accepting(TxStatus next) {
+    List<String> from = new ArrayList<>(ACCEPTING_COUNT);
+    for (TxStatus s : TxStatus.values()) {
+      if (!s.isTerminal() && (next == null || s == next || s.canMoveTo(next))) {
+        from.add(s.name());
+      }
+    }
+    while (from.size() < ACCEPTING_COUNT) {
+      from.add(from.isEmpty() ? null : from.get(0)); // IN (NULL, ...) matches no row
+    }
+    return from;
   }
 
   private static String statusList() {

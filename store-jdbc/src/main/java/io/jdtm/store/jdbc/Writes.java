@@ -57,8 +57,9 @@ final class Writes {
   }
 
   /**
-   * Applies each update under its own compare-and-set, in gid order so that concurrent batches
-   * lock rows in the same order; one round trip per kind of statement.
+   * Applies each update under its own compare-and-set (on the version, and on a status that
+   * accepts the change), in gid order so that concurrent batches lock rows in the same order; one
+   * round trip per kind of statement.
    *
    * @return per update, in the given order, whether it was applied
    */
@@ -91,6 +92,10 @@ final class Writes {
   private int[] updateRecords(Handle h, List<TxUpdate> updates) {
     PreparedBatch batch = h.prepareBatch(sql.updateTx);
     for (TxUpdate u : updates) {
+      List<String> from = Sql.accepting(u.status());
+      for (int i = 0; i < from.size(); i++) {
+        batch.bind("from" + i, from.get(i));
+      }
       batch.bind("status", u.status() == null ? null : u.status().name())
           .bind("reason", u.reason())
           .bind("nextDueAt", Columns.millis(u.nextDueAt()))
@@ -108,6 +113,7 @@ final class Writes {
       for (BranchUpdate b : u.branchUpdates()) {
         batch.bind("status", b.status().name())
             .bind("attempts", b.attempts())
+            .bind("backoffLevel", b.backoffLevel())
             .bind("retryAt", Columns.millis(b.retryAt()))
             .bind("lastError", b.lastError())
             .bind("gid", u.gid())

@@ -2,6 +2,7 @@ package io.jdtm.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdtm.TxStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,17 @@ class ColumnsTest {
     assertThat(Reads.upperBound("q_%")).contains("q_&");
     assertThat(Reads.upperBound("a\uffff")).contains("b");
     assertThat(Reads.upperBound("\uffff")).isEmpty();
+  }
+
+  @Test
+  void accepting_eachNextStatus_isTheStatusesAllowedToMoveThere() {
+    assertThat(Sql.accepting(null)).containsExactly("PREPARED", "SUBMITTED", "ABORTING");
+    assertThat(Sql.accepting(TxStatus.PREPARED)).containsOnly("PREPARED").hasSize(3);
+    assertThat(Sql.accepting(TxStatus.SUBMITTED)).containsOnly("PREPARED", "SUBMITTED")
+        .hasSize(3);
+    assertThat(Sql.accepting(TxStatus.ABORTING))
+        .containsExactly("PREPARED", "SUBMITTED", "ABORTING");
+    assertThat(Sql.accepting(TxStatus.SUCCEEDED)).containsOnly("SUBMITTED").hasSize(3);
+    assertThat(Sql.accepting(TxStatus.FAILED)).containsOnly("ABORTING").hasSize(3);
   }
 }

@@ -14,6 +14,7 @@ import io.jdtm.spi.TxUpdate;
 import io.jdtm.testkit.StoreInvariants;
 import io.jdtm.testkit.TestRecords;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class JdbcStoreWritesTest {
     TxRecord b = created(TestRecords.saga("w-b", T0, T0));
     TxUpdate good = TestRecords.touch(a, T0, T0.plusSeconds(1));
     TxUpdate bad = TxUpdate.builder(b.gid(), 1).updatedAt(T0)
-        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, null, null))
+        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null, null))
         .build();
 
     assertThatThrownBy(() -> store.apply(List.of(good, bad)))
@@ -44,6 +45,37 @@ class JdbcStoreWritesTest {
         .hasMessageContaining("gid w-b has no branch 09/action");
     assertThat(store.load("w-a")).contains(a);
     assertThat(store.load("w-b")).contains(b);
+  }
+
+  @Test
+  void apply_batchMixingRejectedStatusChangesWithGoodOnes_appliesOnlyTheGoodOnes() {
+    TxRecord done = created(TestRecords.simple("w-done", Mode.SAGA, TxStatus.SUCCEEDED, T0, null));
+    TxRecord prepared = created(TestRecords.simple("w-prep", Mode.TCC, TxStatus.PREPARED, T0, T0));
+    TxRecord running = created(TestRecords.saga("w-run", T0, T0));
+    List<TxUpdate> updates = List.of(
+        TestRecords.touch(done, T0, T0),
+        TxUpdate.builder(prepared.gid(), 1).status(TxStatus.SUCCEEDED).updatedAt(T0).build(),
+        TxUpdate.builder(running.gid(), 1).status(TxStatus.ABORTING).updatedAt(T0).build(),
+        TxUpdate.builder(prepared.gid(), 1).status(TxStatus.SUBMITTED).updatedAt(T0).build());
+
+    assertThat(store.apply(updates)).containsExactly(false, false, true, true);
+    assertThat(store.load(done.gid())).contains(done);
+    assertThat(store.load(prepared.gid())).contains(prepared.applying(updates.get(3)));
+    assertThat(store.load(running.gid())).contains(running.applying(updates.get(2)));
+  }
+
+  @Test
+  void create_branchesWithBackoffLevels_roundTrip() {
+    TxRecord r = TestRecords.saga("w-backoff", T0, T0);
+    List<BranchRecord> branches = new ArrayList<>(r.branches());
+    BranchRecord b = branches.get(2);
+    branches.set(2, new BranchRecord(b.branchId(), b.op(), b.target(), b.payload(), b.dependsOn(),
+        b.status(), 4, 3, T0.plusSeconds(8), "timeout"));
+    TxRecord withBackoff = r.toBuilder().branches(branches).build();
+    created(withBackoff);
+
+    assertThat(store.load(r.gid())).contains(withBackoff);
+    assertThat(store.load(r.gid()).orElseThrow().branches().get(2).backoffLevel()).isEqualTo(3);
   }
 
   @Test

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * A fast, non-durable {@link TransactionStore} in this JVM: everything is lost when the process
@@ -43,8 +42,8 @@ public final class MemoryStore implements TransactionStore {
   private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
   private final Cache<String, TxRecord> finished;
-  /** Finished records oldest first, to bound the cache by count in FIFO order. */
-  private final ConcurrentLinkedQueue<TxRecord> finishedOrder = new ConcurrentLinkedQueue<>();
+  /** Finished records (gid and version) oldest first, to bound the cache in FIFO order. */
+  private final ConcurrentLinkedQueue<Finished> finishedOrder = new ConcurrentLinkedQueue<>();
   private final AtomicLong finishedCount = new AtomicLong();
   private final long maxFinished;
   private volatile boolean closed;
@@ -63,8 +62,8 @@ public final class MemoryStore implements TransactionStore {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, was " + retention);
     }
-    if (maxFinished < 0) {
-      throw new IllegalArgumentException("maxFinished must not be negative, was " + maxFinished);
+    if (maxFinished < 1) {
+      throw new IllegalArgumentException("maxFinished must be at least 1, was " + maxFinished);
     }
     this.maxFinished = maxFinished;
     // Time-bounded by Caffeine; count-bounded here in FIFO order, because a size-bounded Caffeine
@@ -72,6 +71,9 @@ public final class MemoryStore implements TransactionStore {
     // just finished must stay visible.
     this.finished = Caffeine.newBuilder().expireAfterWrite(retention).build();
   }
+
+  /** A finished record's key in the FIFO bound; small, so stale entries cost little. */
+  private record Finished(String gid, long version) {}
 
   /** Index entry: due time, then gid. */
   private record DueKey(Instant at, String gid) implements Comparable<DueKey> {
@@ -114,7 +116,7 @@ public final class MemoryStore implements TransactionStore {
     open();
     boolean[] applied = new boolean[1];
     active.computeIfPresent(update.gid(), (gid, current) -> {
-      if (current.version() != update.expectedVersion()) {
+      if (current.version() != update.expectedVersion() || !current.accepts(update)) {
         return current;
       }
       applied[0] = true;
@@ -166,12 +168,13 @@ public final class MemoryStore implements TransactionStore {
 
   private void retire(TxRecord record) {
     finished.put(record.gid(), record);
-    finishedOrder.add(record);
+    finishedOrder.add(new Finished(record.gid(), record.version()));
     if (finishedCount.incrementAndGet() > maxFinished) {
-      TxRecord oldest = finishedOrder.poll();
+      Finished oldest = finishedOrder.poll();
       if (oldest != null) {
         finishedCount.decrementAndGet();
-        finished.asMap().remove(oldest.gid(), oldest);
+        finished.asMap().computeIfPresent(oldest.gid(),
+            (gid, r) -> r.version() == oldest.version() ? null : r);
       }
     }
   }
@@ -179,12 +182,20 @@ public final class MemoryStore implements TransactionStore {
   @Override
   public TxPage query(TxQuery query) {
     open();
-    List<TxRecord> page = Stream.concat(active.values().stream(),
-            finished.asMap().values().stream())
-        .filter(query::matches)
-        .sorted(Comparator.comparing(TxRecord::gid))
-        .limit(query.limit())
-        .toList();
+    // Active first, then finished: records only ever move from active to finished, so a record
+    // moving meanwhile is seen twice (the later copy wins) but never missed.
+    Map<String, TxRecord> matching = new java.util.TreeMap<>();
+    for (TxRecord r : active.values()) {
+      if (query.matches(r)) {
+        matching.put(r.gid(), r);
+      }
+    }
+    for (TxRecord r : finished.asMap().values()) {
+      if (query.matches(r)) {
+        matching.merge(r.gid(), r, (a, b) -> a.version() >= b.version() ? a : b);
+      }
+    }
+    List<TxRecord> page = matching.values().stream().limit(query.limit()).toList();
     return TxPage.of(page, query.limit());
   }
 

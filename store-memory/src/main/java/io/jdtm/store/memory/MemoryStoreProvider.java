@@ -24,7 +24,7 @@ public final class MemoryStoreProvider implements StoreProvider {
   public TransactionStore open(String uri) {
     if (!uri.equals("memory:")) {
       throw new IllegalArgumentException("the memory store takes no options: use 'memory:', not '"
-          + uri + "'");
+          + io.jdtm.Stores.redact(uri) + "'");
     }
     return new MemoryStore();
   }

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}branch (
   depends_on  VARCHAR,
   status      VARCHAR(16)  NOT NULL,
   attempts    INTEGER      NOT NULL,
+  backoff_level INTEGER    NOT NULL DEFAULT 0,
   retry_at    BIGINT,
   last_error  VARCHAR,
   PRIMARY KEY (gid, branch_id, op)

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}branch (
   depends_on  TEXT,
   status      VARCHAR(16)  NOT NULL,
   attempts    INT          NOT NULL,
+  backoff_level INT        NOT NULL DEFAULT 0,
   retry_at    BIGINT,
   last_error  MEDIUMTEXT,
   PRIMARY KEY (gid, branch_id, op)

@@ -1,0 +1,36 @@
+package io.jdtm.internal;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a transaction that could not be driven: with its stack trace the first time, then one line
+ * per later attempt, so a permanently broken record does not flood the log. Remembers the last
+ * {@value #REMEMBERED} such gids. Thread-safe.
+ */
+final class BrokenRecords {
+  private static final Logger log = LoggerFactory.getLogger(BrokenRecords.class);
+  private static final int REMEMBERED = 1_000;
+
+  private final Map<String, Boolean> seen = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
+
+  void report(String gid, Throwable e) {
+    if (seen.put(gid, Boolean.TRUE) == null) {
+      log.error("gid={}: driving the transaction failed; recovery retries it after its lease",
+          gid, e);
+    } else {
+      log.warn("gid={}: driving the transaction failed again: {}", gid, e.toString());
+    }
+  }
+}

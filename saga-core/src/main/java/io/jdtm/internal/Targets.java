@@ -1,0 +1,28 @@
+package io.jdtm.internal;
+
+import io.jdtm.InvalidTransactionException;
+import java.net.URI;
+import java.util.function.Predicate;
+
+/** Parses targets and applies the manager's HTTP allowlist. Thread-safe if the predicate is. */
+public final class Targets {
+  private final Predicate<URI> allowHttp;
+
+  public Targets(Predicate<URI> allowHttp) {
+    this.allowHttp = allowHttp;
+  }
+
+  /**
+   * Parses a target and checks it is allowed.
+   *
+   * @throws InvalidTransactionException naming the (redacted) target
+   */
+  public Target parse(String target) {
+    Target t = Target.parse(target);
+    if (t instanceof Target.Http h && !allowHttp.test(h.uri())) {
+      throw new InvalidTransactionException("HTTP target " + Names.quote(
+          io.jdtm.Stores.redact(target)) + " is not allowed by this manager's HTTP allowlist");
+    }
+    return t;
+  }
+}
