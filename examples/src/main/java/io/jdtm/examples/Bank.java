@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 final class Bank {
   private static final String DUPLICATE_KEY = "23505";
+  /** Slows every bank call down ({@code -Ddemo.slow=1000}), to give time to kill the demo. */
+  private static final long SLOW_MILLIS = Long.getLong("demo.slow", 0);
 
   private final String name;
   private final String url;
@@ -58,7 +60,9 @@ final class Bank {
   }
 
   /** Moves {@code delta} on an account, once per (gid, branch, op); refuses overdrafts. */
-  Outcome move(BranchContext ctx, Transfer t, long delta) throws SQLException {
+  Outcome move(BranchContext ctx, Transfer t, long delta)
+      throws SQLException, InterruptedException {
+    Thread.sleep(SLOW_MILLIS);
     String key = ctx.gid() + "/" + ctx.branchId() + "/";
     try (Connection c = connect()) {
       c.setAutoCommit(false);
