@@ -159,20 +159,34 @@ final class Checks {
   }
 
   /**
-   * I-17: a lease holder never calls one op again sooner than backoff or a lease takeover allows
-   * (a stale holder resuming after a pause may; its writes are rejected).
+   * I-17: after an outcome is recorded, a node never calls that op again sooner than the backoff
+   * allows, as its own clock measures. Not compared: calls by different nodes (with skewed clocks
+   * their times do not compare; CAS keeps them safe), a stale holder resuming after a pause, and
+   * a call repeating an attempt whose outcome was never recorded (a crash, a store fault or a
+   * lost lease: at-least-once delivery calls it again).
    */
   private void checkBackoff() {
-    Map<String, Instant> last = new HashMap<>();
+    Map<String, SimRun.EngineCall> last = new HashMap<>();
     for (SimRun.EngineCall c : run.engineCalls) {
       if (c.stale()) {
         continue;
       }
       String key = c.ctx().gid() + "/" + c.ctx().branchId() + "/" + c.ctx().op();
-      Instant before = last.put(key, c.at());
-      if (before != null && Duration.between(before, c.at()).compareTo(MIN_CALL_GAP) < 0) {
+      SimRun.EngineCall previous = last.put(key, c);
+      if (previous == null || !previous.caller().equals(c.caller())
+          || !previous.skew().equals(c.skew())
+          || c.ctx().attempt() <= previous.ctx().attempt()) {
+        continue;
+      }
+      Instant before = previous.at();
+      if (Duration.between(before, c.at()).compareTo(MIN_CALL_GAP) < 0) {
         throw new Violation("I-17", key + " called again after only "
-            + Duration.between(before, c.at()), -1);
+            + Duration.between(before, c.at()) + "; calls: " + run.engineCalls.stream()
+            .filter(e -> (e.ctx().gid() + "/" + e.ctx().branchId() + "/" + e.ctx().op())
+                .equals(key))
+            .map(e -> e.caller() + "@" + e.at() + "#" + e.ctx().attempt()
+                + (e.stale() ? "(stale)" : ""))
+            .toList(), -1);
       }
     }
   }

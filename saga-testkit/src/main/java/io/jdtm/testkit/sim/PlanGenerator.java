@@ -58,8 +58,12 @@ final class PlanGenerator {
     if (roll < 89) {
       return new SimAction.Resubmit(node, random.nextInt(submitted));
     }
-    if (roll < 95) {
+    if (roll < 93) {
       return new SimAction.Redeliver(random.nextInt(1_000));
+    }
+    if (roll < 95) {
+      long bound = SimNode.LEASE.multipliedBy(2).toMillis();
+      return new SimAction.Skew(node, Duration.ofMillis(random.nextLong(-bound, bound + 1)));
     }
     double rate = config.maxFaultRate();
     return random.nextInt(3) == 0

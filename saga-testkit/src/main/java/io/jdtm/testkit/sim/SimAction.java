@@ -29,6 +29,9 @@ public sealed interface SimAction {
    */
   record Pause(int node, CrashPoint point, int skip) implements SimAction {}
 
+  /** Node {@code node}'s clock runs {@code by} ahead of (or, negative, behind) true time. */
+  record Skew(int node, Duration by) implements SimAction {}
+
   /** The store starts failing at these rates (0 to heal). */
   record Faults(double before, double after, double conflict) implements SimAction {}
 

@@ -43,6 +43,7 @@ final class SimNode {
   final int index;
   final int generation;
   final TransactionManager manager;
+  final SkewedClock clock;
   private final Map<CrashPoint, Integer> armed = new EnumMap<>(CrashPoint.class);
   private final Map<CrashPoint, Integer> pauses = new EnumMap<>(CrashPoint.class);
   private final SimRun run;
@@ -53,9 +54,10 @@ final class SimNode {
     this.index = index;
     this.generation = generation;
     this.run = run;
+    this.clock = new SkewedClock(clock);
     TransactionManager.Builder b = TransactionManager.builder()
         .store(new View(shared))
-        .clock(clock)
+        .clock(this.clock)
         .instanceId("n" + index + "g" + generation)
         .executor(Runnable::run)
         .lease(LEASE)
@@ -111,7 +113,7 @@ final class SimNode {
 
   private Outcome call(TestParticipant p, BranchContext ctx) {
     reach(CrashPoint.BEFORE_BRANCH_CALL);
-    run.engineCall(ctx, manager.instanceId());
+    run.engineCall(ctx, manager.instanceId(), clock);
     Outcome outcome = p.handle(ctx);
     reach(CrashPoint.AFTER_BRANCH_CALL);
     return outcome;

@@ -23,10 +23,11 @@ import java.util.Map;
 /** Executes one plan on fresh nodes and a fresh store, checking invariants as it goes. */
 final class SimRun {
   /**
-   * A call the engine made to a participant, with its time and whether the caller still held the
-   * lease (a paused node that lost it calls as a stale holder).
+   * A call the engine made to a participant: when (on the caller's clock), by which node and at
+   * which skew, and whether the caller still held the lease (a paused node that lost it calls as
+   * a stale holder).
    */
-  record EngineCall(Instant at, BranchContext ctx, boolean stale) {}
+  record EngineCall(Instant at, BranchContext ctx, boolean stale, String caller, Duration skew) {}
 
   private static final int DRAIN_ROUNDS = 200;
   private static final Duration DRAIN_STEP = Duration.ofSeconds(61);
@@ -49,6 +50,7 @@ final class SimRun {
   private final Checks checks;
   int resubmits;
   int pauses;
+  int skews;
   int redeliveries;
 
   SimRun(SimulationConfig config, Plan plan) {
@@ -114,6 +116,9 @@ final class SimRun {
       nodes[a.node()].arm(a.point(), a.skip());
     } else if (action instanceof SimAction.Pause p) {
       nodes[p.node()].pause(p.point(), p.skip());
+    } else if (action instanceof SimAction.Skew k) {
+      nodes[k.node()].clock.skew(k.by());
+      skews++;
     } else if (action instanceof SimAction.Faults f) {
       faulty.rates(f.before(), f.after(), f.conflict());
     } else if (action instanceof SimAction.Redeliver r) {
@@ -246,9 +251,10 @@ final class SimRun {
     crashes.merge(point, 1, Integer::sum);
   }
 
-  void engineCall(BranchContext ctx, String caller) {
+  void engineCall(BranchContext ctx, String caller, SkewedClock callerClock) {
     String holder = log.load(ctx.gid()).map(TxRecord::leaseOwner).orElse(null);
-    engineCalls.add(new EngineCall(clock.instant(), ctx, !caller.equals(holder)));
+    engineCalls.add(new EngineCall(callerClock.instant(), ctx, !caller.equals(holder), caller,
+        callerClock.skew()));
   }
 
   TxStatus storedStatus(String gid) {

@@ -125,6 +125,7 @@ public final class Simulation {
     final Map<String, Integer> crashes = new TreeMap<>();
     long storeFaults;
     long pauses;
+    long skews;
     long rejected;
     long resubmits;
     long redeliveries;
@@ -153,13 +154,14 @@ public final class Simulation {
       }
       rejected += run.log.rejected;
       pauses += run.pauses;
+      skews += run.skews;
       resubmits += run.resubmits;
       redeliveries += run.redeliveries;
     }
 
     SimulationReport report(int chains) {
       return new SimulationReport(chains, steps, transactions, succeeded, failed,
-          chainsWithCrash, Map.copyOf(crashes), storeFaults, pauses, rejected, resubmits, redeliveries,
+          chainsWithCrash, Map.copyOf(crashes), storeFaults, pauses, skews, rejected, resubmits, redeliveries,
           0);
     }
   }

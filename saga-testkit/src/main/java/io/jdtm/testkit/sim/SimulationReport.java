@@ -14,6 +14,7 @@ import java.util.Map;
  * @param crashes crashes fired, by crash point ("NOW" for unarmed crashes)
  * @param storeFaults store faults injected
  * @param pauses nodes paused past their lease mid-call
+ * @param skews node clocks skewed (up to twice the lease either way)
  * @param rejectedWrites compare-and-set writes the store rejected (stale holders among them)
  * @param resubmits identical resubmits
  * @param redeliveries duplicate or late deliveries to participants
@@ -29,6 +30,7 @@ public record SimulationReport(
     Map<String, Integer> crashes,
     long storeFaults,
     long pauses,
+    long skews,
     long rejectedWrites,
     long resubmits,
     long redeliveries,
@@ -38,9 +40,9 @@ public record SimulationReport(
   public String describe() {
     return String.format("simulation: %d chains, %d steps, %d transactions (%d succeeded, %d "
             + "failed), %d chains with a crash (%.0f%%), crashes %s, %d store faults, %d pauses past "
-            + "the lease, %d rejected writes, %d resubmits, %d redeliveries, violations: %d",
+            + "the lease, %d clock skews, %d rejected writes, %d resubmits, %d redeliveries, violations: %d",
         chains, steps, transactions, succeeded, failed, chainsWithCrash,
         chains == 0 ? 0.0 : 100.0 * chainsWithCrash / chains, crashes, storeFaults, pauses,
-        rejectedWrites, resubmits, redeliveries, violations);
+        skews, rejectedWrites, resubmits, redeliveries, violations);
   }
 }
