@@ -1,39 +1,31 @@
 package io.jdtm.it;
 
-import io.jdtm.spi.CreateResult;
-import io.jdtm.spi.StoreCapability;
 import io.jdtm.spi.TransactionStore;
-import io.jdtm.spi.TxPage;
-import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Delegates to a real store and counts reads. */
-final class CountingStore implements TransactionStore {
-  final TransactionStore delegate;
+/** A real store that counts reads and accepted and rejected writes. Thread-safe. */
+final class CountingStore extends DelegatingStore {
   final AtomicLong loads = new AtomicLong();
+  final AtomicLong acceptedWrites = new AtomicLong();
+  final AtomicLong rejectedWrites = new AtomicLong();
 
   CountingStore(TransactionStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
-  @Override public CreateResult create(TxRecord record) { return delegate.create(record); }
-  @Override public Optional<TxRecord> load(String gid) {
+  @Override
+  public Optional<TxRecord> load(String gid) {
     loads.incrementAndGet();
     return delegate.load(gid);
   }
-  @Override public boolean update(TxUpdate update) { return delegate.update(update); }
-  @Override public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
-    return delegate.claimDue(now, owner, lease, limit);
+
+  @Override
+  public boolean update(TxUpdate update) {
+    boolean ok = delegate.update(update);
+    (ok ? acceptedWrites : rejectedWrites).incrementAndGet();
+    return ok;
   }
-  @Override public TxPage query(TxQuery query) { return delegate.query(query); }
-  @Override public int purge(Instant finishedBefore) { return delegate.purge(finishedBefore); }
-  @Override public Set<StoreCapability> capabilities() { return delegate.capabilities(); }
-  @Override public void close() { delegate.close(); }
 }

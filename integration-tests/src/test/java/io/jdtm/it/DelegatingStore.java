@@ -21,14 +21,43 @@ class DelegatingStore implements TransactionStore {
     this.delegate = delegate;
   }
 
-  @Override public CreateResult create(TxRecord record) { return delegate.create(record); }
-  @Override public Optional<TxRecord> load(String gid) { return delegate.load(gid); }
-  @Override public boolean update(TxUpdate update) { return delegate.update(update); }
-  @Override public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
+  @Override
+  public CreateResult create(TxRecord record) {
+    return delegate.create(record);
+  }
+
+  @Override
+  public Optional<TxRecord> load(String gid) {
+    return delegate.load(gid);
+  }
+
+  @Override
+  public boolean update(TxUpdate update) {
+    return delegate.update(update);
+  }
+
+  @Override
+  public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
     return delegate.claimDue(now, owner, lease, limit);
   }
-  @Override public TxPage query(TxQuery query) { return delegate.query(query); }
-  @Override public int purge(Instant finishedBefore) { return delegate.purge(finishedBefore); }
-  @Override public Set<StoreCapability> capabilities() { return delegate.capabilities(); }
-  @Override public void close() { delegate.close(); }
+
+  @Override
+  public TxPage query(TxQuery query) {
+    return delegate.query(query);
+  }
+
+  @Override
+  public int purge(Instant finishedBefore) {
+    return delegate.purge(finishedBefore);
+  }
+
+  @Override
+  public Set<StoreCapability> capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
 }
