@@ -17,7 +17,12 @@ public enum BranchOp {
   /** XA commit. */
   COMMIT,
   /** XA rollback. */
-  ROLLBACK;
+  ROLLBACK,
+  /**
+   * The local transaction of a 2-phase message (branch {@code 00}): its barrier row proves the
+   * local transaction committed, and the message's check-back is called with this op.
+   */
+  MSG;
 
   /** The lower-case name DTM uses on the wire ({@code op}). */
   public String wireName() {
@@ -41,5 +46,17 @@ public enum BranchOp {
   /** Whether this op undoes another (compensate, cancel, rollback). */
   public boolean isUndo() {
     return this == COMPENSATE || this == CANCEL || this == ROLLBACK;
+  }
+
+  /**
+   * The op this one undoes, as the barrier needs it: ACTION for COMPENSATE, TRY for CANCEL;
+   * {@code null} for every other op.
+   */
+  public BranchOp origin() {
+    return switch (this) {
+      case COMPENSATE -> ACTION;
+      case CANCEL -> TRY;
+      default -> null;
+    };
   }
 }

@@ -1,0 +1,55 @@
+package io.jdtm;
+
+/**
+ * The sub-transaction barrier: makes a participant's branch ops exactly-once in effect, although
+ * the manager calls them at least once and in any order. It keeps a row per {@code (mode, gid,
+ * branch, op)} in the participant's own database, written in the same local transaction as the
+ * business change, and applies DTM's rules:
+ *
+ * <ul>
+ *   <li>a repeated call finds its row and returns SUCCESS without running the business again;
+ *   <li>a compensation or cancel whose action or try never ran (null compensation) records the
+ *       origin's row, returns SUCCESS and does nothing;
+ *   <li>that row then blocks the late action or try (anti-hanging): it returns SUCCESS and does
+ *       nothing;
+ *   <li>otherwise the business runs; its FAILURE or exception rolls the local transaction back,
+ *       rows included.
+ * </ul>
+ *
+ * <p>For 2-phase messages, {@link #call} with op {@link BranchOp#MSG} (branch {@code 00}) guards
+ * the local transaction, and {@link #queryPrepared} is the check-back: it decides, once and for
+ * all, whether that local transaction committed.
+ *
+ * <p>Implementations are thread-safe. Register one with {@link
+ * TransactionManager.Builder#barrier} so that any instance can check a message back.
+ *
+ * @param <T> the local transaction handle the business code gets (e.g. a JDBC {@code Connection})
+ */
+public interface Barrier<T> {
+  /**
+   * Runs {@code work} under the barrier in one local transaction, committed when this returns.
+   *
+   * @return SUCCESS without running {@code work} for a repeated call, a null compensation or a
+   *     blocked late action; FAILURE for a message local transaction that a check-back already
+   *     rolled back; else {@code work}'s outcome
+   * @throws Exception what {@code work} throws (the local transaction is rolled back), or a
+   *     failure of the participant's database
+   */
+  Outcome call(BranchContext ctx, LocalWork<T> work) throws Exception;
+
+  /**
+   * The check-back of the 2-phase message {@code gid}: whether its local transaction committed.
+   * If it has not, this blocks it from ever committing.
+   *
+   * @return SUCCESS when the local transaction committed (deliver the message); FAILURE when it
+   *     did not and now never will (abort the message)
+   */
+  Outcome queryPrepared(String gid) throws Exception;
+
+  /** Business code run inside the barrier's local transaction. */
+  @FunctionalInterface
+  interface LocalWork<T> {
+    /** Does the business change; FAILURE (or an exception) rolls it back. */
+    Outcome run(T tx) throws Exception;
+  }
+}
