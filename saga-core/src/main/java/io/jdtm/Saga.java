@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,28 +28,21 @@ import java.util.TreeSet;
  * <p>Not thread-safe: build and submit it on one thread. Obtain it from {@link
  * TransactionManager#saga()}.
  */
-public final class Saga {
-  private final Engine engine;
+public final class Saga extends TxBuilder<Saga> {
   private final SagaRecords records;
-  private final String gid;
   private final List<SagaRecords.Step> steps = new ArrayList<>();
   private final Map<Integer, Set<Integer>> after = new HashMap<>();
   private boolean concurrent;
-  private Duration timeoutToFail;
-  private Duration retryInterval;
   private int retryLimit = -1;
-  private Duration requestTimeout;
-  private String customData;
 
   Saga(Engine engine, SagaRecords records, String gid) {
-    this.engine = engine;
+    super(engine, gid);
     this.records = records;
-    this.gid = gid;
   }
 
-  /** The gid this saga will be stored under. */
-  public String gid() {
-    return gid;
+  @Override
+  Saga self() {
+    return this;
   }
 
   /**
@@ -80,20 +72,9 @@ public final class Saga {
     return this;
   }
 
-  /**
-   * Rolls the saga back if its actions have not all succeeded this long after submit (1 ms to 10
-   * years).
-   */
-  public Saga timeoutToFail(Duration timeout) {
-    this.timeoutToFail = Check.between(timeout, Check.TEN_YEARS, "timeoutToFail");
-    return this;
-  }
 
-  /** Base interval between retries, doubling after unknown outcomes (1 ms to 1 day). */
-  public Saga retryInterval(Duration interval) {
-    this.retryInterval = Check.between(interval, Check.ONE_DAY, "retryInterval");
-    return this;
-  }
+
+
 
   /** Retries of an action after its first call before the saga rolls back ({@code n+1} calls). */
   public Saga retryLimit(int retries) {
@@ -104,17 +85,9 @@ public final class Saga {
     return this;
   }
 
-  /** How long one branch call may take before its outcome counts as unknown (1 ms to 1 day). */
-  public Saga requestTimeout(Duration timeout) {
-    this.requestTimeout = Check.between(timeout, Check.ONE_DAY, "requestTimeout");
-    return this;
-  }
 
-  /** Free text stored with the saga (for admin queries); keep secrets out of it. */
-  public Saga customData(String data) {
-    this.customData = Objects.requireNonNull(data, "customData");
-    return this;
-  }
+
+
 
   /**
    * Stores the saga and starts it. When this returns, the saga is durable (as durable as the
@@ -143,13 +116,7 @@ public final class Saga {
   }
 
   private TxRecord toRecord() {
-    var defaults = engine.config().defaults();
-    TxOptions options = new TxOptions(
-        timeoutToFail,
-        retryInterval != null ? retryInterval : defaults.retryInterval(),
-        retryLimit,
-        requestTimeout != null ? requestTimeout : defaults.requestTimeout(),
-        concurrent);
+    TxOptions options = options(null, retryLimit, concurrent);
     return records.build(gid, steps, after, options, customData, engine.config().instanceId(),
         engine.now(), engine.config().lease());
   }

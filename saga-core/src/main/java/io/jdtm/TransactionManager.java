@@ -6,8 +6,10 @@ import io.jdtm.internal.EngineConfig;
 import io.jdtm.internal.HandlerRegistry;
 import io.jdtm.internal.Names;
 import io.jdtm.internal.Payloads;
+import io.jdtm.internal.PreparedRecords;
 import io.jdtm.internal.SagaRecords;
 import io.jdtm.internal.Targets;
+import io.jdtm.internal.TccSession;
 import io.jdtm.internal.TxDefaults;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
@@ -50,10 +52,12 @@ import java.util.random.RandomGenerator;
 public final class TransactionManager implements AutoCloseable {
   private final Engine engine;
   private final SagaRecords sagaRecords;
+  private final PreparedRecords preparedRecords;
 
   private TransactionManager(Engine engine, SagaRecords sagaRecords) {
     this.engine = engine;
     this.sagaRecords = sagaRecords;
+    this.preparedRecords = new PreparedRecords(engine);
   }
 
   public static Builder builder() {
@@ -78,6 +82,49 @@ public final class TransactionManager implements AutoCloseable {
    */
   public Saga saga(String gid) {
     return new Saga(engine, sagaRecords, Names.requireGid(gid));
+  }
+
+  /** A new TCC transaction with a generated gid; run it with {@link TccTransaction#execute}. */
+  public TccTransaction tcc() {
+    return new TccTransaction(engine, preparedRecords, engine.newGid());
+  }
+
+  /**
+   * A new TCC transaction with the given gid.
+   *
+   * @throws InvalidTransactionException when the gid is invalid
+   */
+  public TccTransaction tcc(String gid) {
+    return new TccTransaction(engine, preparedRecords, Names.requireGid(gid));
+  }
+
+  /** Runs a TCC transaction with default options; see {@link TccTransaction#execute}. */
+  public String tcc(Tcc.Body body) {
+    return tcc().execute(body);
+  }
+
+  /**
+   * Lets the try handler of a TCC branch register nested branches ({@code 01-01}, ...) in the
+   * same transaction, and call their tries.
+   *
+   * @throws InvalidTransactionException unless {@code context} is the try of a TCC branch
+   */
+  public Tcc joinTcc(BranchContext context) {
+    return TccSession.join(engine, context);
+  }
+
+  /** A new 2-phase message with a generated gid. */
+  public Msg msg() {
+    return new Msg(engine, preparedRecords, engine.newGid());
+  }
+
+  /**
+   * A new 2-phase message with the given gid.
+   *
+   * @throws InvalidTransactionException when the gid is invalid
+   */
+  public Msg msg(String gid) {
+    return new Msg(engine, preparedRecords, Names.requireGid(gid));
   }
 
   /**
@@ -145,6 +192,8 @@ public final class TransactionManager implements AutoCloseable {
   public static final class Builder {
     private TransactionStore store;
     private final Map<String, HandlerRegistry.Registered<?>> handlers = new LinkedHashMap<>();
+    private final Map<String, Barrier<?>> barriers = new LinkedHashMap<>();
+    private Duration preparedTimeout = Duration.ofSeconds(35);
     private Clock clock = Clock.systemUTC();
     private Codec codec = Codec.json();
     private Executor executor;
@@ -194,6 +243,32 @@ public final class TransactionManager implements AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Registers a barrier under {@code name}, so that 2-phase messages whose local transaction
+     * runs under it ({@link Msg#doAndSubmit}) can be checked back by any instance.
+     *
+     * @throws IllegalArgumentException when the name is invalid or already registered
+     */
+    public Builder barrier(String name, Barrier<?> barrier) {
+      Names.requireHandlerName(name);
+      Objects.requireNonNull(barrier, "barrier");
+      if (barriers.containsKey(name)) {
+        throw new IllegalArgumentException("a barrier named '" + name + "' is registered already");
+      }
+      barriers.put(name, barrier);
+      return this;
+    }
+
+    /**
+     * How long a TCC transaction or 2-phase message may stay PREPARED before recovery aborts it
+     * (TCC) or checks it back (message), unless it sets its own timeoutToFail (default 35 s, as
+     * DTM).
+     */
+    public Builder preparedTimeout(Duration timeout) {
+      this.preparedTimeout = Check.between(timeout, Check.TEN_YEARS, "preparedTimeout");
       return this;
     }
 
@@ -325,18 +400,19 @@ public final class TransactionManager implements AutoCloseable {
       }
       String id = instanceId != null ? instanceId : InstanceIds.generate();
       ExecutorService owned = executor == null ? DefaultExecutors.branchExecutor(id) : null;
-      HandlerRegistry registry = new HandlerRegistry(handlers);
+      HandlerRegistry registry = new HandlerRegistry(handlers, barriers);
       Targets targets = new Targets(allowHttp);
-      TxDefaults defaults =
-          new TxDefaults(retryInterval, maxRetryInterval, requestTimeout, maxPayloadBytes);
+      TxDefaults defaults = new TxDefaults(retryInterval, maxRetryInterval, requestTimeout,
+          maxPayloadBytes, preparedTimeout);
+      Payloads payloads = new Payloads(codec, registry, maxPayloadBytes);
       // Millisecond ticks: every store keeps instants to the millisecond, so what the engine
       // computes and what it reads back agree exactly.
       Clock millis = Clock.tick(clock, Duration.ofMillis(1));
-      EngineConfig config = new EngineConfig(store, millis, codec, registry, targets,
+      EngineConfig config = new EngineConfig(store, millis, codec, registry, targets, payloads,
           owned != null ? owned : executor, owned, defaults, lease, pollInterval,
           recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener, jitter(random));
       return new TransactionManager(new Engine(config),
-          new SagaRecords(new Payloads(codec, registry, maxPayloadBytes), targets));
+          new SagaRecords(payloads, targets));
     }
 
     private static DoubleSupplier jitter(RandomGenerator random) {

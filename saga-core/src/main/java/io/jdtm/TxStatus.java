@@ -37,6 +37,19 @@ public enum TxStatus {
     return successors().contains(next);
   }
 
+  /**
+   * Whether {@code next} can be reached from this status through one or more legal transitions
+   * (a write may record several at once, e.g. ABORTING then FAILED when nothing is left to undo).
+   */
+  public boolean canReach(TxStatus next) {
+    for (TxStatus s : successors()) {
+      if (s == next || s.canReach(next)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether this status is final. */
   public boolean isTerminal() {
     return this == SUCCEEDED || this == FAILED;

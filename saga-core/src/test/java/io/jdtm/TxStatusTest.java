@@ -31,6 +31,16 @@ class TxStatusTest {
   }
 
   @Test
+  void canReach_followsTheTableTransitively() {
+    assertThat(TxStatus.PREPARED.canReach(TxStatus.FAILED)).isTrue();
+    assertThat(TxStatus.PREPARED.canReach(TxStatus.SUCCEEDED)).isTrue();
+    assertThat(TxStatus.SUBMITTED.canReach(TxStatus.FAILED)).isTrue();
+    assertThat(TxStatus.ABORTING.canReach(TxStatus.SUCCEEDED)).isFalse();
+    assertThat(TxStatus.SUBMITTED.canReach(TxStatus.PREPARED)).isFalse();
+    assertThat(TxStatus.FAILED.canReach(TxStatus.FAILED)).isFalse();
+  }
+
+  @Test
   void isTerminal_onlySucceededAndFailed_andTheyHaveNoSuccessors() {
     assertThat(EnumSet.allOf(TxStatus.class)).filteredOn(TxStatus::isTerminal)
         .containsExactlyInAnyOrder(TxStatus.SUCCEEDED, TxStatus.FAILED);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +60,33 @@ final class BranchInvoker {
     if (target instanceof Target.Http h) {
       return http.start(branch, h.uri(), ctx, timeout);
     }
+    if (target instanceof Target.BarrierRef b) {
+      return startCheckBack(branch, b.name(), ctx);
+    }
     return startHandler(branch, ((Target.Handler) target).name(), ctx);
+  }
+
+  /** A 2-phase message's check-back through a registered barrier. */
+  private PendingCall startCheckBack(BranchRecord branch, String name, BranchContext ctx) {
+    Optional<io.jdtm.Barrier<?>> barrier = handlers.barrier(name);
+    if (barrier.isEmpty()) {
+      log.warn("gid={}: no barrier '{}' is registered on this instance; waiting for an instance "
+          + "that has it", ctx.gid(), name);
+      return PendingCall.done(new Call(branch, CallResult.NOT_CALLED,
+          "no barrier registered under '" + name + "'"));
+    }
+    io.jdtm.Barrier<?> b = barrier.get();
+    return startTimed(branch, () -> {
+      try {
+        return toCall(branch, b.queryPrepared(ctx.gid()), "barrier '" + name + "'");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Call(branch, CallResult.UNKNOWN, "check-back interrupted");
+      } catch (Throwable e) {
+        Throwables.rethrowIfFatal(e);
+        return new Call(branch, CallResult.UNKNOWN, "check-back threw " + e);
+      }
+    });
   }
 
   private PendingCall startHandler(BranchRecord branch, String name, BranchContext ctx) {
@@ -83,10 +110,18 @@ final class BranchInvoker {
       return PendingCall.done(new Call(branch, CallResult.FAILURE,
           "stored payload does not decode for handler '" + h.name() + "': " + e.getMessage()));
     }
+    return startTimed(branch, () -> run(branch, h, ctx, payload));
+  }
+
+  /**
+   * Runs {@code call} on the executor, so that its waiter can stop waiting (and interrupt it); a
+   * waiter finding it not yet started runs it itself.
+   */
+  private PendingCall startTimed(BranchRecord branch, Callable<Call> call) {
     AtomicBoolean started = new AtomicBoolean();
     FutureTask<Call> task = new FutureTask<>(() -> {
       started.set(true);
-      return run(branch, h, ctx, payload);
+      return call.call();
     });
     try {
       executor.execute(task);
@@ -100,18 +135,21 @@ final class BranchInvoker {
     });
   }
 
+  private static Call toCall(BranchRecord branch, Outcome outcome, String who) {
+    if (outcome == null) {
+      return new Call(branch, CallResult.UNKNOWN, who + " returned null");
+    }
+    return switch (outcome.kind()) {
+      case SUCCESS -> new Call(branch, CallResult.SUCCESS, null);
+      case FAILURE -> new Call(branch, CallResult.FAILURE, outcome.reason());
+      case ONGOING -> new Call(branch, CallResult.ONGOING, null);
+    };
+  }
+
   private <T> Call run(
       BranchRecord branch, HandlerRegistry.Registered<T> h, BranchContext ctx, T payload) {
     try {
-      Outcome outcome = h.handler().handle(ctx, payload);
-      if (outcome == null) {
-        return new Call(branch, CallResult.UNKNOWN, "handler '" + h.name() + "' returned null");
-      }
-      return switch (outcome.kind()) {
-        case SUCCESS -> new Call(branch, CallResult.SUCCESS, null);
-        case FAILURE -> new Call(branch, CallResult.FAILURE, outcome.reason());
-        case ONGOING -> new Call(branch, CallResult.ONGOING, null);
-      };
+      return toCall(branch, h.handler().handle(ctx, payload), "handler '" + h.name() + "'");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Call(branch, CallResult.UNKNOWN, "handler interrupted");

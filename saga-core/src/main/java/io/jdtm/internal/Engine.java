@@ -5,8 +5,10 @@ import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.TxStatus;
+import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +41,8 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean halted = new AtomicBoolean();
   private final TxRunner runner;
   private final RecoveryLoop recovery;
+  private final BranchInvoker invoker;
+  private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
 
   public Engine(EngineConfig config) {
@@ -46,12 +50,14 @@ public final class Engine implements AutoCloseable {
     this.gids = new GidGenerator(config.clock());
     Retries retries = new Retries(
         new Backoff(config.defaults().maxRetryInterval(), config.random()));
-    Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries));
-    BranchInvoker invoker = new BranchInvoker(config.handlers(), config.codec(),
+    Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries),
+        Mode.TCC, new TccLogic(retries), Mode.MSG, new MsgLogic(retries));
+    this.invoker = new BranchInvoker(config.handlers(), config.codec(),
         new HttpInvoker(config.codec().mediaType()), config.clock(), config.executor(),
         config.targets());
+    this.events = new Events(config.listener());
     this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
-        new Events(config.listener()), completions, halted::get);
+        events, completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
   }
@@ -99,6 +105,71 @@ public final class Engine implements AutoCloseable {
         record.mode().wireName(), record.branches().size());
     dispatch(result.record());
     return record.gid();
+  }
+
+  /**
+   * Stores a new PREPARED record (TCC, message).
+   *
+   * @return the record as stored: the new one, or the existing one with its gid
+   * @throws StoreUnavailableException when the store failed
+   */
+  public CreateResult create(TxRecord record) {
+    requireOpen();
+    try {
+      return config.store().create(record);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException(
+          "the store failed while creating the transaction", record.gid(), e);
+    }
+  }
+
+  /** One compare-and-set write; store failures surface as StoreUnavailableException. */
+  boolean write(TxUpdate u) {
+    try {
+      return config.store().update(u);
+    } catch (StoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("the store failed while writing", u.gid(), e);
+    }
+  }
+
+  /** The stored record; failing clearly when it is gone. */
+  TxRecord load(String gid) {
+    return find(gid).orElseThrow(
+        () -> new InvalidTransactionException("no transaction with this gid", gid));
+  }
+
+  /** Starts a branch call outside the drive loop (a TCC try). */
+  PendingCall startCall(TxRecord tx, BranchRecord branch) {
+    return invoker.start(tx, branch);
+  }
+
+  /**
+   * Moves a PREPARED transaction to {@code to} (SUBMITTED or ABORTING) and drives it. Retries
+   * the compare-and-set as long as the record stays PREPARED.
+   *
+   * @return the status it is in afterwards: {@code to}, or the status someone else moved it to
+   */
+  public TxStatus resolvePrepared(String gid, TxStatus to, String reason) {
+    requireOpen();
+    while (true) {
+      TxRecord current = load(gid);
+      if (current.status() != TxStatus.PREPARED) {
+        return current.status();
+      }
+      Instant now = now();
+      TxUpdate u = TxUpdate.builder(gid, current.version()).status(to).reason(reason)
+          .updatedAt(now).nextDueAt(now.plus(config.lease())).build();
+      if (write(u)) {
+        TxRecord written = current.applying(u);
+        events.status(written, TxStatus.PREPARED, to, reason, now);
+        dispatch(written);
+        return to;
+      }
+    }
   }
 
   /** Drives {@code record} on the executor. */

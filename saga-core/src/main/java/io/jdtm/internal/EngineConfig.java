@@ -21,6 +21,7 @@ public record EngineConfig(
     Codec codec,
     HandlerRegistry handlers,
     Targets targets,
+    Payloads payloads,
     Executor executor,
     ExecutorService ownedExecutor,
     TxDefaults defaults,

@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Calls DTM-style HTTP branches asynchronously: POST of the encoded payload, with {@code gid},
- * {@code trans_type}, {@code branch_id} and {@code op} as query parameters; redirects are never
+ * Calls DTM-style HTTP branches asynchronously: POST of the encoded payload (GET, without a body,
+ * for a message's check-back), with {@code gid}, {@code trans_type}, {@code branch_id} and {@code
+ * op} as query parameters; redirects are never
  * followed; the whole exchange, body included, is bounded by the request timeout and at most
  * {@value #MAX_BODY} bytes of the answer are read. Answers follow DTM: status 425 or a body
  * containing {@code ONGOING} is ONGOING; 409 or a body containing {@code FAILURE} is FAILURE;
@@ -46,11 +47,11 @@ final class HttpInvoker {
   PendingCall start(BranchRecord branch, URI uri, BranchContext ctx, Duration timeout) {
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(withBranchQuery(uri, ctx))
-          .timeout(timeout)
-          .header("Content-Type", mediaType)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(branch.payload()))
-          .build();
+      HttpRequest.Builder b = HttpRequest.newBuilder(withBranchQuery(uri, ctx)).timeout(timeout);
+      request = ctx.op() == io.jdtm.BranchOp.MSG
+          ? b.GET().build() // a message's check-back, as DTM's queryPrepared
+          : b.header("Content-Type", mediaType)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(branch.payload())).build();
     } catch (RuntimeException e) {
       return PendingCall.done(new Call(branch, CallResult.FAILURE,
           "unusable HTTP target: " + e.getMessage()));

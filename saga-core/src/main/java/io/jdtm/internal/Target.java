@@ -6,10 +6,11 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A parsed branch target: a registered Java handler ({@code handler:NAME}, or plain {@code NAME})
- * or a DTM-style HTTP endpoint ({@code http(s)://...}). Immutable and thread-safe.
+ * A parsed branch target: a registered Java handler ({@code handler:NAME}, or plain {@code NAME}),
+ * a DTM-style HTTP endpoint ({@code http(s)://...}), or a registered barrier ({@code
+ * barrier:NAME}, only as a message's check-back). Immutable and thread-safe.
  */
-public sealed interface Target permits Target.Handler, Target.Http {
+public sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef {
 
   /** The canonical form stored in records. */
   String canonical();
@@ -30,7 +31,16 @@ public sealed interface Target permits Target.Handler, Target.Http {
     }
   }
 
+  /** A registered barrier, as the check-back of a 2-phase message. */
+  record BarrierRef(String name) implements Target {
+    @Override
+    public String canonical() {
+      return BARRIER_PREFIX + name;
+    }
+  }
+
   String PREFIX = "handler:";
+  String BARRIER_PREFIX = "barrier:";
 
   /**
    * Parses a target as given by a user or read from a store.
@@ -44,6 +54,10 @@ public sealed interface Target permits Target.Handler, Target.Http {
     String lower = target.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       return new Http(parseUri(target));
+    }
+    if (target.startsWith(BARRIER_PREFIX)
+        && Names.isHandlerName(target.substring(BARRIER_PREFIX.length()))) {
+      return new BarrierRef(target.substring(BARRIER_PREFIX.length()));
     }
     String name = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
     if (Names.isHandlerName(name)) {

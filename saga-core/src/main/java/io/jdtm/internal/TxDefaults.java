@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param maxRetryInterval cap on backoff
  * @param requestTimeout per-call timeout
  * @param maxPayloadBytes largest encoded payload accepted at submit
+ * @param preparedTimeout how long a TCC or message may stay PREPARED before recovery aborts it or
+ *     checks it back
  */
 public record TxDefaults(
     Duration retryInterval,
     Duration maxRetryInterval,
     Duration requestTimeout,
-    int maxPayloadBytes) {}
+    int maxPayloadBytes,
+    Duration preparedTimeout) {}

@@ -114,15 +114,16 @@ public final class TxRecord {
 
   /**
    * Whether the status change of {@code update} is allowed on this record: none on a terminal
-   * record, else the same status or a legal successor. Stores reject (answer {@code false} to)
-   * updates failing this, whatever their version.
+   * record, else the same status or one reachable along the state machine table (a write may
+   * record several transitions at once). Stores reject (answer {@code false} to) updates failing
+   * this, whatever their version.
    */
   public boolean accepts(TxUpdate update) {
     if (status.isTerminal()) {
       return false;
     }
     TxStatus next = update.status();
-    return next == null || next == status || status.canMoveTo(next);
+    return next == null || next == status || status.canReach(next);
   }
 
   /** The record after a claim by {@code owner} at {@code now}: epoch and version plus one. */

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * One compare-and-set write to a stored transaction. It is accepted only when the stored {@code
  * version} equals {@link #expectedVersion()} and {@link TxRecord#accepts} holds (the record is not
- * terminal and the status change, if any, is on the state machine table); the store then bumps the version by one, sets {@code
+ * terminal and the status change, if any, follows the state machine table); the store then bumps the version by one, sets {@code
  * status} and {@code reason} when they are non-null, always sets {@code nextDueAt} (null means not
  * due) and {@code updatedAt}, replaces the progress of each branch in {@link #branchUpdates()} and
  * appends {@link #addedBranches()} (TCC, XA and workflow register branches this way while

@@ -135,7 +135,7 @@ public final class TestParticipant {
     }
     lock.lock();
     try {
-      BranchOp origin = originOf(ctx.op());
+      BranchOp origin = ctx.op().origin();
       boolean originWasNew =
           origin != null && barrierRows.add(key(ctx.gid(), ctx.branchId(), origin));
       if (!barrierRows.add(key(ctx.gid(), ctx.branchId(), ctx.op()))) {
@@ -148,15 +148,6 @@ public final class TestParticipant {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** The op a compensating op undoes, or null. */
-  private static BranchOp originOf(BranchOp op) {
-    return switch (op) {
-      case COMPENSATE -> BranchOp.ACTION;
-      case CANCEL -> BranchOp.TRY;
-      default -> null;
-    };
   }
 
   /** The op that undoes {@code op}, or null. */

@@ -234,17 +234,23 @@ public abstract class TransactionStoreContract {
   @Test
   void update_statusChangeOffTheTable_isRejected() {
     TxRecord r = created(TestRecords.saga(gid("table"), T0, T0));
+    TxRecord aborting = created(TestRecords.simple(gid("table-2"), Mode.SAGA, TxStatus.ABORTING,
+        T0, T0));
 
     boolean back = store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.PREPARED)
         .updatedAt(T0).nextDueAt(T0).build());
-    boolean skip = store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.FAILED)
-        .updatedAt(T0).nextDueAt(null).build());
+    boolean sideways = store.update(TxUpdate.builder(aborting.gid(), 1)
+        .status(TxStatus.SUCCEEDED).updatedAt(T0).nextDueAt(null).build());
 
     assertThat(back).isFalse();
-    assertThat(skip).isFalse();
+    assertThat(sideways).isFalse();
     assertThat(store.load(r.gid())).contains(r);
+    assertThat(store.load(aborting.gid())).contains(aborting);
     assertThat(store.update(TxUpdate.builder(r.gid(), 1).status(TxStatus.SUBMITTED)
         .updatedAt(T0).nextDueAt(T0).build())).as("same status is allowed").isTrue();
+    assertThat(store.update(TxUpdate.builder(r.gid(), 2).status(TxStatus.FAILED)
+        .updatedAt(T0).nextDueAt(null).build()))
+        .as("two steps at once (SUBMITTED, ABORTING, FAILED) are allowed").isTrue();
   }
 
   @Test

@@ -125,7 +125,7 @@ final class Sql {
   static List<String> accepting(TxStatus next) {
     List<String> from = new ArrayList<>(ACCEPTING_COUNT);
     for (TxStatus s : TxStatus.values()) {
-      if (!s.isTerminal() && (next == null || s == next || s.canMoveTo(next))) {
+      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))) {
         from.add(s.name());
       }
     }

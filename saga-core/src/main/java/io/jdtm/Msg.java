@@ -1,0 +1,151 @@
+package io.jdtm;
+
+import io.jdtm.internal.Engine;
+import io.jdtm.internal.PreparedRecords;
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.TxRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A 2-phase message (transactional outbox): actions delivered at least once, each retried until it
+ * succeeds, if and only if a local transaction commits. {@link #prepare()} stores the message;
+ * the local transaction runs; {@link #submit()} releases it. If the process dies in between,
+ * recovery asks the check-back whether the local transaction committed, and submits or aborts.
+ *
+ * <pre>{@code
+ * tm.msg()
+ *     .add("notifyShipping", order)
+ *     .add("http://billing/charge", order)
+ *     .doAndSubmit(barrier, conn -> { insertOrder(conn, order); return Outcome.success(); });
+ * }</pre>
+ *
+ * <p>With {@link #doAndSubmit} the local transaction runs under a registered {@link Barrier},
+ * which is also the check-back. Otherwise set your own with {@link #checkBack} (a handler or HTTP
+ * endpoint answering SUCCESS when the local transaction committed, FAILURE when it did not and
+ * never will, ONGOING when it cannot tell yet), then call {@link #prepare()} and {@link
+ * #submit()} around your local transaction.
+ *
+ * <p>Not thread-safe. Obtain it from {@link TransactionManager#msg()}.
+ */
+public final class Msg extends TxBuilder<Msg> {
+  private final PreparedRecords records;
+  private final List<PreparedRecords.Action> actions = new ArrayList<>();
+  private String checkBack;
+
+  Msg(Engine engine, PreparedRecords records, String gid) {
+    super(engine, gid);
+    this.records = records;
+  }
+
+  @Override
+  Msg self() {
+    return this;
+  }
+
+  /** Adds an action: a handler name or {@code http(s)://} URL, and its payload. */
+  public Msg add(String target, Object payload) {
+    actions.add(new PreparedRecords.Action(target, payload));
+    return this;
+  }
+
+  /** The check-back target (a handler name or {@code http(s)://} URL, called with op MSG). */
+  public Msg checkBack(String target) {
+    this.checkBack = Objects.requireNonNull(target, "target");
+    return this;
+  }
+
+  /**
+   * Stores the message PREPARED; idempotent for identical content.
+   *
+   * @return the gid
+   * @throws IllegalStateException when no check-back is set
+   * @throws InvalidTransactionException, NoSuchHandlerException, PayloadCodecException on bad
+   *     input (nothing is stored)
+   * @throws DuplicateTransactionException when the gid exists with other content
+   */
+  public String prepare() {
+    if (checkBack == null) {
+      throw new IllegalStateException("a 2-phase message needs a check-back: set checkBack(target)"
+          + " or use doAndSubmit(barrier, work)");
+    }
+    TxRecord record = records.msg(gid, actions, checkBack,
+        options(engine.config().defaults().preparedTimeout(), -1, false), customData);
+    CreateResult result = engine.create(record);
+    if (!result.created()) {
+      result.record().definitionDifference(record).ifPresent(difference -> {
+        throw new DuplicateTransactionException(gid, difference);
+      });
+    }
+    return gid;
+  }
+
+  /**
+   * Releases a prepared message for delivery. Idempotent.
+   *
+   * @throws JdtmException when its check-back already rolled it back
+   */
+  public String submit() {
+    TxStatus status = engine.resolvePrepared(gid, TxStatus.SUBMITTED, null);
+    if (status == TxStatus.ABORTING || status == TxStatus.FAILED) {
+      throw new JdtmException("the message was rolled back by its check-back", gid, null, null,
+          null);
+    }
+    return gid;
+  }
+
+  /**
+   * Prepares the message, runs {@code work} in a local transaction under {@code barrier}, and
+   * submits the message if that transaction committed. The barrier must be registered with the
+   * manager ({@link TransactionManager.Builder#barrier}); it is the message's check-back.
+   *
+   * <p>If {@code work} throws, the barrier is asked at once whether the local transaction
+   * committed anyway (a commit can fail after it took effect): if it did, the message is
+   * submitted and this returns normally; if not, the message is aborted and the exception
+   * rethrown; if the barrier cannot tell, the message stays prepared for recovery to check back.
+   *
+   * @return the gid
+   * @throws BranchFailedException when {@code work} answered FAILURE (the message is aborted)
+   */
+  public <T> String doAndSubmit(Barrier<T> barrier, Barrier.LocalWork<T> work) throws Exception {
+    String name = engine.config().handlers().nameOf(barrier).orElseThrow(() ->
+        new IllegalArgumentException("register the barrier with builder().barrier(name, barrier)"
+            + " so that any instance can check this message back"));
+    checkBack("barrier:" + name);
+    prepare();
+    BranchContext ctx = BranchContext.of(gid, Mode.MSG, "00", BranchOp.MSG);
+    Outcome outcome;
+    try {
+      outcome = barrier.call(ctx, work);
+    } catch (Exception e) {
+      if (committedAnyway(barrier, e)) {
+        return submit();
+      }
+      throw e;
+    }
+    if (!outcome.isSuccess()) {
+      engine.resolvePrepared(gid, TxStatus.ABORTING, "local transaction: " + outcome);
+      throw new BranchFailedException(gid, "00", BranchOp.MSG,
+          outcome.kind() == Outcome.Kind.FAILURE ? CallResult.FAILURE : CallResult.ONGOING,
+          outcome.reason());
+    }
+    return submit();
+  }
+
+  /** After {@code work} failed: asks the barrier; aborts unless it committed after all. */
+  private boolean committedAnyway(Barrier<?> barrier, Exception failure) {
+    Outcome check;
+    try {
+      check = barrier.queryPrepared(gid);
+    } catch (Exception e) {
+      failure.addSuppressed(e); // undecided: recovery checks back later
+      return false;
+    }
+    if (check.isSuccess()) {
+      return true;
+    }
+    engine.resolvePrepared(gid, TxStatus.ABORTING, "local transaction failed: " + failure);
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchOp;
+import io.jdtm.BranchStatus;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * TCC rules. While PREPARED the initiator runs its body (registering branches and calling their
+ * tries); if it has not submitted by the timeout, recovery aborts. SUBMITTED: confirm every
+ * registered branch in registration order, each retried until it succeeds. ABORTING: cancel every
+ * registered branch in reverse order (a branch whose try failed or never ran too: the barrier
+ * makes that a no-op), each retried until it succeeds. Stateless and thread-safe.
+ */
+final class TccLogic implements ModeLogic {
+  private final Retries retries;
+
+  TccLogic(Retries retries) {
+    this.retries = retries;
+  }
+
+  @Override
+  public Decision next(TxRecord tx, Instant now) {
+    return switch (tx.status()) {
+      case PREPARED -> prepared(tx, now);
+      case SUBMITTED -> finishWith(firstPending(tx, BranchOp.CONFIRM, false), now,
+          TxStatus.SUCCEEDED);
+      case ABORTING -> finishWith(firstPending(tx, BranchOp.CANCEL, true), now, TxStatus.FAILED);
+      case SUCCEEDED, FAILED -> new Decision.Wait(null);
+    };
+  }
+
+  private Decision prepared(TxRecord tx, Instant now) {
+    Instant deadline = retries.deadline(tx);
+    if (deadline != null && now.isBefore(deadline)) {
+      return new Decision.Wait(deadline);
+    }
+    return new Decision.Transition(TxStatus.ABORTING,
+        "still PREPARED after " + tx.options().timeoutToFail() + ": the body did not finish");
+  }
+
+  private static Decision finishWith(BranchRecord pending, Instant now, TxStatus done) {
+    return pending == null
+        ? new Decision.Transition(done, null)
+        : Retries.callOrWait(List.of(pending), now, null);
+  }
+
+  /** The first op of this kind not yet done, in registration order or in reverse. */
+  private static BranchRecord firstPending(TxRecord tx, BranchOp op, boolean reverse) {
+    List<BranchRecord> branches = tx.branches();
+    for (int k = 0; k < branches.size(); k++) {
+      BranchRecord b = branches.get(reverse ? branches.size() - 1 - k : k);
+      if (b.op() == op && b.status() != BranchStatus.SUCCEEDED) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void fold(TxRecord tx, List<Call> calls, Instant now, TxUpdate.Builder update) {
+    for (Call call : calls) {
+      update.branch(retries.progress(tx, call, now));
+    }
+  }
+}

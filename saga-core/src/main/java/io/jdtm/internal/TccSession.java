@@ -1,0 +1,132 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchContext;
+import io.jdtm.BranchFailedException;
+import io.jdtm.BranchOp;
+import io.jdtm.CallResult;
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.JdtmException;
+import io.jdtm.Mode;
+import io.jdtm.Tcc;
+import io.jdtm.TxStatus;
+import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TCC transaction while its body runs: registers branches on the PREPARED record (a
+ * compare-and-set per branch, retried while the record stays PREPARED) and calls their tries.
+ * Thread-safe: registrations are serialized, tries run concurrently.
+ */
+public final class TccSession implements Tcc {
+  private static final long GRACE_NANOS = 250_000_000L;
+
+  private final Engine engine;
+  private final String gid;
+  private final String prefix;
+  private final AtomicInteger next = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private TxRecord current; // guarded by lock
+
+  private TccSession(Engine engine, TxRecord record, String prefix) {
+    this.engine = engine;
+    this.gid = record.gid();
+    this.current = record;
+    this.prefix = prefix;
+  }
+
+  /** The initiator's session on a record it has just created. */
+  public static TccSession begin(Engine engine, TxRecord created) {
+    return new TccSession(engine, created, "");
+  }
+
+  /**
+   * A session for branches registered from inside the try of {@code ctx}'s branch.
+   *
+   * @throws InvalidTransactionException unless {@code ctx} is the try of a PREPARED TCC branch
+   */
+  public static TccSession join(Engine engine, BranchContext ctx) {
+    if (ctx.mode() != Mode.TCC || ctx.op() != BranchOp.TRY) {
+      throw new InvalidTransactionException("only the try of a TCC branch can register nested "
+          + "branches, not " + ctx.mode().wireName() + "/" + ctx.op().wireName(), ctx.gid());
+    }
+    TxRecord record = engine.load(ctx.gid());
+    if (record.mode() != Mode.TCC) {
+      throw new InvalidTransactionException("not a TCC transaction", ctx.gid());
+    }
+    return new TccSession(engine, record, ctx.branchId() + "-");
+  }
+
+  @Override
+  public String gid() {
+    return gid;
+  }
+
+  @Override
+  public String branch(String tryTarget, String confirmTarget, String cancelTarget,
+      Object payload) {
+    String branchId = prefix + String.format(Locale.ROOT, "%02d", next.incrementAndGet());
+    Targets targets = engine.config().targets();
+    Target tryT = targets.parse(tryTarget);
+    Target confirmT = targets.parse(confirmTarget);
+    Target cancelT = targets.parse(cancelTarget);
+    byte[] bytes = engine.config().payloads().encode(gid, branchId, payload,
+        new Target[] {tryT, confirmT, cancelT},
+        new BranchOp[] {BranchOp.TRY, BranchOp.CONFIRM, BranchOp.CANCEL});
+    TxRecord registered = register(
+        BranchRecord.prepared(branchId, BranchOp.CONFIRM, confirmT.canonical(), bytes, List.of()),
+        BranchRecord.prepared(branchId, BranchOp.CANCEL, cancelT.canonical(), bytes, List.of()));
+    BranchRecord tryOp =
+        BranchRecord.prepared(branchId, BranchOp.TRY, tryT.canonical(), bytes, List.of());
+    long wait = registered.options().requestTimeout().toNanos() + GRACE_NANOS;
+    Call call = engine.startCall(registered, tryOp).await(wait);
+    if (call.result() != CallResult.SUCCESS) {
+      throw new BranchFailedException(gid, branchId, BranchOp.TRY, call.result(), call.detail());
+    }
+    return branchId;
+  }
+
+  /** Adds confirm and cancel to the record, unless a retried registration added them already. */
+  private TxRecord register(BranchRecord confirm, BranchRecord cancel) {
+    lock.lock();
+    try {
+      while (true) {
+        Optional<BranchRecord> existing = current.branch(confirm.branchId(), BranchOp.CONFIRM);
+        if (existing.isPresent()) {
+          if (!existing.get().sameDefinition(confirm)) {
+            throw new InvalidTransactionException("branch " + confirm.branchId()
+                + " is registered already with other targets or payload", gid);
+          }
+          return current;
+        }
+        java.time.Instant deadline =
+            current.createdAt().plus(current.options().timeoutToFail());
+        if (current.status() == TxStatus.PREPARED && !engine.now().isBefore(deadline)) {
+          throw new JdtmException("the TCC transaction has been PREPARED longer than its timeout "
+              + current.options().timeoutToFail() + " and takes no more branches", gid,
+              confirm.branchId(), BranchOp.TRY, null);
+        }
+        if (current.status() != TxStatus.PREPARED) {
+          throw new JdtmException("the TCC transaction is " + current.status()
+              + " and takes no more branches" + (current.reason() == null ? ""
+              : " (" + current.reason() + ")"), gid, confirm.branchId(), BranchOp.TRY, null);
+        }
+        TxUpdate u = TxUpdate.builder(gid, current.version())
+            .updatedAt(engine.now()).nextDueAt(current.nextDueAt())
+            .addBranch(confirm).addBranch(cancel).build();
+        if (engine.write(u)) {
+          current = current.applying(u);
+          return current;
+        }
+        current = engine.load(gid);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}
