@@ -5,7 +5,6 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
-import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,12 +46,8 @@ final class Checks {
     long money = 0;
     for (TxRecord r : all()) {
       TxSpec spec = run.specs.get(r.gid());
-      if (r.status() == TxStatus.SUCCEEDED) {
-        checkSucceeded(r.gid(), spec);
-      } else if (r.status() == TxStatus.FAILED) {
-        checkFailed(r.gid(), spec);
-      }
-      money += net(r.gid(), spec);
+      SimRun.script(spec).checkTerminal(run, spec, r.status());
+      money += SimRun.script(spec).money(run, spec);
     }
     if (money != 0) {
       throw new Violation("I-7", "money not conserved: net " + money, -1);
@@ -106,56 +101,6 @@ final class Checks {
             -1);
       }
     }
-  }
-
-  /** I-4: every action once, no compensation. */
-  private void checkSucceeded(String gid, TxSpec spec) {
-    for (int k = 0; k < spec.steps().size(); k++) {
-      String id = branchId(k);
-      if (run.ledger.effects(gid, id, BranchOp.ACTION) != 1
-          || run.ledger.effects(gid, id, BranchOp.COMPENSATE) != 0) {
-        throw new Violation("I-4", gid + " SUCCEEDED but branch " + id + " has "
-            + run.ledger.effects(gid, id, BranchOp.ACTION) + " action and "
-            + run.ledger.effects(gid, id, BranchOp.COMPENSATE) + " compensation effects", -1);
-      }
-    }
-  }
-
-  /** I-5: each applied action compensated; a sequential saga compensates in reverse order. */
-  private void checkFailed(String gid, TxSpec spec) {
-    for (int k = 0; k < spec.steps().size(); k++) {
-      String id = branchId(k);
-      long actions = run.ledger.effects(gid, id, BranchOp.ACTION);
-      long compensations = run.ledger.effects(gid, id, BranchOp.COMPENSATE);
-      if (actions != compensations) {
-        throw new Violation("I-5", gid + " FAILED but branch " + id + " has " + actions
-            + " action and " + compensations + " compensation effects", -1);
-      }
-    }
-    if (!spec.concurrent()) {
-      int last = Integer.MAX_VALUE;
-      Set<String> done = new HashSet<>();
-      for (Ledger.Entry e : run.ledger.entries(gid)) {
-        boolean answeredSuccess = e.attempt() > 0 && (e.behaviour() == Behaviour.SUCCESS);
-        if (e.op() == BranchOp.COMPENSATE && answeredSuccess && done.add(e.branchId())) {
-          int k = Integer.parseInt(e.branchId());
-          if (k > last) {
-            throw new Violation("I-5", gid + " compensated branch " + e.branchId()
-                + " after a branch before it", -1);
-          }
-          last = k;
-        }
-      }
-    }
-  }
-
-  private long net(String gid, TxSpec spec) {
-    long sum = 0;
-    for (Ledger.Entry e : run.ledger.applied(gid)) {
-      long amount = spec.steps().get(Integer.parseInt(e.branchId()) - 1).amount();
-      sum += e.op() == BranchOp.ACTION ? amount : -amount;
-    }
-    return sum;
   }
 
   /**

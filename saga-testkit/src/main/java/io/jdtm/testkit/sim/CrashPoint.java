@@ -9,5 +9,7 @@ public enum CrashPoint {
   BEFORE_CLAIM,
   AFTER_CLAIM,
   BEFORE_BRANCH_CALL,
-  AFTER_BRANCH_CALL
+  AFTER_BRANCH_CALL,
+  /** A message's local transaction committed; the initiator dies before submitting. */
+  AFTER_LOCAL_COMMIT
 }

@@ -1,5 +1,6 @@
 package io.jdtm.testkit.sim;
 
+import io.jdtm.Mode;
 import io.jdtm.testkit.Behaviour;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,20 +75,24 @@ final class PlanGenerator {
 
   private TxSpec spec() {
     String gid = "sim-" + Long.toHexString(seed) + "-" + submitted++;
+    Mode mode = config.modes().get(random.nextInt(config.modes().size()));
     int n = 1 + random.nextInt(4);
     List<TxSpec.Step> steps = new ArrayList<>();
     long sum = 0;
     for (int i = 0; i < n; i++) {
       long amount = i == n - 1 ? -sum : random.nextLong(-100, 101);
       sum += amount;
+      boolean refusable = mode != Mode.MSG; // a delivery's FAILURE is only retried
       steps.add(new TxSpec.Step(random.nextInt(config.participants()), amount,
-          script(true), script(false)));
+          script(refusable), mode == Mode.TCC ? script(false) : List.of(),
+          mode == Mode.MSG ? List.of() : script(false)));
     }
-    boolean concurrent = n > 1 && random.nextInt(3) == 0;
+    boolean concurrent = mode == Mode.SAGA && n > 1 && random.nextInt(3) == 0;
     Map<Integer, Set<Integer>> after = concurrent ? order(n) : Map.of();
     Duration timeout = random.nextInt(4) == 0 ? Duration.ofSeconds(random.nextInt(20, 120)) : null;
-    int retryLimit = random.nextInt(4) == 0 ? random.nextInt(4) : -1;
-    return new TxSpec(gid, steps, concurrent, after, timeout, retryLimit);
+    int retryLimit = mode == Mode.SAGA && random.nextInt(4) == 0 ? random.nextInt(4) : -1;
+    boolean bodyFails = mode != Mode.SAGA && random.nextInt(5) == 0;
+    return new TxSpec(gid, mode, steps, concurrent, after, timeout, retryLimit, bodyFails);
   }
 
   /** A random DAG: each step may wait for some earlier ones. */
@@ -108,17 +113,17 @@ final class PlanGenerator {
   }
 
   /** Up to three scripted answers before the participant behaves. */
-  private List<Behaviour> script(boolean action) {
+  private List<Behaviour> script(boolean refusable) {
     List<Behaviour> answers = new ArrayList<>();
     int count = random.nextInt(10) < 6 ? 0 : 1 + random.nextInt(3);
     for (int i = 0; i < count; i++) {
       int r = random.nextInt(100);
-      if (action && r < 25) {
+      if (refusable && r < 25) {
         answers.add(Behaviour.FAILURE);
         break;
       }
       answers.add(r < 45 ? Behaviour.THROW : r < 70 ? Behaviour.ONGOING
-          : r < 85 ? Behaviour.EFFECT_THEN_THROW : Behaviour.FAILURE);
+          : r < 85 || !refusable && r < 100 ? Behaviour.EFFECT_THEN_THROW : Behaviour.FAILURE);
     }
     return answers;
   }

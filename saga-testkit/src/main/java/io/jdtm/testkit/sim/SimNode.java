@@ -44,6 +44,8 @@ final class SimNode {
   final int generation;
   final TransactionManager manager;
   final SkewedClock clock;
+  /** The shared barrier, seen through this node (it may crash after a local commit). */
+  final io.jdtm.Barrier<io.jdtm.testkit.MemoryBarrier.Tx> barrier;
   private final Map<CrashPoint, Integer> armed = new EnumMap<>(CrashPoint.class);
   private final Map<CrashPoint, Integer> pauses = new EnumMap<>(CrashPoint.class);
   private final SimRun run;
@@ -55,6 +57,20 @@ final class SimNode {
     this.generation = generation;
     this.run = run;
     this.clock = new SkewedClock(clock);
+    this.barrier = new io.jdtm.Barrier<>() {
+      @Override
+      public Outcome call(BranchContext ctx,
+          LocalWork<io.jdtm.testkit.MemoryBarrier.Tx> work) throws Exception {
+        Outcome outcome = run.barrier.call(ctx, work);
+        reach(CrashPoint.AFTER_LOCAL_COMMIT);
+        return outcome;
+      }
+
+      @Override
+      public Outcome queryPrepared(String gid) throws Exception {
+        return run.barrier.queryPrepared(gid);
+      }
+    };
     TransactionManager.Builder b = TransactionManager.builder()
         .store(new View(shared))
         .clock(this.clock)
@@ -66,7 +82,8 @@ final class SimNode {
         .maxRetryInterval(Duration.ofSeconds(60))
         .recoveryBatchSize(16)
         .shutdownTimeout(Duration.ZERO)
-        .random(new Random(seed));
+        .random(new Random(seed))
+        .barrier("db", barrier);
     for (TestParticipant p : participants) {
       b.handler(p.name(), Object.class, (ctx, payload) -> call(p, ctx));
     }

@@ -3,14 +3,13 @@ package io.jdtm.testkit.sim;
 import io.jdtm.BranchContext;
 import io.jdtm.JdtmException;
 import io.jdtm.Mode;
-import io.jdtm.Saga;
-import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.testkit.FaultyStore;
 import io.jdtm.testkit.Ledger;
 import io.jdtm.testkit.ManualClock;
+import io.jdtm.testkit.MemoryBarrier;
 import io.jdtm.testkit.TestParticipant;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +43,8 @@ final class SimRun {
   /** Status of every submitted gid after the drain (null: never stored). */
   final Map<String, TxStatus> finalStatuses = new LinkedHashMap<>();
   final WriteLog log;
+  /** The participants' shared local database, with its barrier (2-phase messages). */
+  final MemoryBarrier barrier = new MemoryBarrier();
   final FaultyStore faulty;
   private final TransactionStore raw;
   private final SimNode[] nodes;
@@ -74,16 +75,21 @@ final class SimRun {
   }
 
   /** Runs the plan; returns normally when every invariant held. */
-  void execute() {
+  void execute() throws Violation {
     try {
       List<SimAction> actions = plan.actions();
       for (int i = 0; i < actions.size(); i++) {
         try {
           apply(actions.get(i));
-        } catch (SimNode.Crashed | JdtmException e) {
-          // a crashed node, or a store fault surfacing to the caller: both are legitimate
         } catch (Violation v) {
           throw v.atStep(i);
+        } catch (SimNode.Crashed | JdtmException e) {
+          // a crashed node, or a store fault surfacing to the caller: both are legitimate
+        } catch (Exception e) {
+          if (!(e instanceof IllegalStateException) || !nodeCrashed()) {
+            throw new IllegalStateException("step " + i + " failed: " + e, e);
+          }
+          // a TCC body or message whose node crashed under it
         }
         replaceCrashedNodes();
         checks.afterStep(i);
@@ -101,9 +107,9 @@ final class SimRun {
     }
   }
 
-  private void apply(SimAction action) {
+  private void apply(SimAction action) throws Exception {
     if (action instanceof SimAction.Submit s) {
-      submit(nodes[s.node()].manager, s.spec(), true);
+      submit(nodes[s.node()], s.spec(), true);
     } else if (action instanceof SimAction.Resubmit r) {
       resubmit(r);
     } else if (action instanceof SimAction.Advance a) {
@@ -128,55 +134,45 @@ final class SimRun {
     }
   }
 
-  private void submit(TransactionManager tm, TxSpec spec, boolean first) {
+  private static final Map<Mode, ModeScript> SCRIPTS = Map.of(
+      Mode.SAGA, new SagaScript(), Mode.TCC, new TccScript(), Mode.MSG, new MsgScript());
+
+  static ModeScript script(TxSpec spec) {
+    return SCRIPTS.get(spec.mode());
+  }
+
+  /** Branch id of step {@code k} (0-based). */
+  static String branchId(int k) {
+    return String.format("%02d", k + 1);
+  }
+
+  TestParticipant participant(TxSpec.Step step) {
+    return participants.get(step.participant());
+  }
+
+  private void submit(SimNode node, TxSpec spec, boolean first) throws Exception {
     if (first) {
       submitted.add(spec);
       specs.put(spec.gid(), spec);
+      script(spec).script(this, spec);
     }
-    Saga saga = tm.saga(spec.gid());
-    for (TxSpec.Step step : spec.steps()) {
-      String target = participants.get(step.participant()).name();
-      saga.step(target, target, step.amount());
-    }
-    if (spec.concurrent()) {
-      saga.concurrent();
-      spec.after().forEach((k, deps) -> saga.after(k, deps.stream().mapToInt(d -> d).toArray()));
-    }
-    if (spec.timeoutToFail() != null) {
-      saga.timeoutToFail(spec.timeoutToFail());
-    }
-    if (spec.retryLimit() >= 0) {
-      saga.retryLimit(spec.retryLimit());
-    }
-    if (first) {
-      script(spec);
-    }
-    saga.submit();
+    script(spec).submit(this, node, spec);
     acked.put(spec.gid(), spec);
   }
 
-  private void script(TxSpec spec) {
-    for (int k = 0; k < spec.steps().size(); k++) {
-      TxSpec.Step step = spec.steps().get(k);
-      TestParticipant p = participants.get(step.participant());
-      String branchId = String.format("%02d", k + 1);
-      p.script(spec.gid(), branchId, io.jdtm.BranchOp.ACTION,
-          step.action().toArray(io.jdtm.testkit.Behaviour[]::new));
-      p.script(spec.gid(), branchId, io.jdtm.BranchOp.COMPENSATE,
-          step.compensate().toArray(io.jdtm.testkit.Behaviour[]::new));
-    }
-  }
-
-  private void resubmit(SimAction.Resubmit r) {
+  private void resubmit(SimAction.Resubmit r) throws Exception {
     if (submitted.isEmpty()) {
       return;
     }
     TxSpec spec = submitted.get(r.pick() % submitted.size());
+    if (!script(spec).resubmittable()) {
+      return;
+    }
     resubmits++;
     TxRecord before = log.load(spec.gid()).orElse(null);
     int entries = ledger.entries().size();
     try {
-      submit(nodes[r.node()].manager, spec, false);
+      submit(nodes[r.node()], spec, false);
     } catch (io.jdtm.DuplicateTransactionException e) {
       throw new Violation("I-13", "identical resubmit of " + spec.gid() + " rejected: "
           + e.getMessage(), -1);
@@ -198,8 +194,17 @@ final class SimRun {
     TxSpec spec = specs.get(ctx.gid());
     int step = Integer.parseInt(ctx.branchId()) - 1;
     participants.get(spec.steps().get(step).participant())
-        .redeliver(BranchContext.of(ctx.gid(), Mode.SAGA, ctx.branchId(), ctx.op()));
+        .redeliver(BranchContext.of(ctx.gid(), spec.mode(), ctx.branchId(), ctx.op()));
     redeliveries++;
+  }
+
+  private boolean nodeCrashed() {
+    for (SimNode n : nodes) {
+      if (n.crashed) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void replaceCrashedNodes() {

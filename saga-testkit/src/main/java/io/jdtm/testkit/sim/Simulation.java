@@ -1,5 +1,6 @@
 package io.jdtm.testkit.sim;
 
+import io.jdtm.Mode;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.testkit.FaultyStore;
@@ -36,6 +37,7 @@ public final class Simulation {
   private int participants = 3;
   private double maxFaultRate = 0.2;
   private long masterSeed = 20261125L;
+  private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
 
   private Simulation(Supplier<TransactionStore> stores) {
     this.stores = Objects.requireNonNull(stores, "stores");
@@ -66,6 +68,12 @@ public final class Simulation {
     return this;
   }
 
+  /** The modes plans draw transactions from (default: every mode). */
+  public Simulation modes(Mode... modes) {
+    this.modes = List.of(modes);
+    return this;
+  }
+
   public Simulation masterSeed(long seed) {
     this.masterSeed = seed;
     return this;
@@ -81,7 +89,8 @@ public final class Simulation {
     int scaled = (int) Math.round(chains * Double.parseDouble(
         System.getProperty("jdtm.sim.scale", "1")));
     SimulationConfig config =
-        new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master);
+        new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master,
+            modes);
     Long only = Long.getLong("jdtm.sim.seed");
     List<Long> seeds = new ArrayList<>();
     if (only != null) {

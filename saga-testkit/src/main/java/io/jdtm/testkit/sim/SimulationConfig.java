@@ -1,6 +1,8 @@
 package io.jdtm.testkit.sim;
 
+import io.jdtm.Mode;
 import io.jdtm.spi.TransactionStore;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +15,7 @@ import java.util.function.Supplier;
  * @param participants test participants (branch services)
  * @param maxFaultRate highest injected store fault rate
  * @param masterSeed seed of the chain seeds
+ * @param modes transaction modes the plans use
  */
 public record SimulationConfig(
     Supplier<TransactionStore> stores,
@@ -21,4 +24,5 @@ public record SimulationConfig(
     int nodes,
     int participants,
     double maxFaultRate,
-    long masterSeed) {}
+    long masterSeed,
+    List<Mode> modes) {}
