@@ -11,9 +11,15 @@ import io.jdtm.PayloadCodecException;
  * handler's payload type (as it will have to when the handler is called). Thread-safe.
  */
 public final class Payloads {
+  /** Most (handler type, payload class) pairs remembered as fitting. */
+  private static final int MAX_KNOWN_FITS = 1024;
+
   private final Codec codec;
   private final HandlerRegistry handlers;
   private final int maxBytes;
+  /** Pairs already proven to decode: an instance of the handler's own type needs no decode. */
+  private final java.util.Set<java.util.Map.Entry<Class<?>, Class<?>>> knownFits =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Payloads(Codec codec, HandlerRegistry handlers, int maxBytes) {
     this.codec = codec;
@@ -52,8 +58,18 @@ public final class Payloads {
       String gid, String branchId, BranchOp op, String name, Object payload, byte[] bytes) {
     HandlerRegistry.Registered<?> h = handlers.find(name)
         .orElseThrow(() -> new NoSuchHandlerException(gid, branchId, op, name));
+    // A value of the handler's own type fits once that type has been shown to decode at all
+    // (an interface, say, never does); anything else is decoded to be sure.
+    var key = payload != null && h.payloadType().isInstance(payload)
+        ? java.util.Map.<Class<?>, Class<?>>entry(h.payloadType(), payload.getClass()) : null;
+    if (key != null && knownFits.contains(key)) {
+      return;
+    }
     try {
       codec.decode(bytes, h.payloadType());
+      if (key != null && knownFits.size() < MAX_KNOWN_FITS) {
+        knownFits.add(key);
+      }
     } catch (PayloadCodecException e) {
       throw new PayloadCodecException("payload of type "
           + (payload == null ? "null" : payload.getClass().getName()) + " does not fit handler '"

@@ -6,7 +6,12 @@ import java.util.function.Predicate;
 
 /** Parses targets and applies the manager's HTTP allowlist. Thread-safe if the predicate is. */
 public final class Targets {
+  /** Most distinct targets remembered parsed (the allowlist is still applied every time). */
+  private static final int MAX_CACHED = 4096;
+
   private final Predicate<URI> allowHttp;
+  private final java.util.concurrent.ConcurrentHashMap<String, Target> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Targets(Predicate<URI> allowHttp) {
     this.allowHttp = allowHttp;
@@ -18,7 +23,13 @@ public final class Targets {
    * @throws InvalidTransactionException naming the (redacted) target
    */
   public Target parse(String target) {
-    Target t = Target.parse(target);
+    Target t = target == null ? null : parsed.get(target);
+    if (t == null) {
+      t = Target.parse(target);
+      if (parsed.size() < MAX_CACHED) {
+        parsed.put(target, t);
+      }
+    }
     if (t instanceof Target.Http h && !allowHttp.test(h.uri())) {
       throw new InvalidTransactionException("HTTP target " + Names.quote(
           io.jdtm.Stores.redact(target)) + " is not allowed by this manager's HTTP allowlist");
