@@ -23,14 +23,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  *   <li>{@link #latency}: each chunk read waits this long before it is forwarded, either way;
- *   <li>{@link #blackhole}: connections are accepted, but nothing is forwarded either way (bytes
- *       are held, as TCP retransmits them, and delivered after {@link #heal}, if both ends are
- *       still there);
+ *   <li>{@link #blackhole}: connections are accepted, but nothing is forwarded either way, not
+ *       even a close; bytes read meanwhile are held and delivered after {@link #heal}, as TCP
+ *       would retransmit them (new connections reach the target only then);
  *   <li>{@link #reset}: open connections and new ones are reset (SO_LINGER 0, then close);
  *   <li>{@link #cutMidCommit}: when the client sends {@code COMMIT} (case-insensitive, as a whole
  *       word, so {@code autocommit} and {@code COMMITTED} do not count), the client's connection is
  *       reset, the bytes go on to the server, and the server's answer is dropped before its
- *       connection is reset too: the client cannot tell whether the commit happened.
+ *       connection is reset too: the client cannot tell whether the commit happened. The proxy
+ *       sees bytes, not statements: a driver that runs a prepared COMMIT by name sends no such
+ *       bytes (PostgreSQL's does after 5 uses on a connection unless {@code prepareThreshold=0}).
  * </ul>
  *
  * <pre>{@code

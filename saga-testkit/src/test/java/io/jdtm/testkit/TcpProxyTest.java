@@ -14,6 +14,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,7 +113,7 @@ class TcpProxyTest {
 
       assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class);
     }
-    assertThat(echo.received()).endsWith("\u0003commit");
+    assertThat(echo.awaitReceived("\u0003commit")).as("server received the commit").isTrue();
     assertThat(proxy.commitsCut()).isEqualTo(1);
   }
 
@@ -200,6 +202,18 @@ class TcpProxyTest {
       } finally {
         lock.unlock();
       }
+    }
+
+    /** Waits (up to 2 s of real time) until what it received ends with {@code suffix}. */
+    boolean awaitReceived(String suffix) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (!received().endsWith(suffix)) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      return true;
     }
 
     private void acceptLoop() {

@@ -21,7 +21,7 @@ final class Connector {
 
   /** What the builder collected; exactly one of url, dataSource and jdbi is set. */
   record Settings(String url, String user, String password, DataSource dataSource, Jdbi jdbi,
-      Tables tables, boolean createSchema, int maxPoolSize) {}
+      Tables tables, boolean createSchema, int maxPoolSize, Timeouts timeouts) {}
 
   /** What the database says about itself. */
   private record Probe(String product, int major, int minor, String url) {}
@@ -30,7 +30,7 @@ final class Connector {
 
   static JdbcStore open(Settings s) {
     OwnedPool pool = s.url() == null ? null
-        : OwnedPool.open(s.url(), s.user(), s.password(), s.maxPoolSize());
+        : OwnedPool.open(s.url(), s.user(), s.password(), s.maxPoolSize(), s.timeouts());
     try {
       DataSource ds = pool != null ? pool.dataSource() : s.dataSource();
       Jdbi jdbi = s.jdbi() != null ? s.jdbi() : Jdbi.create(ds);

@@ -86,20 +86,22 @@ final class Db {
     if (restoreAutoCommit) {
       c.setAutoCommit(false);
     }
-    boolean committed = false;
+    T result;
     try {
-      T result = work.run(h);
+      result = work.run(h);
       c.commit();
-      committed = true;
-      return result;
-    } finally {
-      if (!committed) {
-        rollbackQuietly(c);
-      }
+    } catch (Throwable e) {
+      // On a connection the network broke, these fail too; the first failure is the one to tell.
+      rollbackQuietly(c);
       if (restoreAutoCommit) {
-        c.setAutoCommit(true);
+        autoCommitQuietly(c);
       }
+      throw e;
     }
+    if (restoreAutoCommit) {
+      c.setAutoCommit(true);
+    }
+    return result;
   }
 
   private static void rollbackQuietly(Connection c) {
@@ -107,6 +109,15 @@ final class Db {
       c.rollback();
     } catch (SQLException e) {
       log.debug("rollback failed; the pool will discard the connection: {}", e.toString());
+    }
+  }
+
+  private static void autoCommitQuietly(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      log.debug("restoring auto-commit failed; the pool will discard the connection: {}",
+          e.toString());
     }
   }
 

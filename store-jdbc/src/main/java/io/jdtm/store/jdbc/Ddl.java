@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The versioned DDL shipped as class-path resources, one script per dialect, with the table
- * prefix substituted. Every statement is idempotent. Thread-safe (stateless).
+ * The versioned DDL shipped as class-path resources, one script per dialect for the store's tables
+ * and one for the barrier's table, with the table prefix substituted. Every statement is
+ * idempotent. Thread-safe (stateless).
  */
 final class Ddl {
   /** The schema version these scripts create and this code reads and writes. */
@@ -18,9 +19,30 @@ final class Ddl {
 
   private Ddl() {}
 
-  /** The whole script for {@code dialect}, comments included, as a DBA would apply it. */
+  /** The store's whole script for {@code dialect}, comments included, as a DBA would apply it. */
   static String script(Dialect dialect, Tables tables) {
-    String path = dialect.ddlResource();
+    return load(dialect.ddlResource(), tables);
+  }
+
+  /** The store script's statements, without comments or terminators, in order. */
+  static List<String> statements(Dialect dialect, Tables tables) {
+    return split(script(dialect, tables));
+  }
+
+  /**
+   * The barrier table's script for {@code dialect}: on its own, because a participant keeps its
+   * barrier in its own database, where the store's tables usually are not.
+   */
+  static String barrierScript(Dialect dialect, Tables tables) {
+    return load(dialect.barrierDdlResource(), tables);
+  }
+
+  /** The barrier script's statements, without comments or terminators, in order. */
+  static List<String> barrierStatements(Dialect dialect, Tables tables) {
+    return split(barrierScript(dialect, tables));
+  }
+
+  private static String load(String path, Tables tables) {
     try (InputStream in = Ddl.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("DDL resource " + path + " is missing from the jar");
@@ -32,11 +54,10 @@ final class Ddl {
     }
   }
 
-  /** The script's statements, without comments or terminators, in order. */
-  static List<String> statements(Dialect dialect, Tables tables) {
+  private static List<String> split(String script) {
     List<String> statements = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String line : script(dialect, tables).split("\n")) {
+    for (String line : script.split("\n")) {
       String trimmed = line.strip();
       if (trimmed.isEmpty() || trimmed.startsWith("--")) {
         continue;

@@ -29,6 +29,11 @@ enum Dialect {
     return "schema/" + resource + ".sql";
   }
 
+  /** Class-path resource holding this dialect's DDL of the barrier table ({@link JdbcBarrier}). */
+  String barrierDdlResource() {
+    return "schema/barrier-" + resource + ".sql";
+  }
+
   /** The dialect a JDBC URL speaks, judged by its scheme. */
   static Optional<Dialect> ofUrl(String url) {
     String lower = url.toLowerCase(Locale.ROOT);

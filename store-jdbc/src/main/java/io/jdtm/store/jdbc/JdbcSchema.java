@@ -1,23 +1,29 @@
 package io.jdtm.store.jdbc;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 
 /**
- * Prints the DDL of the JDBC store so that a DBA can apply it by hand (the store then runs with
- * {@code createSchema(false)}, needing no DDL rights):
+ * Prints the DDL of the JDBC store, or of the barrier's table, so that a DBA can apply it by hand
+ * (the store or barrier then runs with {@code createSchema(false)}, needing no DDL rights):
  *
  * <pre>
  * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema postgresql jdtm_
+ * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema --barrier postgresql jdtm_
  * </pre>
  *
- * <p>Every statement is idempotent ({@code CREATE ... IF NOT EXISTS}) and the script records its
- * schema version in {@code <prefix>schema_version}. Thread-safe (stateless).
+ * <p>Every statement is idempotent ({@code CREATE ... IF NOT EXISTS}). The store's script records
+ * its schema version in {@code <prefix>schema_version}; the barrier's script stands alone (it
+ * belongs in each participant's database, where the store's tables usually are not). Thread-safe
+ * (stateless).
  */
 public final class JdbcSchema {
+  private static final String BARRIER_FLAG = "--barrier";
+
   private JdbcSchema() {}
 
   /**
-   * The DDL for a dialect and table prefix.
+   * The store's DDL for a dialect and table prefix.
    *
    * @param dialect {@code h2}, {@code postgresql}, {@code mariadb} or {@code mysql}
    * @param tablePrefix the table prefix, as given to {@link JdbcStore.Builder#tablePrefix}
@@ -28,8 +34,20 @@ public final class JdbcSchema {
   }
 
   /**
-   * Prints {@link #ddl} for {@code args[0]} (dialect) and {@code args[1]} (table prefix, default
-   * {@code jdtm_}); exits with status 2 and a usage message on bad arguments.
+   * The DDL of the barrier's table ({@link JdbcBarrier}) for a dialect and table prefix.
+   *
+   * @param dialect {@code h2}, {@code postgresql}, {@code mariadb} or {@code mysql}
+   * @param tablePrefix the table prefix, as given to {@link JdbcBarrier.Builder#tablePrefix}
+   * @throws IllegalArgumentException naming the dialect or prefix when it is invalid
+   */
+  public static String barrierDdl(String dialect, String tablePrefix) {
+    return Ddl.barrierScript(Dialect.ofName(dialect), new Tables(tablePrefix));
+  }
+
+  /**
+   * Prints {@link #ddl} (or, after {@code --barrier}, {@link #barrierDdl}) for the dialect and
+   * table prefix (default {@code jdtm_}) given as arguments; exits with status 2 and a usage
+   * message on bad arguments.
    */
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
@@ -40,12 +58,16 @@ public final class JdbcSchema {
 
   /** {@link #main} without exiting, for tests. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length < 1 || args.length > 2) {
-      err.println("usage: JdbcSchema h2|postgresql|mariadb|mysql [tablePrefix]");
+    boolean barrier = args.length > 0 && args[0].equals(BARRIER_FLAG);
+    String[] rest = barrier ? Arrays.copyOfRange(args, 1, args.length) : args;
+    if (rest.length < 1 || rest.length > 2) {
+      err.println("usage: JdbcSchema [" + BARRIER_FLAG
+          + "] h2|postgresql|mariadb|mysql [tablePrefix]");
       return 2;
     }
+    String prefix = rest.length == 2 ? rest[1] : Tables.DEFAULT_PREFIX;
     try {
-      out.print(ddl(args[0], args.length == 2 ? args[1] : Tables.DEFAULT_PREFIX));
+      out.print(barrier ? barrierDdl(rest[0], prefix) : ddl(rest[0], prefix));
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

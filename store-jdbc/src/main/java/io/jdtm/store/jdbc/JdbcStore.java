@@ -37,6 +37,17 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Or by URI through {@link io.jdtm.Stores#open(String)}, with jdtm's options after {@code
  * #jdtm.}: {@code jdbc:h2:./data/jdtm#jdtm.createSchema=true&jdtm.tablePrefix=app_}.
  *
+ * <p>Network timeouts: with a pool it opens for a URL, every call returns or fails with {@link
+ * StoreUnavailableException} within a bound even when the network drops packets or connections.
+ * {@link Builder#connectTimeout} (default 10 s) bounds taking a connection (HikariCP's connection
+ * timeout and the driver's connect timeout); {@link Builder#socketTimeout} (default 30 s) bounds
+ * each wait for the database's answer (the PostgreSQL and MariaDB/MySQL drivers' {@code
+ * socketTimeout}). A call that finds the network silent thus fails after about {@code
+ * connectTimeout + socketTimeout}; a slow but answering network only makes calls slower. A
+ * timeout set in the JDBC URL itself wins. For a given DataSource or Jdbi, configure timeouts
+ * there. A write whose answer was lost fails although it may have committed; the engine reads
+ * the record back to tell.
+ *
  * <p>Thread-safe.
  */
 public final class JdbcStore implements TransactionStore {
@@ -173,14 +184,17 @@ public final class JdbcStore implements TransactionStore {
     private String tablePrefix = Tables.DEFAULT_PREFIX;
     private boolean createSchema;
     private int maxPoolSize = 10;
+    private Duration connectTimeout;
+    private Duration socketTimeout;
 
     private Builder() {}
 
     /**
      * A JDBC URL ({@code jdbc:h2:}, {@code jdbc:postgresql:}, {@code jdbc:mariadb:} or {@code
      * jdbc:mysql:}); the store opens a HikariCP pool for it and closes it with the store. Options
-     * may follow as {@code #jdtm.tablePrefix=x&jdtm.createSchema=true&jdtm.maxPoolSize=n}; they
-     * are applied as if set here, and the driver never sees them.
+     * may follow as {@code #jdtm.tablePrefix=x&jdtm.createSchema=true&jdtm.maxPoolSize=n} and
+     * {@code &jdtm.connectTimeout=10s&jdtm.socketTimeout=30s} (durations in whole {@code ms},
+     * {@code s} or {@code m}); they are applied as if set here, and the driver never sees them.
      *
      * @throws IllegalArgumentException when the URL is not one of these or an option is invalid
      */
@@ -201,7 +215,10 @@ public final class JdbcStore implements TransactionStore {
       switch (name) {
         case UriOptions.TABLE_PREFIX -> tablePrefix(value);
         case UriOptions.CREATE_SCHEMA -> createSchema(UriOptions.parseBoolean(name, value));
-        default -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
+        case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
+        case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
+        case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
+        default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }
 
@@ -255,10 +272,36 @@ public final class JdbcStore implements TransactionStore {
     }
 
     /**
+     * How long taking a connection from the pool opened for {@link #url} may take, including
+     * connecting (default 10 s; 250 ms to 1 h): HikariCP's connection timeout, and the driver's
+     * connect timeout (PostgreSQL rounds it up to whole seconds).
+     *
+     * @throws IllegalArgumentException when out of range
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Timeouts.require(timeout, Timeouts.MIN_CONNECT, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long the driver waits for each answer of the database on a connection of the pool
+     * opened for {@link #url} before it gives the connection up (default 30 s; 1 s to 1 h; whole
+     * seconds on PostgreSQL). Keep it above the longest statement and lock wait you expect. H2 has
+     * no socket timeout.
+     *
+     * @throws IllegalArgumentException when out of range
+     */
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = Timeouts.require(timeout, Timeouts.MIN_SOCKET, "socketTimeout");
+      return this;
+    }
+
+    /**
      * Connects, creates or checks the schema, and returns the store.
      *
      * @throws IllegalStateException when not exactly one of url, dataSource and jdbi is set,
-     *     credentials are given without a URL, or the schema is missing or of another version
+     *     credentials or timeouts are given without a URL, or the schema is missing or of another
+     *     version
      * @throws io.jdtm.StoreUnavailableException when the database cannot be reached or refuses
      *     the credentials
      */
@@ -272,8 +315,16 @@ public final class JdbcStore implements TransactionStore {
         throw new IllegalStateException("credentials apply to a url; configure them on the "
             + (dataSource != null ? "DataSource" : "Jdbi") + " instead");
       }
+      if (url == null && (connectTimeout != null || socketTimeout != null)) {
+        throw new IllegalStateException("connectTimeout and socketTimeout apply to a url; "
+            + "configure timeouts on the " + (dataSource != null ? "DataSource" : "Jdbi")
+            + " instead");
+      }
+      Timeouts timeouts = new Timeouts(
+          connectTimeout != null ? connectTimeout : Timeouts.DEFAULT_CONNECT,
+          socketTimeout != null ? socketTimeout : Timeouts.DEFAULT_SOCKET);
       return Connector.open(new Connector.Settings(url, user, password, dataSource, jdbi,
-          new Tables(tablePrefix), createSchema, maxPoolSize));
+          new Tables(tablePrefix), createSchema, maxPoolSize, timeouts));
     }
   }
 }

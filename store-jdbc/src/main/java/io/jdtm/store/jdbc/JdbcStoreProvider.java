@@ -13,6 +13,9 @@ import java.util.Locale;
  *   <li>{@code jdtm.tablePrefix} (default {@code jdtm_}),
  *   <li>{@code jdtm.createSchema} ({@code true} or {@code false}, the default),
  *   <li>{@code jdtm.maxPoolSize} (default 10),
+ *   <li>{@code jdtm.connectTimeout} (default {@code 10s}) and {@code jdtm.socketTimeout} (default
+ *       {@code 30s}), durations in whole {@code ms}, {@code s} or {@code m}; see {@link
+ *       JdbcStore.Builder#connectTimeout} and {@link JdbcStore.Builder#socketTimeout}.
  * </ul>
  *
  * <p>e.g. {@code jdbc:postgresql://db/app?user=app#jdtm.tablePrefix=pay_&jdtm.createSchema=true}.
@@ -30,7 +33,8 @@ public final class JdbcStoreProvider implements StoreProvider {
   @Override
   public String uriPattern() {
     return "jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://..., jdbc:mysql://... "
-        + "[#jdtm.tablePrefix=P&jdtm.createSchema=true&jdtm.maxPoolSize=N]";
+        + "[#jdtm.tablePrefix=P&jdtm.createSchema=true&jdtm.maxPoolSize=N"
+        + "&jdtm.connectTimeout=10s&jdtm.socketTimeout=30s]";
   }
 
   @Override

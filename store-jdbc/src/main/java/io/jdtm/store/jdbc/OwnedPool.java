@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
- * The HikariCP pool the store opens for a URL it was given, closed with the store. For a named
- * H2 in-memory database it also holds one connection outside the pool for the store's lifetime,
+ * The HikariCP pool the store (or barrier) opens for a URL it was given, closed with it. For a
+ * named H2 in-memory database it also holds one connection outside the pool for its lifetime,
  * because H2 drops such a database when its last connection closes, which a pool may do at any
  * time. Thread-safe.
  */
@@ -29,20 +29,28 @@ final class OwnedPool implements AutoCloseable {
   }
 
   /**
-   * Opens a pool and checks that it connects.
+   * Opens a pool with the given network timeouts and checks that it connects.
    *
    * @throws io.jdtm.StoreUnavailableException when the database cannot be reached or refuses
    *     the credentials
    */
-  static OwnedPool open(String url, String user, String password, int maxSize) {
+  static OwnedPool open(String url, String user, String password, int maxSize,
+      Timeouts timeouts) {
+    return open("jdtm-store", url, user, password, maxSize, timeouts);
+  }
+
+  /** {@link #open(String, String, String, int, Timeouts)} for a pool named after {@code use}. */
+  static OwnedPool open(String use, String url, String user, String password, int maxSize,
+      Timeouts timeouts) {
     String driverUrl = JdbcUrls.forDriver(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(driverUrl);
     config.setUsername(user);
     config.setPassword(password);
-    config.setPoolName("jdtm-store-" + POOLS.incrementAndGet());
+    config.setPoolName(use + "-" + POOLS.incrementAndGet());
     config.setMaximumPoolSize(maxSize);
     config.setMinimumIdle(Math.min(2, maxSize));
+    timeouts.applyTo(config, url);
     if (Dialect.ofUrl(url).orElse(null) == Dialect.POSTGRESQL
         && !url.toLowerCase(Locale.ROOT).contains("rewritebatchedinserts")) {
       // One multi-row INSERT per branch batch instead of one statement per row.

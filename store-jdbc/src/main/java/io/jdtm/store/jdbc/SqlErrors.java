@@ -34,7 +34,7 @@ final class SqlErrors {
   /** A deadlock, serialization failure or lock timeout: the transaction was rolled back. */
   static boolean isRetryable(SQLException e) {
     for (SQLException s = e; s != null; s = s.getNextException()) {
-      if (RETRYABLE_STATES.contains(s.getSQLState()) || RETRYABLE_CODES.contains(s.getErrorCode())) {
+      if (hasState(s, RETRYABLE_STATES) || RETRYABLE_CODES.contains(s.getErrorCode())) {
         return true;
       }
     }
@@ -47,7 +47,13 @@ final class SqlErrors {
   }
 
   static boolean isMissingTable(SQLException e) {
-    return MISSING_TABLE_STATES.contains(e.getSQLState()) || e.getErrorCode() == 1146;
+    return hasState(e, MISSING_TABLE_STATES) || e.getErrorCode() == 1146;
+  }
+
+  /** Null-safe: pool timeouts and some driver errors carry no SQLState. */
+  private static boolean hasState(SQLException e, Set<String> states) {
+    String state = e.getSQLState();
+    return state != null && states.contains(state);
   }
 
   /** Wrong user name or password, or an unknown role. */

@@ -46,4 +46,9 @@ record Tables(String prefix) {
   String schemaVersion() {
     return prefix + LONGEST_SUFFIX;
   }
+
+  /** The sub-transaction barrier's table, see {@link JdbcBarrier}. */
+  String barrier() {
+    return prefix + "barrier";
+  }
 }

@@ -1,8 +1,12 @@
 package io.jdtm.store.jdbc;
 
 import io.jdtm.Stores;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A store URI split into the JDBC URL the driver sees and the jdtm options after it. The options
@@ -19,7 +23,13 @@ record UriOptions(String jdbcUrl, Map<String, String> options) {
   static final String TABLE_PREFIX = "tablePrefix";
   static final String CREATE_SCHEMA = "createSchema";
   static final String MAX_POOL_SIZE = "maxPoolSize";
-  private static final String KNOWN = "jdtm.tablePrefix, jdtm.createSchema, jdtm.maxPoolSize";
+  static final String CONNECT_TIMEOUT = "connectTimeout";
+  static final String SOCKET_TIMEOUT = "socketTimeout";
+  private static final Set<String> NAMES =
+      Set.of(TABLE_PREFIX, CREATE_SCHEMA, MAX_POOL_SIZE, CONNECT_TIMEOUT, SOCKET_TIMEOUT);
+  private static final String KNOWN = "jdtm.tablePrefix, jdtm.createSchema, jdtm.maxPoolSize, "
+      + "jdtm.connectTimeout, jdtm.socketTimeout";
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
   UriOptions {
     options = Map.copyOf(options);
@@ -44,8 +54,7 @@ record UriOptions(String jdbcUrl, Map<String, String> options) {
             + "' in store URI '" + Stores.redact(uri) + "': use #jdtm.name=value&jdtm.name=value");
       }
       String name = key.substring("jdtm.".length());
-      if (!name.equals(TABLE_PREFIX) && !name.equals(CREATE_SCHEMA)
-          && !name.equals(MAX_POOL_SIZE)) {
+      if (!NAMES.contains(name)) {
         throw new IllegalArgumentException("unknown jdtm option '" + key + "' in store URI '"
             + Stores.redact(uri) + "'; known options: " + KNOWN);
       }
@@ -78,5 +87,20 @@ record UriOptions(String jdbcUrl, Map<String, String> options) {
     }
     throw new IllegalArgumentException("jdtm option 'jdtm." + name
         + "' must be a positive number, was '" + value + "'");
+  }
+
+  /** A duration option: a whole number of {@code ms}, {@code s} or {@code m}, e.g. {@code 10s}. */
+  static Duration parseDuration(String name, String value) {
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("jdtm option 'jdtm." + name
+          + "' must be a duration such as 500ms, 10s or 2m, was '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
   }
 }

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class JdbcSchemaTest {
@@ -81,6 +84,61 @@ class JdbcSchemaTest {
       assertThat(second.load("any")).isEmpty();
       assertThat(first.load("any")).isEmpty();
     }
+  }
+
+  @Test
+  void barrierDdl_eachDialect_createsOnlyTheBarrierTableWithItsKey() {
+    for (String dialect : new String[] {"h2", "postgresql", "mariadb", "mysql"}) {
+      String ddl = JdbcSchema.barrierDdl(dialect, "pay_");
+
+      assertThat(ddl).as(dialect).doesNotContain("${prefix}")
+          .contains("CREATE TABLE IF NOT EXISTS pay_barrier (")
+          .contains("PRIMARY KEY (trans_type, gid, branch_id, op, barrier_id)")
+          .contains("created_at  BIGINT")
+          .contains("pay_barrier_time")
+          .doesNotContain("pay_tx", "pay_branch", "schema_version");
+      assertThat(JdbcSchema.ddl(dialect, "pay_")).as(dialect).doesNotContain("barrier");
+    }
+  }
+
+  @Test
+  void ddl_longestPrefix_keepsEveryTableAndIndexNameWithin63Characters() {
+    String prefix = "p".repeat(49);
+    for (Dialect dialect : Dialect.values()) {
+      Tables tables = new Tables(prefix);
+      String all = Ddl.script(dialect, tables) + Ddl.barrierScript(dialect, tables);
+
+      List<String> names = Pattern.compile(prefix + "\\w*").matcher(all).results()
+          .map(MatchResult::group).distinct().toList();
+
+      assertThat(names).as(dialect.name()).hasSizeGreaterThanOrEqualTo(6)
+          .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(63));
+    }
+  }
+
+  @Test
+  void run_barrierFlag_printsTheBarrierDdl() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int status = JdbcSchema.run(new String[] {"--barrier", "postgresql", "app_"}, print(out),
+        print(err));
+
+    assertThat(status).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(JdbcSchema.barrierDdl("postgresql", "app_"));
+    assertThat(err.size()).isZero();
+  }
+
+  @Test
+  void run_barrierFlagAlone_printsUsageAndFails() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int status = JdbcSchema.run(new String[] {"--barrier"}, print(new ByteArrayOutputStream()),
+        print(err));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("usage: JdbcSchema [--barrier]");
   }
 
   private static PrintStream print(ByteArrayOutputStream bytes) {

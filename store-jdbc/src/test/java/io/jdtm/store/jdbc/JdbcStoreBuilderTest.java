@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +98,32 @@ class JdbcStoreBuilderTest {
           io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE,
           io.jdtm.spi.StoreCapability.SHARED_ACROSS_PROCESSES);
     }
+  }
+
+  @Test
+  void timeouts_outOfRange_areRejectedNamingThem() {
+    assertThatThrownBy(() -> JdbcStore.builder().connectTimeout(Duration.ofMillis(249)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+    assertThatThrownBy(() -> JdbcStore.builder().socketTimeout(Duration.ofMillis(999)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("socketTimeout");
+    assertThatThrownBy(() -> JdbcStore.builder().socketTimeout(null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("socketTimeout");
+  }
+
+  @Test
+  void build_timeoutsWithDataSource_isRejected() {
+    assertThatThrownBy(() -> JdbcStore.builder().dataSource(new JdbcDataSource())
+        .socketTimeout(Duration.ofSeconds(5)).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("apply to a url");
+  }
+
+  @Test
+  void url_timeoutOptions_areAppliedAndValidated() {
+    try (JdbcStore store = JdbcStore.builder().url(H2Stores.memoryUrl()
+        + "#jdtm.createSchema=true&jdtm.connectTimeout=2s&jdtm.socketTimeout=5s").build()) {
+      assertThat(store.load("none")).isEmpty();
+    }
+    assertThatThrownBy(() -> JdbcStore.builder().url("jdbc:h2:mem:t#jdtm.connectTimeout=10ms"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
   }
 }

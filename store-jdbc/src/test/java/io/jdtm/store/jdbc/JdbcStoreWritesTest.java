@@ -54,7 +54,7 @@ class JdbcStoreWritesTest {
     TxRecord running = created(TestRecords.saga("w-run", T0, T0));
     List<TxUpdate> updates = List.of(
         TestRecords.touch(done, T0, T0),
-        TxUpdate.builder(prepared.gid(), 1).status(TxStatus.SUCCEEDED).updatedAt(T0).build(),
+        TxUpdate.builder(running.gid(), 1).status(TxStatus.PREPARED).updatedAt(T0).build(),
         TxUpdate.builder(running.gid(), 1).status(TxStatus.ABORTING).updatedAt(T0).build(),
         TxUpdate.builder(prepared.gid(), 1).status(TxStatus.SUBMITTED).updatedAt(T0).build());
 

@@ -3,6 +3,7 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +78,26 @@ class UriOptionsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
     assertThatThrownBy(() -> UriOptions.parsePositiveInt("maxPoolSize", "many"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'many'");
+  }
+
+  @Test
+  void parse_timeoutOptions_areKnown() {
+    UriOptions o = UriOptions.parse(
+        "jdbc:postgresql://db/app#jdtm.connectTimeout=2s&jdtm.socketTimeout=1m");
+
+    assertThat(o.options()).isEqualTo(Map.of("connectTimeout", "2s", "socketTimeout", "1m"));
+  }
+
+  @Test
+  void parseDuration_eachUnit_andNothingElse() {
+    assertThat(UriOptions.parseDuration("socketTimeout", "750ms"))
+        .isEqualTo(Duration.ofMillis(750));
+    assertThat(UriOptions.parseDuration("socketTimeout", "30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(UriOptions.parseDuration("socketTimeout", "2m")).isEqualTo(Duration.ofMinutes(2));
+    for (String bad : new String[] {"30", "1h", "-5s", "PT5S", "1.5s", ""}) {
+      assertThatThrownBy(() -> UriOptions.parseDuration("socketTimeout", bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("jdtm.socketTimeout").hasMessageContaining("'" + bad + "'");
+    }
   }
 }
