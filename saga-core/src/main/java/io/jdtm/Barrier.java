@@ -12,8 +12,8 @@ package io.jdtm;
  *       origin's row, returns SUCCESS and does nothing;
  *   <li>that row then blocks the late action or try (anti-hanging): it returns SUCCESS and does
  *       nothing;
- *   <li>otherwise the business runs; its FAILURE or exception rolls the local transaction back,
- *       rows included.
+ *   <li>otherwise the business runs; its FAILURE, ONGOING or exception rolls the local
+ *       transaction back, rows included (so the next call runs it again).
  * </ul>
  *
  * <p>For 2-phase messages, {@link #call} with op {@link BranchOp#MSG} (branch {@code 00}) guards
@@ -49,7 +49,7 @@ public interface Barrier<T> {
   /** Business code run inside the barrier's local transaction. */
   @FunctionalInterface
   interface LocalWork<T> {
-    /** Does the business change; FAILURE (or an exception) rolls it back. */
+    /** Does the business change; anything but SUCCESS (or an exception) rolls it back. */
     Outcome run(T tx) throws Exception;
   }
 }

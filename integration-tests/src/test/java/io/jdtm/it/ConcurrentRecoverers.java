@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Three managers, each on its own thread, drain a backlog of unfinished sagas left by a dead
- * instance: every saga succeeds, every action takes effect exactly once, and all three take part.
+ * instance: every saga succeeds and every action is called exactly once.
  */
 final class ConcurrentRecoverers {
   private ConcurrentRecoverers() {}
@@ -65,7 +65,8 @@ final class ConcurrentRecoverers {
         assertThat(h.ledger.calls(gid, "01", ACTION)).as("calls of %s/01", gid).isEqualTo(1);
         assertThat(h.ledger.calls(gid, "02", ACTION)).as("calls of %s/02", gid).isEqualTo(1);
       }
-      assertThat(claimed).allSatisfy(c -> assertThat(c.get()).isPositive());
+      // Every transaction was claimed exactly once (none starved); how the claims spread over
+      // the three recoverers depends on scheduling, so it is reported, not asserted.
       assertThat(claimed.stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(backlog);
       double rate = backlog / seconds;
       System.out.printf("3 recoverers drained %d sagas in %.1f s: %.0f sagas/s; claims %s%n",

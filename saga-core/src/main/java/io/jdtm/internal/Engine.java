@@ -44,6 +44,9 @@ public final class Engine implements AutoCloseable {
   private final BranchInvoker invoker;
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
+  /** Gids this instance is driving now. */
+  private final java.util.Set<String> driving =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -98,7 +101,16 @@ public final class Engine implements AutoCloseable {
       if (difference.isPresent()) {
         throw new DuplicateTransactionException(record.gid(), difference.get());
       }
-      log.debug("gid={}: submitted again with identical content; nothing to do", record.gid());
+      TxRecord existing = result.record();
+      if (isUnstarted(existing)) {
+        // An earlier submit stored it but failed before starting it: start it now rather than
+        // leaving it for recovery after the lease.
+        log.debug("gid={}: submitted again; starting what the first submit stored", record.gid());
+        dispatch(existing);
+      } else {
+        log.debug("gid={}: submitted again with identical content; nothing to do",
+            record.gid());
+      }
       return record.gid();
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
@@ -172,13 +184,21 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** Stored by this instance, never written since, and not being driven here. */
+  private boolean isUnstarted(TxRecord r) {
+    return r.version() == 1 && r.status() == TxStatus.SUBMITTED
+        && config.instanceId().equals(r.leaseOwner()) && !driving.contains(r.gid());
+  }
+
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
+    driving.add(record.gid());
     try {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
       inFlight.exit();
+      driving.remove(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
     }
@@ -191,6 +211,7 @@ public final class Engine implements AutoCloseable {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);
     } finally {
+      driving.remove(record.gid());
       inFlight.exit();
     }
   }
@@ -211,6 +232,7 @@ public final class Engine implements AutoCloseable {
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
+      driving.add(r.gid());
       driveSafely(r);
       return r;
     }, config.executor());

@@ -177,7 +177,9 @@ final class SimRun {
       throw new Violation("I-13", "identical resubmit of " + spec.gid() + " rejected: "
           + e.getMessage(), -1);
     }
-    if (before != null) {
+    boolean owedAStart = before != null && before.version() == 1
+        && nodes[r.node()].manager.instanceId().equals(before.leaseOwner());
+    if (before != null && !owedAStart) {
       TxRecord after = log.load(spec.gid()).orElseThrow();
       if (after.version() != before.version() || ledger.entries().size() != entries) {
         throw new Violation("I-13", "resubmit of existing " + spec.gid() + " changed it: v"
