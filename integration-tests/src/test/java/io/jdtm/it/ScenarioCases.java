@@ -1,0 +1,293 @@
+package io.jdtm.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jdtm.Barrier;
+import io.jdtm.BranchContext;
+import io.jdtm.BranchFailedException;
+import io.jdtm.BranchOp;
+import io.jdtm.Mode;
+import io.jdtm.Outcome;
+import io.jdtm.TransactionManager;
+import io.jdtm.TxStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+
+/**
+ * DTM's scenario matrix, with a real barrier, on every store: sagas, TCC and messages, normal and
+ * failing, with retries, disorder and duplicates. Money ({@code A + frozenA + B}) is conserved in
+ * every scenario.
+ */
+abstract class ScenarioCases {
+  @Parameter(0)
+  StoreFixture store;
+
+  @Parameter(1)
+  BarrierFixture database;
+
+  Harness h;
+  KvBarrier db;
+  KvBank bank;
+  TransactionManager tm;
+  ExecutorService pool = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    h = new Harness(store);
+    db = database.open();
+    bank = new KvBank(db);
+    bank.open();
+    tm = manager("node-1", Runnable::run);
+  }
+
+  TransactionManager manager(String id, java.util.concurrent.Executor executor) {
+    return h.manager(id, b -> bank.register(b).barrier("db", db.barrier()).executor(executor));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      assertThat(bank.total()).as("money, %s", bank.balances()).isEqualTo(KvBank.OPENING);
+    } finally {
+      h.close();
+      db.close();
+      pool.shutdownNow();
+    }
+  }
+
+  private void balances(long a, long frozen, long b) throws Exception {
+    assertThat(bank.balances()).isEqualTo("A=" + a + " frozenA=" + frozen + " B=" + b);
+  }
+
+  private String saga(long amount) {
+    return tm.saga().step("debit", "debitUndo", amount).step("credit", "creditUndo", amount)
+        .submit();
+  }
+
+  private String tcc(String gid, long amount) {
+    tm.tcc(gid).execute(tcc -> {
+      tcc.branch("freeze", "payFrozen", "unfreeze", amount);
+      tcc.branch("canReceive", "receive", "forget", amount);
+    });
+    return gid;
+  }
+
+  private void drain(String gid) {
+    for (int i = 0; i < 10 && !h.status(gid).isTerminal(); i++) {
+      h.clock.advance(Duration.ofMinutes(11));
+      tm.runRecoveryPass();
+    }
+  }
+
+  @Test
+  void saga_normal_movesTheMoney() throws Exception {
+    assertThat(h.status(saga(30))).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void saga_refusedStep_isRolledBack() throws Exception {
+    assertThat(h.status(saga(60))).isEqualTo(TxStatus.FAILED);
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void tcc_normal_confirmsBothBranches() throws Exception {
+    assertThat(h.status(tcc("t-ok", 30))).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void tcc_tryRefused_cancelsAndUnfreezes() throws Exception {
+    assertThatThrownBy(() -> tcc("t-refused", 60)).isInstanceOf(BranchFailedException.class);
+    assertThat(h.status("t-refused")).isEqualTo(TxStatus.FAILED);
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void tcc_confirmFailingTwice_isRetriedToSuccess() throws Exception {
+    bank.failNext("receive", 2);
+    tcc("t-retry", 30);
+    drain("t-retry");
+    assertThat(h.status("t-retry")).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void tcc_cancelFailingTwice_isRetriedToSuccess() throws Exception {
+    bank.failNext("unfreeze", 2);
+    assertThatThrownBy(() -> tcc("t-undo", 60)).isInstanceOf(BranchFailedException.class);
+    drain("t-undo");
+    assertThat(h.status("t-undo")).isEqualTo(TxStatus.FAILED);
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void tcc_tryDelayedPastTwoConcurrentCancels_hasNoEffect() throws Exception {
+    bank.holdFreeze = new CountDownLatch(1);
+    TransactionManager slow = h.manager("slow", b -> bank.register(b).barrier("db", db.barrier())
+        .executor(pool).requestTimeout(Duration.ofMillis(300)));
+    BranchContext cancel = BranchContext.of("late-try", Mode.TCC, "01", BranchOp.CANCEL);
+
+    assertThatThrownBy(() -> slow.tcc("late-try").execute(
+        tcc -> tcc.branch("freeze", "payFrozen", "unfreeze", 30L)))
+        .isInstanceOf(BranchFailedException.class);
+    assertThat(slow.await("late-try", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    List<Future<Outcome>> cancels = List.of(
+        pool.submit(() -> db.call(cancel, kv -> Outcome.success())),
+        pool.submit(() -> db.call(cancel, kv -> Outcome.success())));
+    for (Future<Outcome> f : cancels) {
+      assertThat(f.get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    bank.holdFreeze.countDown(); // the try finally runs
+    bank.holdFreeze = null;
+    Outcome lateTry = db.call(BranchContext.of("late-try", Mode.TCC, "01", BranchOp.TRY),
+        kv -> {
+          kv.add("bal:A", -30);
+          kv.add("frz:A", 30);
+          return Outcome.success();
+        });
+
+    assertThat(lateTry.isSuccess()).isTrue();
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void duplicates_ofEveryOp_haveOneEffect() throws Exception {
+    String sagaGid = saga(20);
+    tcc("t-dup", 10);
+    balances(70, 0, 30);
+    for (String op : List.of("debit", "credit")) {
+      redeliver(sagaGid, Mode.SAGA, op.equals("debit") ? "01" : "02", BranchOp.ACTION, 20);
+    }
+    for (BranchOp op : List.of(BranchOp.TRY, BranchOp.CONFIRM)) {
+      redeliver("t-dup", Mode.TCC, "01", op, 10);
+      redeliver("t-dup", Mode.TCC, "02", op, 10);
+    }
+    balances(70, 0, 30);
+  }
+
+  /** Calls the handler behind {@code op} again, as a duplicate message would. */
+  private void redeliver(String gid, Mode mode, String branch, BranchOp op, long amount)
+      throws Exception {
+    KvBarrier.Work again = kv -> {
+      throw new AssertionError("a duplicate " + op + " ran its business");
+    };
+    assertThat(db.call(BranchContext.of(gid, mode, branch, op), again).isSuccess()).isTrue();
+  }
+
+  @Test
+  void msg_normal_deliversAfterTheLocalCommit() throws Exception {
+    String gid = tm.msg().add("credit", 30L).doAndSubmit(barrier(), db.asLocalWork(
+        bank.payOut(30)));
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void msg_localTransactionFails_neverDelivers() throws Exception {
+    assertThatThrownBy(() -> tm.msg("m-refused").add("credit", 300L)
+        .doAndSubmit(barrier(), db.asLocalWork(bank.payOut(300))))
+        .isInstanceOf(BranchFailedException.class);
+    assertThat(h.status("m-refused")).isEqualTo(TxStatus.FAILED);
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void msg_diesAfterLocalCommitBeforeSubmit_isDeliveredByCheckBack() throws Exception {
+    TransactionManager doomed = manager("doomed", Runnable::run);
+    doomed.msg("m-orphan").add("credit", 30L).checkBack("barrier:db").prepare();
+    db.call(BranchContext.of("m-orphan", Mode.MSG, "00", BranchOp.MSG), bank.payOut(30));
+    doomed.halt();
+
+    h.clock.advance(Duration.ofSeconds(35));
+    tm.runRecoveryPass();
+
+    assertThat(h.status("m-orphan")).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void msg_commitReportsAnErrorAfterCommitting_isDeliveredByCheckBack() throws Exception {
+    Barrier<Object> flaky = new Barrier<>() {
+      @Override
+      public Outcome call(BranchContext ctx, LocalWork<Object> work) throws Exception {
+        db.call(ctx, bank.payOut(30));
+        throw new java.sql.SQLException("connection reset during commit");
+      }
+
+      @Override
+      public Outcome queryPrepared(String gid) throws Exception {
+        return db.barrier().queryPrepared(gid);
+      }
+    };
+    TransactionManager withFlaky = h.manager("flaky", b -> bank.register(b)
+        .barrier("db", db.barrier()).barrier("flaky", flaky).executor(Runnable::run));
+
+    String gid = withFlaky.msg().add("credit", 30L).doAndSubmit(flaky, tx -> Outcome.success());
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    balances(70, 0, 30);
+  }
+
+  @Test
+  void msg_checkBackBeforeTheLocalTransaction_makesItFailToCommit() throws Exception {
+    tm.msg("m-early").add("credit", 30L).checkBack("barrier:db").prepare();
+    h.clock.advance(Duration.ofSeconds(35));
+    tm.runRecoveryPass();
+
+    Outcome local = db.call(BranchContext.of("m-early", Mode.MSG, "00", BranchOp.MSG),
+        bank.payOut(30));
+
+    assertThat(local.isSuccess()).isFalse();
+    assertThat(h.status("m-early")).isEqualTo(TxStatus.FAILED);
+    balances(100, 0, 0);
+  }
+
+  @Test
+  void msg_checkBackDuringTheLocalTransaction_agreesWithItsOutcome() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    TransactionManager initiator = manager("initiator", Runnable::run);
+    KvBarrier.Work slowPayOut = kv -> {
+      inside.countDown();
+      finish.await(10, TimeUnit.SECONDS);
+      return bank.payOut(30).run(kv);
+    };
+    Future<String> sent = pool.submit(() -> initiator.msg("m-race").add("credit", 30L)
+        .doAndSubmit(barrier(), db.asLocalWork(slowPayOut)));
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    h.clock.advance(Duration.ofSeconds(35));
+    Future<Integer> checkBack = pool.submit(() -> tm.runRecoveryPass());
+    finish.countDown();
+
+    String outcome;
+    try {
+      outcome = sent.get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      outcome = e.getCause().toString();
+    }
+    checkBack.get(20, TimeUnit.SECONDS);
+    drain("m-race");
+
+    boolean delivered = h.status("m-race") == TxStatus.SUCCEEDED;
+    assertThat(db.value("bal:B")).as("delivered iff committed (%s)", outcome)
+        .isEqualTo(delivered ? 30 : 0);
+    assertThat(db.value("bal:A")).isEqualTo(delivered ? 70 : 100);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Barrier<T> barrier() {
+    return (Barrier<T>) db.barrier();
+  }
+}
