@@ -18,6 +18,9 @@ final class MsgScript implements ModeScript {
   public void script(SimRun run, TxSpec spec) {
     for (int k = 0; k < spec.steps().size(); k++) {
       TxSpec.Step step = spec.steps().get(k);
+      if (run.isUser(step)) {
+        continue;
+      }
       run.participant(step).script(spec.gid(), SimRun.branchId(k), BranchOp.ACTION,
           step.forward().toArray(Behaviour[]::new));
     }
@@ -28,7 +31,7 @@ final class MsgScript implements ModeScript {
     Msg msg = node.manager.msg(spec.gid());
     long total = 0;
     for (TxSpec.Step step : spec.steps()) {
-      msg.add(run.participant(step).name(), step.amount());
+      msg.add(run.target(step), run.payload(step));
       total += step.amount();
     }
     long outflow = total;
@@ -59,6 +62,9 @@ final class MsgScript implements ModeScript {
   public void checkTerminal(SimRun run, TxSpec spec, TxStatus status) {
     boolean committed = run.barrier.value(committedKey(spec)) == 1;
     for (int k = 0; k < spec.steps().size(); k++) {
+      if (run.isUser(spec.steps().get(k))) {
+        continue; // your own participant: checked by your atQuiescence
+      }
       long effects = run.ledger.effects(spec.gid(), SimRun.branchId(k), BranchOp.ACTION);
       if (committed && (status != TxStatus.SUCCEEDED || effects != 1)) {
         throw new Violation("I-11", spec.gid() + " committed locally but is " + status

@@ -80,12 +80,22 @@ final class PlanGenerator {
     List<TxSpec.Step> steps = new ArrayList<>();
     long sum = 0;
     for (int i = 0; i < n; i++) {
+      int who = random.nextInt(config.participants() + config.users().size());
+      if (who >= config.participants()) {
+        Object payload = config.users().get(who - config.participants()).payloads().apply(random);
+        steps.add(new TxSpec.Step(who, 0, payload, List.of(), List.of(), List.of()));
+        continue;
+      }
       long amount = i == n - 1 ? -sum : random.nextLong(-100, 101);
       sum += amount;
       boolean refusable = mode != Mode.MSG; // a delivery's FAILURE is only retried
-      steps.add(new TxSpec.Step(random.nextInt(config.participants()), amount,
+      steps.add(new TxSpec.Step(who, amount, null,
           script(refusable), mode == Mode.TCC ? script(false) : List.of(),
           mode == Mode.MSG ? List.of() : script(false)));
+    }
+    if (sum != 0) { // the last scripted step was a user's: balance the amounts on a new step
+      steps.add(new TxSpec.Step(random.nextInt(config.participants()), -sum, null, List.of(),
+          List.of(), List.of()));
     }
     boolean concurrent = mode == Mode.SAGA && n > 1 && random.nextInt(3) == 0;
     Map<Integer, Set<Integer>> after = concurrent ? order(n) : Map.of();

@@ -14,6 +14,9 @@ final class SagaScript implements ModeScript {
   public void script(SimRun run, TxSpec spec) {
     for (int k = 0; k < spec.steps().size(); k++) {
       TxSpec.Step step = spec.steps().get(k);
+      if (run.isUser(step)) {
+        continue;
+      }
       run.participant(step).script(spec.gid(), SimRun.branchId(k), BranchOp.ACTION,
           step.forward().toArray(Behaviour[]::new));
       run.participant(step).script(spec.gid(), SimRun.branchId(k), BranchOp.COMPENSATE,
@@ -25,8 +28,8 @@ final class SagaScript implements ModeScript {
   public void submit(SimRun run, SimNode node, TxSpec spec) {
     Saga saga = node.manager.saga(spec.gid());
     for (TxSpec.Step step : spec.steps()) {
-      String target = run.participant(step).name();
-      saga.step(target, target, step.amount());
+      String target = run.target(step);
+      saga.step(target, target, run.payload(step));
     }
     if (spec.concurrent()) {
       saga.concurrent();
@@ -50,6 +53,9 @@ final class SagaScript implements ModeScript {
   public void checkTerminal(SimRun run, TxSpec spec, TxStatus status) {
     String gid = spec.gid();
     for (int k = 0; k < spec.steps().size(); k++) {
+      if (run.isUser(spec.steps().get(k))) {
+        continue; // your own participant: checked by your atQuiescence
+      }
       String id = SimRun.branchId(k);
       long actions = run.ledger.effects(gid, id, BranchOp.ACTION);
       long undos = run.ledger.effects(gid, id, BranchOp.COMPENSATE);

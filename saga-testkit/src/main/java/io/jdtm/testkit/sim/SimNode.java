@@ -52,7 +52,7 @@ final class SimNode {
   boolean crashed;
 
   SimNode(int index, int generation, SimRun run, TransactionStore shared, ManualClock clock,
-      List<TestParticipant> participants, long seed) {
+      List<TestParticipant> participants, List<UserParticipant<?>> users, long seed) {
     this.index = index;
     this.generation = generation;
     this.run = run;
@@ -86,6 +86,9 @@ final class SimNode {
         .barrier("db", barrier);
     for (TestParticipant p : participants) {
       b.handler(p.name(), Object.class, (ctx, payload) -> call(p, ctx));
+    }
+    for (UserParticipant<?> u : users) {
+      register(b, u);
     }
     this.manager = b.build();
   }
@@ -126,6 +129,16 @@ final class SimNode {
   void crashNow() {
     crashed = true;
     manager.halt();
+  }
+
+  private <T> void register(TransactionManager.Builder b, UserParticipant<T> u) {
+    b.handler(u.name(), u.payloadType(), (ctx, payload) -> {
+      reach(CrashPoint.BEFORE_BRANCH_CALL);
+      run.engineCall(ctx, manager.instanceId(), clock);
+      Outcome outcome = u.handler().handle(ctx, payload);
+      reach(CrashPoint.AFTER_BRANCH_CALL);
+      return outcome;
+    });
   }
 
   private Outcome call(TestParticipant p, BranchContext ctx) {

@@ -32,6 +32,7 @@ final class SimRun {
   private static final Duration DRAIN_STEP = Duration.ofSeconds(61);
 
   final Plan plan;
+  final SimulationConfig config;
   final ManualClock clock = new ManualClock();
   final Ledger ledger = new Ledger();
   final List<TestParticipant> participants = new ArrayList<>();
@@ -56,6 +57,7 @@ final class SimRun {
 
   SimRun(SimulationConfig config, Plan plan) {
     this.plan = plan;
+    this.config = config;
     this.raw = config.stores().get();
     this.log = new WriteLog(raw);
     this.faulty = new FaultyStore(log, plan.seed());
@@ -70,7 +72,7 @@ final class SimRun {
   }
 
   private SimNode newNode(int index, int generation) {
-    return new SimNode(index, generation, this, faulty, clock, participants,
+    return new SimNode(index, generation, this, faulty, clock, participants, config.users(),
         plan.seed() * 31 + index * 7919L + generation);
   }
 
@@ -96,6 +98,7 @@ final class SimRun {
       }
       drain();
       checks.atEnd();
+      checkUsers();
       for (String gid : specs.keySet()) {
         finalStatuses.put(gid, storedStatus(gid));
       }
@@ -146,8 +149,27 @@ final class SimRun {
     return String.format("%02d", k + 1);
   }
 
+  /** The scripted participant of {@code step}; steps of your own participants have none. */
   TestParticipant participant(TxSpec.Step step) {
     return participants.get(step.participant());
+  }
+
+  boolean isUser(TxSpec.Step step) {
+    return step.participant() >= participants.size();
+  }
+
+  UserParticipant<?> user(TxSpec.Step step) {
+    return config.users().get(step.participant() - participants.size());
+  }
+
+  /** The target name of {@code step}'s participant. */
+  String target(TxSpec.Step step) {
+    return isUser(step) ? user(step).name() : participant(step).name();
+  }
+
+  /** What {@code step}'s branch carries. */
+  Object payload(TxSpec.Step step) {
+    return isUser(step) ? step.payload() : (Object) step.amount();
   }
 
   private void submit(SimNode node, TxSpec spec, boolean first) throws Exception {
@@ -194,10 +216,23 @@ final class SimRun {
     }
     BranchContext ctx = engineCalls.get(pick % engineCalls.size()).ctx();
     TxSpec spec = specs.get(ctx.gid());
-    int step = Integer.parseInt(ctx.branchId()) - 1;
-    participants.get(spec.steps().get(step).participant())
-        .redeliver(BranchContext.of(ctx.gid(), spec.mode(), ctx.branchId(), ctx.op()));
+    TxSpec.Step step = spec.steps().get(Integer.parseInt(ctx.branchId()) - 1);
+    BranchContext again = BranchContext.of(ctx.gid(), spec.mode(), ctx.branchId(), ctx.op());
+    if (isUser(step)) {
+      redeliverToUser(user(step), again, step.payload());
+    } else {
+      participant(step).redeliver(again);
+    }
     redeliveries++;
+  }
+
+  private static <T> void redeliverToUser(UserParticipant<T> user, BranchContext ctx,
+      Object payload) {
+    try {
+      user.handler().handle(ctx, user.payloadType().cast(payload));
+    } catch (Exception e) {
+      // a duplicate delivery may fail like any call; its outcome is not recorded anywhere
+    }
   }
 
   private boolean nodeCrashed() {
@@ -251,6 +286,18 @@ final class SimRun {
       other.manager.runRecoveryPass();
     } catch (SimNode.Crashed | JdtmException e) {
       // the other node crashed or hit a store fault; the run replaces it afterwards
+    }
+  }
+
+  private void checkUsers() {
+    Map<String, TxStatus> statuses = new LinkedHashMap<>();
+    for (String gid : specs.keySet()) {
+      statuses.put(gid, storedStatus(gid));
+    }
+    try {
+      config.check().accept(new Quiescence(plan.seed(), statuses, log));
+    } catch (RuntimeException | AssertionError e) {
+      throw new Violation("user", String.valueOf(e.getMessage()), -1);
     }
   }
 

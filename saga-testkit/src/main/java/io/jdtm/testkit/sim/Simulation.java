@@ -38,6 +38,8 @@ public final class Simulation {
   private double maxFaultRate = 0.2;
   private long masterSeed = 20261125L;
   private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
+  private final List<UserParticipant<?>> users = new java.util.ArrayList<>();
+  private java.util.function.Consumer<Quiescence> check = q -> {};
 
   private Simulation(Supplier<TransactionStore> stores) {
     this.stores = Objects.requireNonNull(stores, "stores");
@@ -74,6 +76,26 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Adds your own handler to the participants plans draw from (as often as each scripted one),
+   * so it meets crashes, retries, duplicates and late deliveries. Check its effects with {@link
+   * #atQuiescence}.
+   */
+  public Simulation participant(UserParticipant<?> participant) {
+    users.add(participant);
+    return this;
+  }
+
+  /**
+   * Runs {@code check} at the end of every chain, once everything is terminal (e.g. your
+   * handlers' balances add up, each effect happened once); an exception fails the chain and is
+   * shrunk like any invariant.
+   */
+  public Simulation atQuiescence(java.util.function.Consumer<Quiescence> check) {
+    this.check = java.util.Objects.requireNonNull(check, "check");
+    return this;
+  }
+
   public Simulation masterSeed(long seed) {
     this.masterSeed = seed;
     return this;
@@ -90,7 +112,7 @@ public final class Simulation {
         System.getProperty("jdtm.sim.scale", "1")));
     SimulationConfig config =
         new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master,
-            modes);
+            modes, List.copyOf(users), check);
     Long only = Long.getLong("jdtm.sim.seed");
     List<Long> seeds = new ArrayList<>();
     if (only != null) {

@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * @param maxFaultRate highest injected store fault rate
  * @param masterSeed seed of the chain seeds
  * @param modes transaction modes the plans use
+ * @param users your own participants, beside the scripted ones
+ * @param check your own invariants, run at the end of every chain
  */
 public record SimulationConfig(
     Supplier<TransactionStore> stores,
@@ -25,4 +27,6 @@ public record SimulationConfig(
     int participants,
     double maxFaultRate,
     long masterSeed,
-    List<Mode> modes) {}
+    List<Mode> modes,
+    List<UserParticipant<?>> users,
+    java.util.function.Consumer<Quiescence> check) {}

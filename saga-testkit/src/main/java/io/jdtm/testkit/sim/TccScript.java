@@ -16,6 +16,9 @@ final class TccScript implements ModeScript {
   public void script(SimRun run, TxSpec spec) {
     for (int k = 0; k < spec.steps().size(); k++) {
       TxSpec.Step step = spec.steps().get(k);
+      if (run.isUser(step)) {
+        continue;
+      }
       String id = SimRun.branchId(k);
       run.participant(step).script(spec.gid(), id, BranchOp.TRY,
           step.forward().toArray(Behaviour[]::new));
@@ -35,8 +38,8 @@ final class TccScript implements ModeScript {
     try {
       tcc.execute(body -> {
         for (TxSpec.Step step : spec.steps()) {
-          String target = run.participant(step).name();
-          body.branch(target, target, target, step.amount());
+          String target = run.target(step);
+          body.branch(target, target, target, run.payload(step));
         }
         if (spec.bodyFails()) {
           throw new BodyRefuses();
@@ -65,6 +68,9 @@ final class TccScript implements ModeScript {
   public void checkTerminal(SimRun run, TxSpec spec, TxStatus status) {
     String gid = spec.gid();
     for (int k = 0; k < spec.steps().size(); k++) {
+      if (run.isUser(spec.steps().get(k))) {
+        continue; // your own participant: checked by your atQuiescence
+      }
       String id = SimRun.branchId(k);
       long tries = run.ledger.effects(gid, id, BranchOp.TRY);
       long confirms = run.ledger.effects(gid, id, BranchOp.CONFIRM);

@@ -29,14 +29,15 @@ public record TxSpec(
     boolean bodyFails) {
 
   /**
-   * One step: which participant, the amount it moves, and its scripted answers to the forward op
-   * (action, try, delivery), TCC's confirm, and the undo (compensate, cancel).
+   * One step: which participant, the amount it moves (or, for your own participant, its payload),
+   * and its scripted answers to the forward op (action, try, delivery), TCC's confirm, and the
+   * undo (compensate, cancel).
    */
-  public record Step(int participant, long amount, List<Behaviour> forward,
+  public record Step(int participant, long amount, Object payload, List<Behaviour> forward,
       List<Behaviour> confirm, List<Behaviour> undo) {
     @Override
     public String toString() {
-      return "p" + participant + "(" + amount + ") fwd" + forward
+      return "p" + participant + "(" + (payload != null ? payload : amount) + ") fwd" + forward
           + (confirm.isEmpty() ? "" : " confirm" + confirm) + (undo.isEmpty() ? "" : " undo" + undo);
     }
   }
