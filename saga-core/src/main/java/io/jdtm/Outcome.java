@@ -19,15 +19,17 @@ public final class Outcome {
     ONGOING
   }
 
-  private static final Outcome SUCCESS = new Outcome(Kind.SUCCESS, null);
-  private static final Outcome ONGOING = new Outcome(Kind.ONGOING, null);
+  private static final Outcome SUCCESS = new Outcome(Kind.SUCCESS, null, null);
+  private static final Outcome ONGOING = new Outcome(Kind.ONGOING, null, null);
 
   private final Kind kind;
   private final String reason;
+  private final String result;
 
-  private Outcome(Kind kind, String reason) {
+  private Outcome(Kind kind, String reason, String result) {
     this.kind = kind;
     this.reason = reason;
+    this.result = result;
   }
 
   /** The op took effect. */
@@ -35,9 +37,17 @@ public final class Outcome {
     return SUCCESS;
   }
 
+  /**
+   * The op took effect and returns {@code result} to whoever called it inline (a TCC try's
+   * caller gets it from {@link Tcc#branch}). Not stored.
+   */
+  public static Outcome success(String result) {
+    return new Outcome(Kind.SUCCESS, null, Objects.requireNonNull(result, "result"));
+  }
+
   /** Business refusal; {@code reason} is recorded with the transaction (keep secrets out of it). */
   public static Outcome failure(String reason) {
-    return new Outcome(Kind.FAILURE, Objects.requireNonNull(reason, "reason"));
+    return new Outcome(Kind.FAILURE, Objects.requireNonNull(reason, "reason"), null);
   }
 
   /** Not done yet: call again later. */
@@ -54,22 +64,29 @@ public final class Outcome {
     return reason;
   }
 
+  /** What a successful op returned (see {@link #success(String)}), or {@code null}. */
+  public String result() {
+    return result;
+  }
+
   public boolean isSuccess() {
     return kind == Kind.SUCCESS;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Outcome other && kind == other.kind && Objects.equals(reason, other.reason);
+    return o instanceof Outcome other && kind == other.kind && Objects.equals(reason, other.reason)
+        && Objects.equals(result, other.result);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, reason);
+    return Objects.hash(kind, reason, result);
   }
 
   @Override
   public String toString() {
-    return reason == null ? kind.name() : kind + "(" + reason + ")";
+    String detail = reason != null ? reason : result;
+    return detail == null ? kind.name() : kind + "(" + detail + ")";
   }
 }

@@ -16,13 +16,13 @@ public interface Tcc {
    * Targets are handler names or {@code http(s)://} URLs; all three ops get the payload.
    *
    * @return the branch id ({@code 01}, {@code 02}, ...; {@code 01-01} for a branch registered from
-   *     inside branch 01's try)
+   *     inside branch 01's try) and what the try returned
    * @throws BranchFailedException when the try does not answer SUCCESS (refused, ONGOING, an
    *     exception or no answer in time); let it propagate so the transaction rolls back
    * @throws InvalidTransactionException, NoSuchHandlerException, PayloadCodecException on bad
    *     input (nothing is registered)
    */
-  String branch(String tryTarget, String confirmTarget, String cancelTarget, Object payload);
+  TryResult branch(String tryTarget, String confirmTarget, String cancelTarget, Object payload);
 
   /** The body of a TCC transaction. */
   @FunctionalInterface

@@ -103,6 +103,11 @@ public final class TransactionManager implements AutoCloseable {
     return tcc().execute(body);
   }
 
+  /** Runs a TCC transaction under {@code gid} with default options. */
+  public String tcc(String gid, Tcc.Body body) {
+    return tcc(gid).execute(body);
+  }
+
   /**
    * Lets the try handler of a TCC branch register nested branches ({@code 01-01}, ...) in the
    * same transaction, and call their tries.

@@ -110,6 +110,43 @@ class HttpTargetTest {
   }
 
   @Test
+  void tcc_overHttp_returnsTheTryBodyAndConfirms() {
+    answer("/try", new Answer(200, "{\"reservation\":9}"));
+
+    AtomicTry tried = new AtomicTry();
+    String gid = tm.tcc(tcc -> tried.result = tcc.branch(base + "/try", base + "/confirm",
+        base + "/cancel", new Transfer("A", 5)));
+
+    assertThat(tried.result.result()).isEqualTo("{\"reservation\":9}");
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(at("/try")).singleElement().satisfies(r -> assertThat(r.query())
+        .isEqualTo("gid=" + gid + "&trans_type=tcc&branch_id=01&op=try"));
+    assertThat(at("/confirm")).hasSize(1);
+    assertThat(at("/cancel")).isEmpty();
+  }
+
+  /** Holds what a try returned. */
+  static final class AtomicTry {
+    volatile io.jdtm.TryResult result;
+  }
+
+  @Test
+  void msg_checkBackOverHttp_isAGetAndDecides() {
+    answer("/check", new Answer(200, "SUCCESS"));
+    tm.msg("http-msg").add(base + "/deliver", 1).checkBack(base + "/check").prepare();
+
+    h.clock.advance(Duration.ofSeconds(35));
+    tm.runRecoveryPass();
+
+    assertThat(h.status("http-msg")).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(at("/check")).singleElement().satisfies(r -> {
+      assertThat(r.query()).endsWith("&op=msg");
+      assertThat(r.body()).isEmpty();
+    });
+    assertThat(at("/deliver")).hasSize(1);
+  }
+
+  @Test
   void conflict409_isFailure_andCompensationIsCalled() {
     answer("/refuse", new Answer(409, "no funds"));
 

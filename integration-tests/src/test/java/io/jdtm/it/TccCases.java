@@ -11,6 +11,7 @@ import io.jdtm.CallResult;
 import io.jdtm.DuplicateTransactionException;
 import io.jdtm.Outcome;
 import io.jdtm.TransactionManager;
+import io.jdtm.TryResult;
 import io.jdtm.TxStatus;
 import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
@@ -36,7 +37,7 @@ abstract class TccCases {
     tm = h.manager("node-1", b -> b.handler("nestingTry", Object.class, (ctx, p) -> {
       self.get().joinTcc(ctx).branch("bankC", "bankC", "bankC", p);
       return h.a.handle(ctx);
-    }));
+    }).handler("reserve", Object.class, (ctx, p) -> Outcome.success("reservation-" + p)));
     self.set(tm);
   }
 
@@ -64,6 +65,21 @@ abstract class TccCases {
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
     assertThat(calls(gid)).containsExactly("01/try", "02/try", "01/confirm", "02/confirm");
     assertThat(h.transitions(gid)).containsExactly("PREPARED->SUBMITTED", "SUBMITTED->SUCCEEDED");
+  }
+
+  @Test
+  void branch_returnsWhatTheTryReturned() {
+    AtomicReference<TryResult> reserved = new AtomicReference<>();
+    AtomicReference<TryResult> plain = new AtomicReference<>();
+
+    tm.tcc("with-result", tcc -> {
+      reserved.set(tcc.branch("reserve", "bankA", "bankA", 7));
+      plain.set(tcc.branch("bankB", "bankB", "bankB", 1));
+    });
+
+    assertThat(reserved.get()).isEqualTo(new TryResult("01", "reservation-7"));
+    assertThat(plain.get()).isEqualTo(new TryResult("02", null));
+    assertThat(h.status("with-result")).isEqualTo(TxStatus.SUCCEEDED);
   }
 
   @Test

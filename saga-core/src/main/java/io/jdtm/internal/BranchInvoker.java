@@ -140,7 +140,7 @@ final class BranchInvoker {
       return new Call(branch, CallResult.UNKNOWN, who + " returned null");
     }
     return switch (outcome.kind()) {
-      case SUCCESS -> new Call(branch, CallResult.SUCCESS, null);
+      case SUCCESS -> new Call(branch, CallResult.SUCCESS, null, outcome.result());
       case FAILURE -> new Call(branch, CallResult.FAILURE, outcome.reason());
       case ONGOING -> new Call(branch, CallResult.ONGOING, null);
     };

@@ -4,10 +4,11 @@ import io.jdtm.CallResult;
 import io.jdtm.spi.BranchRecord;
 
 /**
- * The result of calling one branch op: what happened, and a detail (failure reason or error) to
- * record. Immutable and thread-safe.
+ * The result of calling one branch op: what happened, a detail (failure reason or error) to
+ * record, and what a successful op returned (for an inline caller; never stored). Immutable and
+ * thread-safe.
  */
-record Call(BranchRecord branch, CallResult result, String detail) {
+record Call(BranchRecord branch, CallResult result, String detail, String output) {
   /** Longest detail kept in a record; longer ones are cut. */
   static final int MAX_DETAIL = 500;
 
@@ -15,6 +16,11 @@ record Call(BranchRecord branch, CallResult result, String detail) {
     if (detail != null && detail.length() > MAX_DETAIL) {
       detail = detail.substring(0, MAX_DETAIL) + "...";
     }
+  }
+
+  /** A call that returned nothing. */
+  Call(BranchRecord branch, CallResult result, String detail) {
+    this(branch, result, detail, null);
   }
 
   /** Whether the op was called at all (counts as an attempt). */

@@ -63,13 +63,15 @@ final class HttpInvoker {
       return PendingCall.done(new Call(branch, CallResult.UNKNOWN, "HTTP call failed: " + e));
     }
     CompletableFuture<Call> result = exchange.handle((response, error) -> error == null
-        ? toCall(branch, classify(response.statusCode(), response.body()))
+        ? toCall(branch, classify(response.statusCode(), response.body()), response.body())
         : new Call(branch, CallResult.UNKNOWN, describe(error, timeout)));
     return new PendingCall(branch, result, () -> exchange.cancel(true));
   }
 
-  private static Call toCall(BranchRecord branch, Answer answer) {
-    return new Call(branch, answer.result(), answer.detail());
+  private static Call toCall(BranchRecord branch, Answer answer, String body) {
+    return answer.result() == CallResult.SUCCESS
+        ? new Call(branch, CallResult.SUCCESS, null, body)
+        : new Call(branch, answer.result(), answer.detail());
   }
 
   private static String describe(Throwable error, Duration timeout) {

@@ -8,6 +8,7 @@ import io.jdtm.InvalidTransactionException;
 import io.jdtm.JdtmException;
 import io.jdtm.Mode;
 import io.jdtm.Tcc;
+import io.jdtm.TryResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
@@ -68,7 +69,7 @@ public final class TccSession implements Tcc {
   }
 
   @Override
-  public String branch(String tryTarget, String confirmTarget, String cancelTarget,
+  public TryResult branch(String tryTarget, String confirmTarget, String cancelTarget,
       Object payload) {
     String branchId = prefix + String.format(Locale.ROOT, "%02d", next.incrementAndGet());
     Targets targets = engine.config().targets();
@@ -88,7 +89,7 @@ public final class TccSession implements Tcc {
     if (call.result() != CallResult.SUCCESS) {
       throw new BranchFailedException(gid, branchId, BranchOp.TRY, call.result(), call.detail());
     }
-    return branchId;
+    return new TryResult(branchId, call.output());
   }
 
   /** Adds confirm and cancel to the record, unless a retried registration added them already. */
