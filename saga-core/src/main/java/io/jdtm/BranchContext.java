@@ -66,9 +66,10 @@ public final class BranchContext {
   }
 
   /**
-   * When the manager stops waiting for this call, or {@code null} when unknown. A handler that
-   * runs past it is not interrupted; its answer may be ignored and the op called again, so
-   * handlers must be idempotent (the barrier makes them so).
+   * When the manager stops waiting for this call, or {@code null} when unknown. A Java handler
+   * still running then is interrupted and its outcome counts as unknown: the op will be called
+   * again, so handlers must be idempotent (the barrier makes them so). (With an executor that runs
+   * calls on the caller's thread, such as {@code Runnable::run}, calls cannot be timed out.)
    */
   public Instant deadline() {
     return deadline;

@@ -87,7 +87,7 @@ public final class Msg extends TxBuilder<Msg> {
    * @throws JdtmException when its check-back already rolled it back
    */
   public String submit() {
-    TxStatus status = engine.resolvePrepared(gid, TxStatus.SUBMITTED, null);
+    TxStatus status = engine.resolvePrepared(gid, Mode.MSG, TxStatus.SUBMITTED, null);
     if (status == TxStatus.ABORTING || status == TxStatus.FAILED) {
       throw new JdtmException("the message was rolled back by its check-back", gid, null, null,
           null);
@@ -125,7 +125,7 @@ public final class Msg extends TxBuilder<Msg> {
       throw e;
     }
     if (!outcome.isSuccess()) {
-      engine.resolvePrepared(gid, TxStatus.ABORTING, "local transaction: " + outcome);
+      engine.resolvePrepared(gid, Mode.MSG, TxStatus.ABORTING, "local transaction: " + outcome);
       throw new BranchFailedException(gid, "00", BranchOp.MSG,
           outcome.kind() == Outcome.Kind.FAILURE ? CallResult.FAILURE : CallResult.ONGOING,
           outcome.reason());
@@ -133,19 +133,33 @@ public final class Msg extends TxBuilder<Msg> {
     return submit();
   }
 
-  /** After {@code work} failed: asks the barrier; aborts unless it committed after all. */
+  /**
+   * After {@code work} failed: asks the barrier whether the local transaction committed anyway.
+   * Aborts the message only when it definitely did not; when the barrier cannot tell, the message
+   * stays prepared for recovery to check back.
+   */
   private boolean committedAnyway(Barrier<?> barrier, Exception failure) {
     Outcome check;
     try {
       check = barrier.queryPrepared(gid);
     } catch (Exception e) {
-      failure.addSuppressed(e); // undecided: recovery checks back later
+      failure.addSuppressed(e);
       return false;
     }
-    if (check.isSuccess()) {
+    if (check != null && check.isSuccess()) {
       return true;
     }
-    engine.resolvePrepared(gid, TxStatus.ABORTING, "local transaction failed: " + failure);
+    if (check == null || check.kind() != Outcome.Kind.FAILURE) {
+      failure.addSuppressed(new JdtmException("the check-back could not tell (" + check
+          + "); recovery asks again later", gid, "00", BranchOp.MSG, null));
+      return false;
+    }
+    try {
+      engine.resolvePrepared(gid, Mode.MSG, TxStatus.ABORTING,
+          "local transaction failed: " + failure);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e); // the check-back aborts it later
+    }
     return false;
   }
 }

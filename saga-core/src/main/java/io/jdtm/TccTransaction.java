@@ -43,7 +43,10 @@ public final class TccTransaction extends TxBuilder<TccTransaction> {
    *
    * @return the gid, once the transaction is durably SUBMITTED
    * @throws DuplicateTransactionException when the gid exists already
-   * @throws JdtmException when recovery aborted the transaction before the body finished
+   * @throws JdtmException when the transaction was rolled back although the body returned: a try
+   *     did not succeed (the body caught its exception) or recovery aborted it first
+   * @throws StoreUnavailableException when the store failed: the outcome is unknown (recovery
+   *     aborts a transaction left PREPARED after its timeout)
    * @throws RuntimeException what the body threw (checked exceptions wrapped in a {@link
    *     JdtmException}), once the transaction is durably ABORTING (or, if the store failed, left
    *     for recovery to abort)
@@ -62,17 +65,21 @@ public final class TccTransaction extends TxBuilder<TccTransaction> {
       abort(e);
       throw rethrowable(e);
     }
-    TxStatus status = engine.resolvePrepared(gid, TxStatus.SUBMITTED, null);
+    if (session.failure() != null) { // the body caught a failed try: never confirm it
+      abort(session.failure());
+      throw session.failure();
+    }
+    TxStatus status = engine.resolvePrepared(gid, Mode.TCC, TxStatus.SUBMITTED, null);
     if (status != TxStatus.SUBMITTED && status != TxStatus.SUCCEEDED) {
-      throw new JdtmException("the transaction was aborted (" + reason() + ") before its body "
-          + "finished", gid, null, null, null);
+      throw new JdtmException("the transaction is rolled back (" + reason() + ")", gid, null,
+          null, null);
     }
     return gid;
   }
 
   private void abort(Throwable cause) {
     try {
-      engine.resolvePrepared(gid, TxStatus.ABORTING, "body failed: " + cause);
+      engine.resolvePrepared(gid, Mode.TCC, TxStatus.ABORTING, "body failed: " + cause);
     } catch (RuntimeException e) {
       cause.addSuppressed(e); // recovery aborts it after the timeout
     }
@@ -88,6 +95,9 @@ public final class TccTransaction extends TxBuilder<TccTransaction> {
     }
     if (e instanceof Error err) {
       throw err;
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
     }
     return new JdtmException("the TCC body failed: " + e, gid, null, null, e);
   }

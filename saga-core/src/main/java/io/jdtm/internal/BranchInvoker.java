@@ -1,6 +1,7 @@
 package io.jdtm.internal;
 
 import io.jdtm.BranchContext;
+import io.jdtm.BranchOp;
 import io.jdtm.CallResult;
 import io.jdtm.Codec;
 import io.jdtm.Outcome;
@@ -61,7 +62,9 @@ final class BranchInvoker {
       return http.start(branch, h.uri(), ctx, timeout);
     }
     if (target instanceof Target.BarrierRef b) {
-      return startCheckBack(branch, b.name(), ctx);
+      return branch.op() == BranchOp.MSG ? startCheckBack(branch, b.name(), ctx)
+          : PendingCall.done(new Call(branch, CallResult.FAILURE,
+              "a barrier can only check a message back, not serve " + branch.op().wireName()));
     }
     return startHandler(branch, ((Target.Handler) target).name(), ctx);
   }
@@ -115,7 +118,7 @@ final class BranchInvoker {
 
   /**
    * Runs {@code call} on the executor, so that its waiter can stop waiting (and interrupt it); a
-   * waiter finding it not yet started runs it itself.
+   * call the executor has not started shortly after is moved to a spare thread.
    */
   private PendingCall startTimed(BranchRecord branch, Callable<Call> call) {
     AtomicBoolean started = new AtomicBoolean();
@@ -130,7 +133,9 @@ final class BranchInvoker {
     }
     return new PendingCall(branch, task, () -> task.cancel(true), () -> {
       if (!started.get()) {
-        task.run(); // no thread took it: run it here (FutureTask runs it at most once)
+        // No thread of the executor took it: run it on a spare thread, so that it stays timed
+        // (FutureTask runs it at most once, whichever thread gets there first).
+        DefaultExecutors.overflow().execute(task);
       }
     });
   }

@@ -32,6 +32,20 @@ public final class DefaultExecutors {
     }
   }
 
+  /** Spare daemon threads, created on demand and retired when idle, shared by all managers. */
+  private static final class Overflow {
+    static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("jdtm-overflow-"));
+  }
+
+  /**
+   * Where a branch call goes when the manager's executor has not started it in time: it must run
+   * on some thread other than its waiter's to stay bounded by the request timeout.
+   */
+  static ExecutorService overflow() {
+    return Overflow.POOL;
+  }
+
   /** Runs an overflowing task on the caller; refuses it once the pool is shut down. */
   private static void runOrRefuse(Runnable task, ThreadPoolExecutor pool) {
     if (pool.isShutdown()) {

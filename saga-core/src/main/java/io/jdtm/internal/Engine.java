@@ -86,31 +86,38 @@ public final class Engine implements AutoCloseable {
    */
   public String submit(TxRecord record) {
     requireOpen();
+    // Reserve the gid here first, so two submits of one transaction never both drive it.
+    boolean reserved = driving.add(record.gid());
     CreateResult result;
     try {
       result = config.store().create(record);
-    } catch (StoreUnavailableException e) {
-      throw e;
     } catch (RuntimeException e) {
-      throw new StoreUnavailableException(
+      release(record.gid(), reserved);
+      throw e instanceof StoreUnavailableException sue ? sue : new StoreUnavailableException(
           "the store failed while creating the transaction; submitting it again is safe",
           record.gid(), e);
     }
     if (!result.created()) {
       Optional<String> difference = result.record().definitionDifference(record);
       if (difference.isPresent()) {
+        release(record.gid(), reserved);
         throw new DuplicateTransactionException(record.gid(), difference.get());
       }
       TxRecord existing = result.record();
-      if (isUnstarted(existing)) {
+      if (reserved && isUnstarted(existing)) {
         // An earlier submit stored it but failed before starting it: start it now rather than
         // leaving it for recovery after the lease.
         log.debug("gid={}: submitted again; starting what the first submit stored", record.gid());
         dispatch(existing);
       } else {
+        release(record.gid(), reserved);
         log.debug("gid={}: submitted again with identical content; nothing to do",
             record.gid());
       }
+      return record.gid();
+    }
+    if (!reserved) {
+      // Another submit of this gid holds the reservation: it will find the record and start it.
       return record.gid();
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
@@ -159,35 +166,73 @@ public final class Engine implements AutoCloseable {
     return invoker.start(tx, branch);
   }
 
+  /** Tells the listener about a call made outside the drive loop. */
+  void reportCall(TxRecord tx, Call call) {
+    events.calls(tx, java.util.List.of(call), java.util.List.of(), now());
+  }
+
   /**
-   * Moves a PREPARED transaction to {@code to} (SUBMITTED or ABORTING) and drives it. Retries
-   * the compare-and-set as long as the record stays PREPARED.
+   * Moves a PREPARED transaction of {@code mode} to {@code to} (SUBMITTED or ABORTING) and drives
+   * it. Retries the compare-and-set as long as the record stays PREPARED. A TCC with a try that
+   * did not succeed is never submitted: it is aborted instead.
    *
-   * @return the status it is in afterwards: {@code to}, or the status someone else moved it to
+   * @return the status it is in afterwards: {@code to}, ABORTING for a TCC whose try failed, or
+   *     the status someone else moved it to
+   * @throws InvalidTransactionException when the transaction is of another mode
+   * @throws StoreUnavailableException when the store failed and the write did not land
    */
-  public TxStatus resolvePrepared(String gid, TxStatus to, String reason) {
+  public TxStatus resolvePrepared(String gid, Mode mode, TxStatus to, String reason) {
     requireOpen();
     while (true) {
       TxRecord current = load(gid);
+      if (current.mode() != mode) {
+        throw new InvalidTransactionException(
+            "not a " + mode.wireName() + " transaction but a " + current.mode().wireName(), gid);
+      }
       if (current.status() != TxStatus.PREPARED) {
         return current.status();
       }
+      TxStatus target = to;
+      String why = reason;
+      String failedTry = TccLogic.failedTry(current);
+      if (to == TxStatus.SUBMITTED && failedTry != null) {
+        target = TxStatus.ABORTING;
+        why = "a try did not succeed: " + failedTry;
+      }
       Instant now = now();
-      TxUpdate u = TxUpdate.builder(gid, current.version()).status(to).reason(reason)
+      TxUpdate u = TxUpdate.builder(gid, current.version()).status(target).reason(why)
           .updatedAt(now).nextDueAt(now.plus(config.lease())).build();
-      if (write(u)) {
+      if (writeOrLanded(current, u)) {
         TxRecord written = current.applying(u);
-        events.status(written, TxStatus.PREPARED, to, reason, now);
+        events.status(written, TxStatus.PREPARED, target, why, now);
         dispatch(written);
-        return to;
+        return target;
       }
     }
   }
 
-  /** Stored by this instance, never written since, and not being driven here. */
+  /** Writes {@code u}; after a store failure, true if the write landed anyway. */
+  boolean writeOrLanded(TxRecord current, TxUpdate u) {
+    try {
+      return write(u);
+    } catch (StoreUnavailableException e) {
+      if (Landed.check(config.store(), current, u)) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  /** Stored by this instance and never written since. */
   private boolean isUnstarted(TxRecord r) {
     return r.version() == 1 && r.status() == TxStatus.SUBMITTED
-        && config.instanceId().equals(r.leaseOwner()) && !driving.contains(r.gid());
+        && config.instanceId().equals(r.leaseOwner());
+  }
+
+  private void release(String gid, boolean reserved) {
+    if (reserved) {
+      driving.remove(gid);
+    }
   }
 
   /** Drives {@code record} on the executor. */

@@ -11,12 +11,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A branch call in progress. {@link #await} gives its result, or UNKNOWN once the wait runs out,
- * cancelling (and interrupting) the call. A call queued on an executor with no free thread is run
- * by the waiter itself after a short wait, so a saturated executor slows calls down but never
- * starves them. Not thread-safe: one waiter.
+ * cancelling (and interrupting) the call. A call queued on an executor with no free thread is
+ * moved to a spare thread after a short wait, so a saturated executor never starves calls nor
+ * leaves them untimed. Not thread-safe: one waiter.
  */
 final class PendingCall {
-  /** How long a waiter lets the executor start a queued call before running it itself. */
+  /** How long a waiter lets the executor start a queued call before moving it. */
   static final long STEAL_AFTER_NANOS = 2_000_000L;
 
   private final BranchRecord branch;
@@ -29,7 +29,7 @@ final class PendingCall {
   }
 
   /**
-   * @param steal runs the call on the caller's thread if no thread has started it yet (a no-op
+   * @param steal moves the call to another thread if none has started it yet (a no-op
    *     otherwise)
    */
   PendingCall(BranchRecord branch, Future<Call> result, Runnable cancel, Runnable steal) {

@@ -67,7 +67,7 @@ public final class PreparedRecords {
         check.canonical(), NO_PAYLOAD, List.of()));
     for (int i = 0; i < actions.size(); i++) {
       String id = String.format(Locale.ROOT, "%02d", i + 1);
-      Target t = engine.config().targets().parse(actions.get(i).target());
+      Target t = engine.config().targets().branch(actions.get(i).target());
       byte[] bytes = engine.config().payloads().encode(gid, id, actions.get(i).payload(),
           new Target[] {t}, new BranchOp[] {BranchOp.ACTION});
       branches.add(BranchRecord.prepared(id, BranchOp.ACTION, t.canonical(), bytes, List.of()));

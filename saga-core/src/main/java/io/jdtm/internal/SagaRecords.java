@@ -65,8 +65,8 @@ public final class SagaRecords {
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       String id = branchId(i);
-      Target action = targets.parse(s.action());
-      Target compensate = targets.parse(s.compensate());
+      Target action = targets.branch(s.action());
+      Target compensate = targets.branch(s.compensate());
       byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
           new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
       List<String> deps = after.getOrDefault(i, Set.of()).stream()

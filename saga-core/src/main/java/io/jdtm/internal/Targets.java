@@ -18,7 +18,21 @@ public final class Targets {
   }
 
   /**
-   * Parses a target and checks it is allowed.
+   * Parses the target of a branch op (a handler or an HTTP endpoint) and checks it is allowed.
+   *
+   * @throws InvalidTransactionException naming the (redacted) target
+   */
+  public Target branch(String target) {
+    Target t = parse(target);
+    if (t instanceof Target.BarrierRef) {
+      throw new InvalidTransactionException("a barrier (" + Names.quote(target) + ") can only be "
+          + "the check-back of a 2-phase message, not a branch target");
+    }
+    return t;
+  }
+
+  /**
+   * Parses a target of any kind, a barrier included, and checks it is allowed.
    *
    * @throws InvalidTransactionException naming the (redacted) target
    */

@@ -61,6 +61,19 @@ final class TccLogic implements ModeLogic {
     return null;
   }
 
+  /**
+   * The first try the initiator recorded as not succeeded (the body may have caught its
+   * exception), described; {@code null} when there is none. A TCC with one is never submitted.
+   */
+  static String failedTry(TxRecord tx) {
+    for (BranchRecord b : tx.branches()) {
+      if (b.op() == BranchOp.TRY && b.status() != BranchStatus.SUCCEEDED) {
+        return "branch " + b.branchId() + (b.lastError() == null ? "" : " (" + b.lastError() + ")");
+      }
+    }
+    return null;
+  }
+
   @Override
   public void fold(TxRecord tx, List<Call> calls, Instant now, TxUpdate.Builder update) {
     for (Call call : calls) {

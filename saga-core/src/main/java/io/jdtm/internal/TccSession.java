@@ -3,6 +3,7 @@ package io.jdtm.internal;
 import io.jdtm.BranchContext;
 import io.jdtm.BranchFailedException;
 import io.jdtm.BranchOp;
+import io.jdtm.BranchStatus;
 import io.jdtm.CallResult;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.JdtmException;
@@ -13,9 +14,12 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,12 +31,17 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TccSession implements Tcc {
   private static final long GRACE_NANOS = 250_000_000L;
 
+  /** One session per try invocation, so a try joining twice keeps counting its branches. */
+  private static final Map<BranchContext, TccSession> JOINED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   private final Engine engine;
   private final String gid;
   private final String prefix;
   private final AtomicInteger next = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private TxRecord current; // guarded by lock
+  private volatile BranchFailedException failure;
 
   private TccSession(Engine engine, TxRecord record, String prefix) {
     this.engine = engine;
@@ -47,7 +56,9 @@ public final class TccSession implements Tcc {
   }
 
   /**
-   * A session for branches registered from inside the try of {@code ctx}'s branch.
+   * A session for branches registered from inside the try of {@code ctx}'s branch; the same one
+   * for every join during one call of that try. A repeated delivery of the try gets a new
+   * session, numbering its branches the same way, so the barrier sees them as repeats.
    *
    * @throws InvalidTransactionException unless {@code ctx} is the try of a PREPARED TCC branch
    */
@@ -56,11 +67,23 @@ public final class TccSession implements Tcc {
       throw new InvalidTransactionException("only the try of a TCC branch can register nested "
           + "branches, not " + ctx.mode().wireName() + "/" + ctx.op().wireName(), ctx.gid());
     }
-    TxRecord record = engine.load(ctx.gid());
-    if (record.mode() != Mode.TCC) {
-      throw new InvalidTransactionException("not a TCC transaction", ctx.gid());
+    TccSession joined = JOINED.get(ctx);
+    if (joined != null) {
+      return joined;
     }
-    return new TccSession(engine, record, ctx.branchId() + "-");
+    TxRecord record = engine.load(ctx.gid());
+    if (record.mode() != Mode.TCC || record.status() != TxStatus.PREPARED) {
+      throw new InvalidTransactionException("nested branches join a PREPARED TCC transaction, "
+          + "not a " + record.status() + " " + record.mode().wireName() + " one", ctx.gid());
+    }
+    TccSession session = new TccSession(engine, record, ctx.branchId() + "-");
+    JOINED.put(ctx, session);
+    return session;
+  }
+
+  /** The first try that did not succeed, if any (even if the body caught it). */
+  public BranchFailedException failure() {
+    return failure;
   }
 
   @Override
@@ -73,9 +96,9 @@ public final class TccSession implements Tcc {
       Object payload) {
     String branchId = prefix + String.format(Locale.ROOT, "%02d", next.incrementAndGet());
     Targets targets = engine.config().targets();
-    Target tryT = targets.parse(tryTarget);
-    Target confirmT = targets.parse(confirmTarget);
-    Target cancelT = targets.parse(cancelTarget);
+    Target tryT = targets.branch(tryTarget);
+    Target confirmT = targets.branch(confirmTarget);
+    Target cancelT = targets.branch(cancelTarget);
     byte[] bytes = engine.config().payloads().encode(gid, branchId, payload,
         new Target[] {tryT, confirmT, cancelT},
         new BranchOp[] {BranchOp.TRY, BranchOp.CONFIRM, BranchOp.CANCEL});
@@ -86,10 +109,51 @@ public final class TccSession implements Tcc {
         BranchRecord.prepared(branchId, BranchOp.TRY, tryT.canonical(), bytes, List.of());
     long wait = registered.options().requestTimeout().toNanos() + GRACE_NANOS;
     Call call = engine.startCall(registered, tryOp).await(wait);
+    engine.reportCall(registered, call);
     if (call.result() != CallResult.SUCCESS) {
-      throw new BranchFailedException(gid, branchId, BranchOp.TRY, call.result(), call.detail());
+      BranchFailedException failed =
+          new BranchFailedException(gid, branchId, BranchOp.TRY, call.result(), call.detail());
+      if (failure == null) {
+        failure = failed;
+      }
+      markFailed(tryOp, call);
+      throw failed;
     }
     return new TryResult(branchId, call.output());
+  }
+
+  /**
+   * Records in the transaction that a try did not succeed, so that it is never submitted (even
+   * if a body, or a parent try in another process, swallows the exception). Best effort: the
+   * initiator's session also remembers it.
+   */
+  private void markFailed(BranchRecord tryOp, Call call) {
+    BranchRecord marker = new BranchRecord(tryOp.branchId(), BranchOp.TRY, tryOp.target(),
+        tryOp.payload(), List.of(), BranchStatus.FAILED, 1, 0, null,
+        call.result() + (call.detail() == null ? "" : ": " + call.detail()));
+    try {
+      lock.lock();
+      try {
+        while (current.status() == TxStatus.PREPARED
+            && current.branch(marker.branchId(), BranchOp.TRY).isEmpty()) {
+          TxUpdate u = TxUpdate.builder(gid, current.version()).updatedAt(engine.now())
+              .nextDueAt(current.nextDueAt()).addBranch(marker).build();
+          if (engine.write(u)) {
+            current = current.applying(u);
+            return;
+          }
+          current = engine.load(gid);
+        }
+      } finally {
+        lock.unlock();
+      }
+    } catch (RuntimeException e) {
+      // the store failed: the session's own record of the failure still stops a submit here
+    }
+  }
+
+  private long countConfirms() {
+    return current.branches().stream().filter(b -> b.op() == BranchOp.CONFIRM).count();
   }
 
   /** Adds confirm and cancel to the record, unless a retried registration added them already. */
@@ -111,6 +175,10 @@ public final class TccSession implements Tcc {
           throw new JdtmException("the TCC transaction has been PREPARED longer than its timeout "
               + current.options().timeoutToFail() + " and takes no more branches", gid,
               confirm.branchId(), BranchOp.TRY, null);
+        }
+        if (current.status() == TxStatus.PREPARED && countConfirms() >= SagaRecords.MAX_STEPS) {
+          throw new InvalidTransactionException("a TCC transaction has at most "
+              + SagaRecords.MAX_STEPS + " branches", gid);
         }
         if (current.status() != TxStatus.PREPARED) {
           throw new JdtmException("the TCC transaction is " + current.status()

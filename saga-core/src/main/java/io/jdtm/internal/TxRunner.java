@@ -173,21 +173,13 @@ final class TxRunner {
           u.expectedVersion());
       return false;
     } catch (RuntimeException e) {
-      if (landed(tx, u)) {
+      if (Landed.check(store, tx, u)) {
         log.debug("gid={}: store reported a failure but the write landed: {}", u.gid(),
             e.toString());
         return true;
       }
       log.warn("gid={}: store write failed; recovery will resume the transaction after its "
           + "lease: {}", u.gid(), e.toString());
-      return false;
-    }
-  }
-
-  private boolean landed(TxRecord tx, TxUpdate u) {
-    try {
-      return store.load(u.gid()).map(stored -> stored.equals(tx.applying(u))).orElse(false);
-    } catch (RuntimeException e) {
       return false;
     }
   }

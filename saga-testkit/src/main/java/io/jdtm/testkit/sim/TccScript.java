@@ -67,6 +67,9 @@ final class TccScript implements ModeScript {
   @Override
   public void checkTerminal(SimRun run, TxSpec spec, TxStatus status) {
     String gid = spec.gid();
+    if (spec.bodyFails() && status == TxStatus.SUCCEEDED) {
+      throw new Violation("I-10", gid + " SUCCEEDED although its body threw", -1);
+    }
     for (int k = 0; k < spec.steps().size(); k++) {
       if (run.isUser(spec.steps().get(k))) {
         continue; // your own participant: checked by your atQuiescence
