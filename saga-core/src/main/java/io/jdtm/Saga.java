@@ -106,13 +106,20 @@ public final class Saga extends TxBuilder<Saga> {
   }
 
   /**
-   * Submits and waits up to {@code timeout} for the saga to finish.
+   * Submits and waits up to {@code timeout} for the saga to finish. Meanwhile the saga is driven
+   * on the calling thread, which saves the hand-offs to the executor; what is left when the
+   * timeout runs out goes on on the executor. Branch calls already started may hold the caller up
+   * to one request timeout past {@code timeout}.
    *
    * @return the terminal status, or the current one if time ran out
    */
   public TxStatus submitAndWait(Duration timeout) {
     Check.positive(timeout, "timeout");
-    return engine.await(submit(), timeout);
+    long start = System.nanoTime();
+    // Driven on this thread while the timeout lasts (no hand-offs), then by the executor.
+    String gid = engine.submit(toRecord(), timeout);
+    Duration left = timeout.minusNanos(System.nanoTime() - start);
+    return engine.await(gid, left.isNegative() ? Duration.ZERO : left);
   }
 
   private TxRecord toRecord() {

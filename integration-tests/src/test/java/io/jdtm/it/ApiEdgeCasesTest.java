@@ -2,14 +2,20 @@ package io.jdtm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.jdtm.Outcome;
+import io.jdtm.Saga;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.TxQuery;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +71,30 @@ class ApiEdgeCasesTest {
         .submitAndWait(null)).isInstanceOf(NullPointerException.class);
     assertThat(h.store.query(TxQuery.all(10)).records()).as("stored before failing").isEmpty();
     assertThat(h.ledger.entries()).as("called before failing").isEmpty();
+  }
+
+  /** The caller drives the saga only while its timeout lasts; the executor finishes it. */
+  @Test
+  void submitAndWait_timeoutSpent_returnsAtOnceAndTheSagaFinishesOnTheExecutor() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      TransactionManager tm = h.manager("n", b -> b.executor(pool)
+          .handler("blocking", Amount.class, (ctx, a) ->
+              release.await(30, TimeUnit.SECONDS) ? Outcome.success() : Outcome.failure("late")));
+      Saga saga = tm.saga("w-2").requestTimeout(Duration.ofMinutes(1))
+          .step("bankA", "bankA", new Transfer("A", 1))
+          .step("blocking", "bankA", new Amount(1));
+
+      TxStatus status = assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> saga.submitAndWait(Duration.ofNanos(1)));
+
+      assertThat(status).isEqualTo(TxStatus.SUBMITTED);
+      release.countDown();
+      assertThat(tm.await("w-2", Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** await(gid, a "forever" timeout) throws ArithmeticException from Duration.toNanos. */

@@ -85,6 +85,16 @@ public final class Engine implements AutoCloseable {
    *     and submitting the same content again is safe
    */
   public String submit(TxRecord record) {
+    return submit(record, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #submit(TxRecord)}, but drives the transaction on the calling thread for up to
+   * {@code inlineFor} (for a caller about to wait for the outcome anyway: no thread hand-offs),
+   * then hands what is left to the executor. The budget is checked between rounds, so a round of
+   * branch calls started inside it may end up to one request timeout later.
+   */
+  public String submit(TxRecord record, Duration inlineFor) {
     requireOpen();
     // Reserve the gid here first, so two submits of one transaction never both drive it.
     boolean reserved = driving.add(record.gid());
@@ -122,7 +132,12 @@ public final class Engine implements AutoCloseable {
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
         record.mode().wireName(), record.branches().size());
-    dispatch(result.record());
+    if (inlineFor.compareTo(Duration.ZERO) > 0) {
+      inFlight.enter();
+      driveInline(result.record(), System.nanoTime() + saturatedNanos(inlineFor));
+    } else {
+      dispatch(result.record());
+    }
     return record.gid();
   }
 
@@ -239,6 +254,11 @@ public final class Engine implements AutoCloseable {
   void dispatch(TxRecord record) {
     inFlight.enter();
     driving.add(record.gid());
+    execute(record);
+  }
+
+  /** Drives {@code record}, already reserved and counted in flight, on the executor. */
+  private void execute(TxRecord record) {
     try {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
@@ -246,6 +266,27 @@ public final class Engine implements AutoCloseable {
       driving.remove(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
+    }
+  }
+
+  /**
+   * Drives {@code record}, already reserved and counted in flight, on this thread until the
+   * deadline ({@link System#nanoTime()}), then keeps the reservation and goes on on the executor.
+   */
+  private void driveInline(TxRecord record, long deadline) {
+    TxRecord rest;
+    try {
+      rest = runner.drive(record, () -> System.nanoTime() - deadline > 0);
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
+      broken.report(record.gid(), e);
+      rest = null;
+    }
+    if (rest == null) {
+      driving.remove(record.gid());
+      inFlight.exit();
+    } else {
+      execute(rest);
     }
   }
 

@@ -56,10 +56,24 @@ final class TxRunner {
 
   /** Drives {@code tx}, which this instance has just created or claimed. */
   void drive(TxRecord tx) {
+    drive(tx, () -> false);
+  }
+
+  /**
+   * Drives {@code tx} until it needs nothing more now, or until {@code yield} says to stop
+   * between two rounds.
+   *
+   * @return the record to go on with, when it yielded; otherwise {@code null}
+   */
+  TxRecord drive(TxRecord tx, BooleanSupplier yield) {
     TxRecord current = tx;
     while (current != null && !isStopped(current)) {
+      if (yield.getAsBoolean()) {
+        return current;
+      }
       current = step(current);
     }
+    return null;
   }
 
   /** One round; returns the record to continue with, or {@code null} to stop driving it. */
