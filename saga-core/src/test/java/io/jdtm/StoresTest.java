@@ -3,9 +3,102 @@ package io.jdtm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jdtm.spi.StoreProvider;
+import io.jdtm.spi.TransactionStore;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoresTest {
+  @TempDir Path dir;
+
+  /** Two providers that both accept {@code echo:} URIs; opening says which one was asked. */
+  public static final class FirstEcho implements StoreProvider {
+    @Override
+    public String name() {
+      return "first";
+    }
+
+    @Override
+    public String uriPattern() {
+      return "echo:";
+    }
+
+    @Override
+    public boolean supports(String uri) {
+      return uri.startsWith("echo:");
+    }
+
+    @Override
+    public TransactionStore open(String uri) {
+      throw new UnsupportedOperationException(name() + " opened " + uri);
+    }
+  }
+
+  public static final class SecondEcho implements StoreProvider {
+    @Override
+    public String name() {
+      return "second";
+    }
+
+    @Override
+    public String uriPattern() {
+      return "echo:*";
+    }
+
+    @Override
+    public boolean supports(String uri) {
+      return uri.startsWith("echo:");
+    }
+
+    @Override
+    public TransactionStore open(String uri) {
+      throw new UnsupportedOperationException(name() + " opened " + uri);
+    }
+  }
+
+  /** Runs {@code body} with exactly {@code providers} registered through ServiceLoader. */
+  private <T> T withProviders(Callable<T> body, Class<?>... providers) throws Exception {
+    Path services = dir.resolve("META-INF/services/" + StoreProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    StringBuilder lines = new StringBuilder();
+    for (Class<?> p : providers) {
+      lines.append(p.getName()).append('\n');
+    }
+    Files.writeString(services, lines);
+    Thread thread = Thread.currentThread();
+    ClassLoader original = thread.getContextClassLoader();
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()},
+        StoresTest.class.getClassLoader())) {
+      thread.setContextClassLoader(loader);
+      return body.call();
+    } finally {
+      thread.setContextClassLoader(original);
+    }
+  }
+
+  @Test
+  void open_oneProviderAccepts_opensWithIt() throws Exception {
+    assertThatThrownBy(() -> withProviders(() -> Stores.open("echo:x"), FirstEcho.class))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessage("first opened echo:x");
+  }
+
+  @Test
+  void open_severalProvidersAccept_isAnErrorNamingEachAndOpensNothing() throws Exception {
+    assertThatThrownBy(() -> withProviders(() -> Stores.open("echo://u:hunter2@x"),
+            FirstEcho.class, SecondEcho.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("several store providers accept 'echo://***@x'")
+        .hasMessageContaining("first (echo:)")
+        .hasMessageContaining("second (echo:*)")
+        .hasMessageContaining("Pass a store instance to the builder instead")
+        .hasMessageNotContaining("hunter2");
+  }
   @Test
   void open_noProviderAccepts_saysWhatIsAvailableAndHidesSecrets() {
     assertThatThrownBy(() -> Stores.open("redis://user:hunter2@127.0.0.1:6379"))

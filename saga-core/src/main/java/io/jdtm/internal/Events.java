@@ -1,6 +1,7 @@
 package io.jdtm.internal;
 
 import io.jdtm.BranchEvent;
+import io.jdtm.CallResult;
 import io.jdtm.StatusEvent;
 import io.jdtm.TransactionListener;
 import io.jdtm.TxStatus;
@@ -44,12 +45,31 @@ final class Events {
       BranchEvent event = new BranchEvent(tx.gid(), tx.mode(), call.branch().branchId(),
           call.branch().op(), Math.max(attempt, 1), call.result(), call.detail(),
           u == null ? null : u.retryAt(), at);
+      logCall(event);
       try {
         listener.onBranchCall(event);
       } catch (Throwable e) {
         Throwables.rethrowIfFatal(e);
-        log.warn("gid={}: transaction listener failed on a branch call", tx.gid(), e);
+        log.warn("gid={} branch={} op={}: transaction listener failed on a branch call",
+            tx.gid(), event.branchId(), event.op().wireName(), e);
       }
+    }
+  }
+
+  /**
+   * A refusal at info, everything else at debug. The error (an exception message or a piece of
+   * an answer, which may echo business data) only at debug.
+   */
+  private static void logCall(BranchEvent e) {
+    if (e.result() == CallResult.FAILURE && log.isInfoEnabled()) {
+      log.info("gid={} branch={} op={}: refused (attempt {})", e.gid(), e.branchId(),
+          e.op().wireName(), e.attempt());
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("gid={} branch={} op={}: {} (attempt {}{}){}", e.gid(), e.branchId(),
+          e.op().wireName(), e.result(), e.attempt(),
+          e.retryAt() == null ? "" : ", next at " + e.retryAt(),
+          e.error() == null ? "" : ": " + e.error());
     }
   }
 
