@@ -11,7 +11,7 @@ class ConcurrentRecoverersTest {
   }
 
   @Test
-  void h2Store_threeRecoverers_drainTwoThousandSagasWithNoDuplicateEffects() throws Exception {
-    ConcurrentRecoverers.drain(H2Stores.memory(), 2_000);
+  void h2Store_threeRecoverers_drainTenThousandSagasWithNoDuplicateEffects() throws Exception {
+    ConcurrentRecoverers.drain(H2Stores.memory(), 10_000);
   }
 }
