@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -26,53 +25,88 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *       can only make a claim lose, never double it.
  * </ul>
  *
- * <p>Both visit the oldest due first. Thread-safe (stateless apart from the statements).
+ * <p>Both visit the oldest due first. A claimed record whose rows do not parse ({@link
+ * Unreadable}) is not returned but <em>parked</em>: a compare-and-set on the version it was
+ * claimed at sets its lease owner to {@link #PARKED_OWNER} and its due time {@link #PARK} ahead,
+ * so it neither fails the claim of the others nor comes back on every pass; it is reported once
+ * with an ERROR. On H2 and MariaDB parking is part of the claim's transaction; on PostgreSQL it
+ * follows the claim, and a record changed in between is left to come back after its lease.
+ * Thread-safe (stateless apart from the statements).
  */
 final class Claims {
+  /** How long an unreadable record is parked; then a claim reads (and reports) it again. */
+  static final Duration PARK = Duration.ofDays(1);
+  /** Lease owner of a parked record; never an instance id, which cannot hold parentheses. */
+  static final String PARKED_OWNER = "(unreadable)";
+
   private final Sql sql;
   private final Reads reads;
+  private final Unreadables unreadables;
   private final boolean returning;
 
-  Claims(Dialect dialect, Sql sql, Reads reads) {
+  Claims(Dialect dialect, Sql sql, Reads reads, Unreadables unreadables) {
     this.sql = sql;
     this.reads = reads;
+    this.unreadables = unreadables;
     this.returning = dialect == Dialect.POSTGRESQL;
   }
 
   List<TxRecord> claim(Db db, Instant now, String owner, Duration lease, int limit) {
     Lease l = new Lease(now.toEpochMilli(), now.plus(lease).toEpochMilli(), owner, limit);
-    return returning
+    Claimed c = returning
         ? db.autoCommit("claimDue", null, h -> claimReturning(h, l))
         : db.inTransaction("claimDue", null, h -> claimLocking(h, l));
+    Instant parkedUntil = Instant.ofEpochMilli(l.parkedUntil());
+    c.parked().forEach(u -> unreadables.parked(u, parkedUntil));
+    c.notParked().forEach(unreadables::notParked);
+    return c.records();
   }
 
-  private record Lease(long now, long until, String owner, int limit) {}
+  private record Lease(long now, long until, String owner, int limit) {
+    long parkedUntil() {
+      return now + PARK.toMillis();
+    }
+  }
 
   private record Candidate(String gid, long version) {}
 
-  private List<TxRecord> claimReturning(Handle h, Lease l) {
-    Map<String, TxRecord.Builder> claimed = h.createQuery(sql.claimReturning)
+  /** What a claim leased: the records it returns, and the unreadable ones it parked or not. */
+  private record Claimed(
+      List<TxRecord> records, List<Unreadable> parked, List<Unreadable> notParked) {}
+
+  private Claimed claimReturning(Handle h, Lease l) {
+    Parsed<TxRecord> claimed = h.createQuery(sql.claimReturning)
         .bind("owner", l.owner()).bind("until", l.until()).bind("now", l.now())
         .bind("limit", l.limit())
-        .scanResultSet((rs, ctx) -> Rows.readTxs(rs.get()));
-    if (claimed.isEmpty()) {
-      return List.of();
+        .scanResultSet((rs, ctx) -> Rows.readTxs(rs.get(), sql.tables()));
+    if (claimed.count() == 0) {
+      return new Claimed(List.of(), List.of(), List.of());
     }
-    Map<String, List<BranchRecord>> branches = h.createQuery(sql.branchesOfAny)
-        .bindArray("gids", String.class, claimed.keySet())
-        .scanResultSet((rs, ctx) -> Rows.readBranches(rs.get()));
-    List<TxRecord> records = new ArrayList<>(claimed.size());
-    claimed.forEach((gid, b) -> records.add(b.branches(branches.getOrDefault(gid, List.of()))
-        .build()));
-    return records;
+    Parsed<List<BranchRecord>> branches = claimed.found().isEmpty() ? new Parsed<>()
+        : h.createQuery(sql.branchesOfAny)
+            .bindArray("gids", String.class, claimed.found().keySet())
+            .scanResultSet((rs, ctx) ->
+                Rows.readBranches(rs.get(), sql.tables(), claimed.found()));
+    List<TxRecord> records = new ArrayList<>(claimed.found().size());
+    List<Unreadable> unreadable = new ArrayList<>(claimed.unreadable().values());
+    claimed.found().forEach((gid, r) -> {
+      Unreadable u = branches.unreadable().get(gid);
+      if (u != null) {
+        unreadable.add(u);
+      } else {
+        records.add(r.toBuilder().branches(branches.found().getOrDefault(gid, List.of()))
+            .build());
+      }
+    });
+    return park(h, l, records, unreadable);
   }
 
-  private List<TxRecord> claimLocking(Handle h, Lease l) {
+  private Claimed claimLocking(Handle h, Lease l) {
     List<Candidate> candidates = new ArrayList<>(h.createQuery(sql.claimCandidates)
         .bind("now", l.now()).bind("limit", l.limit())
         .map((rs, ctx) -> new Candidate(rs.getString(1), rs.getLong(2))).list());
     if (candidates.isEmpty()) {
-      return List.of();
+      return new Claimed(List.of(), List.of(), List.of());
     }
     candidates.sort(Comparator.comparing(Candidate::gid)); // lock order shared with apply
     PreparedBatch batch = h.prepareBatch(sql.claimOne);
@@ -87,6 +121,30 @@ final class Claims {
         won.add(candidates.get(i).gid());
       }
     }
-    return reads.loadAll(h, won);
+    Parsed<TxRecord> loaded = reads.loadAll(h, won);
+    return park(h, l, loaded.values(), new ArrayList<>(loaded.unreadable().values()));
+  }
+
+  /**
+   * Parks the unreadable records with one batched compare-and-set each, on the version read after
+   * the claim: a record someone changed since stays as they left it.
+   */
+  private Claimed park(Handle h, Lease l, List<TxRecord> records, List<Unreadable> unreadable) {
+    if (unreadable.isEmpty()) {
+      return new Claimed(records, List.of(), List.of());
+    }
+    unreadable.sort(Comparator.comparing(Unreadable::gid)); // lock order shared with apply
+    PreparedBatch batch = h.prepareBatch(sql.park);
+    for (Unreadable u : unreadable) {
+      batch.bind("owner", PARKED_OWNER).bind("until", l.parkedUntil()).bind("now", l.now())
+          .bind("gid", u.gid()).bind("version", u.version()).add();
+    }
+    int[] counts = Writes.exactCounts(batch.execute());
+    List<Unreadable> parked = new ArrayList<>();
+    List<Unreadable> notParked = new ArrayList<>();
+    for (int i = 0; i < counts.length; i++) {
+      (counts[i] == 1 ? parked : notParked).add(unreadable.get(i));
+    }
+    return new Claimed(records, parked, notParked);
   }
 }

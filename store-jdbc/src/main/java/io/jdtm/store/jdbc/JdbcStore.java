@@ -48,6 +48,17 @@ import org.jdbi.v3.core.Jdbi;
  * there. A write whose answer was lost fails although it may have committed; the engine reads
  * the record back to tell.
  *
+ * <p>Unreadable records: a row holding a value jdtm never writes (an unknown status, mode or branch
+ * op, malformed options, a negative count; left by a hand edit, another tool or a newer jdtm) makes
+ * its record unreadable, and only that record. {@link #claimDue} leases and returns the other due
+ * records; it <em>parks</em> the unreadable one (a compare-and-set on its version sets {@code
+ * lease_owner} to {@code (unreadable)} and {@code next_due_at} one day ahead, so it is neither
+ * returned nor claimed again until then) and logs an ERROR naming the gid, the column and what is
+ * wrong, never the payloads. {@link #load} of it throws a {@link io.jdtm.JdtmException} saying
+ * the same; {@link #query} leaves it out. To retry a repaired record before the day is over, set
+ * its {@code next_due_at} to now; {@code SELECT gid FROM <prefix>tx WHERE lease_owner =
+ * '(unreadable)'} lists the parked records.
+ *
  * <p>Thread-safe.
  */
 public final class JdbcStore implements TransactionStore {
@@ -69,9 +80,10 @@ public final class JdbcStore implements TransactionStore {
     this.tables = tables;
     this.capabilities = Set.copyOf(capabilities);
     this.pool = pool;
+    Unreadables unreadables = new Unreadables();
     this.writes = new Writes(sql);
-    this.reads = new Reads(sql);
-    this.claims = new Claims(dialect, sql, reads);
+    this.reads = new Reads(sql, unreadables);
+    this.claims = new Claims(dialect, sql, reads, unreadables);
     this.purge = new Purge(sql);
     this.integrity = sql.orphanBranches();
   }
@@ -97,6 +109,12 @@ public final class JdbcStore implements TransactionStore {
         + "creating it again is safe", record.gid(), null);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws io.jdtm.JdtmException naming the gid, the column and the problem when the stored
+   *     record is unreadable (see the class comment)
+   */
   @Override
   public Optional<TxRecord> load(String gid) {
     return db.autoCommit("load", gid, h -> reads.load(h, gid));
@@ -117,6 +135,12 @@ public final class JdbcStore implements TransactionStore {
     return db.inTransaction("update", gid, h -> writes.apply(h, updates));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An unreadable due record is not returned: it is parked for a day and reported (see the
+   * class comment), and the readable records of the batch are returned as usual.
+   */
   @Override
   public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
     Objects.requireNonNull(owner, "owner");
@@ -127,6 +151,15 @@ public final class JdbcStore implements TransactionStore {
     return claims.claim(db, now, owner, lease, limit);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An unreadable record matching the query is left out of the page and reported with an
+   * ERROR (once per record and store), rather than failing the whole page: paging through every
+   * record stays possible. It still counts towards the page size, so a page may hold fewer
+   * records than the limit and yet have a {@link TxPage#next() next} cursor; page until the
+   * cursor is empty. {@link #load} of it names the problem.
+   */
   @Override
   public TxPage query(TxQuery query) {
     return db.autoCommit("query", null, h -> reads.query(h, query));

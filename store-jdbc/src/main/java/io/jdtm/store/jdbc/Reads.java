@@ -5,7 +5,6 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,39 +13,60 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Loads records with their branches in one statement each: one record, several by gid, or a page
- * of a query. Thread-safe (stateless apart from the statements).
+ * of a query. A record whose rows do not parse ({@link Unreadable}) fails a load of it alone, and
+ * is left out of the other reads. Thread-safe (stateless apart from the statements).
  */
 final class Reads {
   /** Most gids bound in one statement. */
   private static final int CHUNK = 500;
 
   private final Sql sql;
+  private final Unreadables unreadables;
 
-  Reads(Sql sql) {
+  Reads(Sql sql, Unreadables unreadables) {
     this.sql = sql;
+    this.unreadables = unreadables;
   }
 
+  /**
+   * The record, if stored.
+   *
+   * @throws io.jdtm.JdtmException naming the gid, column and problem when it is unreadable
+   */
   Optional<TxRecord> load(Handle h, String gid) {
-    List<TxRecord> found = h.createQuery(sql.loadOne).bind("gid", gid)
-        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get()));
-    return found.stream().findFirst();
+    Parsed<TxRecord> parsed = h.createQuery(sql.loadOne).bind("gid", gid)
+        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
+    if (!parsed.unreadable().isEmpty()) {
+      throw parsed.unreadable().values().iterator().next().exception();
+    }
+    return parsed.found().values().stream().findFirst();
   }
 
-  /** The records with these gids that exist, in gid order within chunks of {@link #CHUNK}. */
-  List<TxRecord> loadAll(Handle h, List<String> gids) {
-    List<TxRecord> records = new ArrayList<>(gids.size());
+  /**
+   * The records with these gids that exist, in gid order within chunks of {@link #CHUNK}, and
+   * those that are unreadable.
+   */
+  Parsed<TxRecord> loadAll(Handle h, List<String> gids) {
+    Parsed<TxRecord> all = new Parsed<>();
     for (int from = 0; from < gids.size(); from += CHUNK) {
       List<String> chunk = gids.subList(from, Math.min(gids.size(), from + CHUNK));
       var query = h.createQuery(sql.loadMany(chunk.size()));
       for (int i = 0; i < chunk.size(); i++) {
         query.bind("g" + i, chunk.get(i));
       }
-      records.addAll(query.scanResultSet((rs, ctx) -> Rows.readJoined(rs.get())));
+      Parsed<TxRecord> parsed =
+          query.scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
+      parsed.found().forEach(all::add);
+      parsed.unreadable().values().forEach(all::addUnreadable);
     }
-    return records;
+    return all;
   }
 
-  /** One page: the filters apply to the record table, scanned in gid order. */
+  /**
+   * One page: the filters apply to the record table, scanned in gid order. Unreadable records
+   * are reported and left out; they still count towards the page and its cursor, so that paging
+   * goes on past them.
+   */
   TxPage query(Handle h, TxQuery q) {
     Map<String, Object> binds = new LinkedHashMap<>();
     StringBuilder where = new StringBuilder("1 = 1");
@@ -78,9 +98,11 @@ final class Reads {
       binds.put("afterGid", q.afterGid());
     }
     binds.put("limit", q.limit());
-    List<TxRecord> records = h.createQuery(sql.page(where.toString())).bindMap(binds)
-        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get()));
-    return TxPage.of(records, q.limit());
+    Parsed<TxRecord> parsed = h.createQuery(sql.page(where.toString())).bindMap(binds)
+        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
+    parsed.unreadable().values().forEach(unreadables::skipped);
+    return new TxPage(parsed.values(),
+        parsed.count() < q.limit() ? Optional.empty() : Optional.of(parsed.last()));
   }
 
   /**

@@ -1,16 +1,10 @@
 package io.jdtm.store.jdbc;
 
-import io.jdtm.BranchOp;
-import io.jdtm.BranchStatus;
-import io.jdtm.Mode;
-import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
-import io.jdtm.spi.TxOptions;
 import io.jdtm.spi.TxRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -18,6 +12,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 /**
  * Reads records from result rows in the column order of {@link Sql#TX_COLUMNS} and {@link
  * Sql#BRANCH_COLUMNS}, and binds records to statements. Enum columns hold the constant's name.
+ * A record whose rows hold a value that does not parse is read as {@link Unreadable} (naming the
+ * column), never as an exception, so that one corrupt row cannot fail a read of many.
  * Thread-safe (stateless).
  */
 final class Rows {
@@ -27,77 +23,106 @@ final class Rows {
    * Reads rows of a record joined with its branches (one row per branch, or one row with null
    * branch columns), ordered by gid and then branch order.
    */
-  static List<TxRecord> readJoined(ResultSet rs) throws SQLException {
-    List<TxRecord> records = new ArrayList<>();
-    TxRecord.Builder current = null;
-    String currentGid = null;
-    List<BranchRecord> branches = new ArrayList<>();
+  static Parsed<TxRecord> readJoined(ResultSet rs, Tables t) throws SQLException {
+    Parsed<TxRecord> parsed = new Parsed<>();
+    Joined current = null;
     while (rs.next()) {
       String gid = rs.getString(1);
-      if (!gid.equals(currentGid)) {
+      if (current == null || !current.gid.equals(gid)) {
         if (current != null) {
-          records.add(current.branches(branches).build());
+          current.addTo(parsed);
         }
-        current = readTx(rs);
-        currentGid = gid;
-        branches = new ArrayList<>();
+        current = new Joined(gid, rs.getLong(4), t);
+        current.readTx(rs);
       }
-      if (rs.getString(Sql.TX_COLUMN_COUNT + 1) != null) {
-        branches.add(readBranch(rs, Sql.TX_COLUMN_COUNT + 1));
-      }
+      current.readBranch(rs);
     }
     if (current != null) {
-      records.add(current.branches(branches).build());
+      current.addTo(parsed);
     }
-    return records;
+    return parsed;
   }
 
-  /** Reads record rows (no branch columns), keyed by gid in row order. */
-  static Map<String, TxRecord.Builder> readTxs(ResultSet rs) throws SQLException {
-    Map<String, TxRecord.Builder> found = new LinkedHashMap<>();
+  /** Reads record rows (no branch columns) as records without branches, in row order. */
+  static Parsed<TxRecord> readTxs(ResultSet rs, Tables t) throws SQLException {
+    Parsed<TxRecord> parsed = new Parsed<>();
     while (rs.next()) {
-      found.put(rs.getString(1), readTx(rs));
+      Joined one = new Joined(rs.getString(1), rs.getLong(4), t);
+      one.readTx(rs);
+      one.addTo(parsed);
     }
-    return found;
+    return parsed;
   }
 
-  /** Reads rows of {@code gid} followed by branch columns, grouped by gid in row order. */
-  static Map<String, List<BranchRecord>> readBranches(ResultSet rs) throws SQLException {
-    Map<String, List<BranchRecord>> found = new LinkedHashMap<>();
+  /**
+   * Reads rows of {@code gid} followed by branch columns, grouped by gid in row order; {@code
+   * owners} holds the record of each gid (for the version of one found unreadable).
+   */
+  static Parsed<List<BranchRecord>> readBranches(ResultSet rs, Tables t,
+      Map<String, TxRecord> owners) throws SQLException {
+    Parsed<List<BranchRecord>> parsed = new Parsed<>();
     while (rs.next()) {
-      found.computeIfAbsent(rs.getString(1), g -> new ArrayList<>()).add(readBranch(rs, 2));
+      String gid = rs.getString(1);
+      if (parsed.unreadable().containsKey(gid)) {
+        continue;
+      }
+      try {
+        BranchRecord b = StoredValues.readBranch(rs, 2);
+        parsed.found().computeIfAbsent(gid, g -> new ArrayList<>()).add(b);
+      } catch (StoredValues.BadValue e) {
+        long version = owners.containsKey(gid) ? owners.get(gid).version() : -1;
+        parsed.addUnreadable(e.at(gid, version, t));
+      }
     }
-    return found;
+    return parsed;
   }
 
-  private static TxRecord.Builder readTx(ResultSet rs) throws SQLException {
-    return TxRecord.builder()
-        .gid(rs.getString(1))
-        .mode(Mode.valueOf(rs.getString(2)))
-        .status(TxStatus.valueOf(rs.getString(3)))
-        .version(rs.getLong(4))
-        .leaseOwner(rs.getString(5))
-        .leaseEpoch(rs.getLong(6))
-        .nextDueAt(Columns.instant(rs, 7))
-        .createdAt(Columns.instant(rs, 8))
-        .updatedAt(Columns.instant(rs, 9))
-        .reason(rs.getString(10))
-        .customData(rs.getString(11))
-        .options(TxOptions.fromWire(rs.getString(12)));
-  }
+  /** One record's rows as they are read: its record row, then its branch rows. */
+  private static final class Joined {
+    private final String gid;
+    private final long version;
+    private final Tables tables;
+    private final List<BranchRecord> branches = new ArrayList<>();
+    private TxRecord.Builder tx;
+    private Unreadable unreadable;
 
-  private static BranchRecord readBranch(ResultSet rs, int at) throws SQLException {
-    return new BranchRecord(
-        rs.getString(at),
-        BranchOp.valueOf(rs.getString(at + 1)),
-        rs.getString(at + 2),
-        rs.getBytes(at + 3),
-        Columns.dependsOn(rs.getString(at + 4)),
-        BranchStatus.valueOf(rs.getString(at + 5)),
-        rs.getInt(at + 6),
-        rs.getInt(at + 7),
-        Columns.instant(rs, at + 8),
-        rs.getString(at + 9));
+    Joined(String gid, long version, Tables tables) {
+      this.gid = gid;
+      this.version = version;
+      this.tables = tables;
+    }
+
+    void readTx(ResultSet rs) throws SQLException {
+      try {
+        tx = StoredValues.readTx(rs);
+      } catch (StoredValues.BadValue e) {
+        unreadable = e.at(gid, version, tables);
+      }
+    }
+
+    void readBranch(ResultSet rs) throws SQLException {
+      if (unreadable != null || rs.getString(Sql.TX_COLUMN_COUNT + 1) == null) {
+        return;
+      }
+      try {
+        branches.add(StoredValues.readBranch(rs, Sql.TX_COLUMN_COUNT + 1));
+      } catch (StoredValues.BadValue e) {
+        unreadable = e.at(gid, version, tables);
+      }
+    }
+
+    void addTo(Parsed<TxRecord> parsed) {
+      if (unreadable == null) {
+        try {
+          parsed.add(gid, tx.branches(branches).build());
+          return;
+        } catch (RuntimeException e) {
+          unreadable = new StoredValues.BadValue("*", "does not make a record: " + e)
+              .at(gid, version, tables);
+        }
+      }
+      parsed.addUnreadable(unreadable);
+    }
   }
 
   /** Binds the record-table columns of {@code r} (see {@link Sql#insertTx}). */

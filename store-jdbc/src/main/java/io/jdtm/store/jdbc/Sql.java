@@ -32,6 +32,7 @@ final class Sql {
   final String claimCandidates;
   final String claimOne;
   final String claimReturning;
+  final String park;
   final String branchesOfAny;
   final String purgeCandidates;
   private final Tables tables;
@@ -72,10 +73,17 @@ final class Sql {
     claimReturning = "WITH d AS MATERIALIZED (SELECT gid FROM " + t.tx() + " WHERE " + due
         + " ORDER BY next_due_at LIMIT :limit FOR UPDATE SKIP LOCKED) UPDATE " + t.tx() + " t SET "
         + lease + " FROM d WHERE t.gid = d.gid RETURNING " + TX_COLUMNS;
+    // Version compare-and-set: parking never overwrites a change made since the record was read.
+    park = "UPDATE " + t.tx() + " SET lease_owner = :owner, version = version + 1, "
+        + "next_due_at = :until, updated_at = :now WHERE gid = :gid AND version = :version";
     branchesOfAny = "SELECT b.gid, " + BRANCH_COLUMNS + " FROM " + t.branch()
         + " b WHERE b.gid = ANY(:gids) ORDER BY b.gid, b.ord";
     purgeCandidates = "SELECT gid FROM " + t.tx() + " WHERE status IN (" + FINISHED + ") AND "
         + "updated_at < :before AND gid > :after ORDER BY gid LIMIT :limit";
+  }
+
+  Tables tables() {
+    return tables;
   }
 
   /** Joined rows of the records with the given gids, bound as {@code :g0, :g1, ...}. */

@@ -1,0 +1,60 @@
+package io.jdtm.store.jdbc;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports unreadable records: an ERROR naming the gid, the column and the problem the first time
+ * this store meets a record, quieter lines after that, so that a record that stays broken does not
+ * flood the log. Remembers the last {@value #REMEMBERED} such gids. Thread-safe.
+ */
+final class Unreadables {
+  private static final Logger log = LoggerFactory.getLogger(Unreadables.class);
+  private static final int REMEMBERED = 1_000;
+
+  private final Map<String, Boolean> seen = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
+
+  /** A due record that a claim found unreadable and parked until {@code until}. */
+  void parked(Unreadable u, Instant until) {
+    if (first(u)) {
+      log.error("gid={}: the stored record is unreadable: {}. Recovery skips it: parked until {} "
+          + "with lease_owner '{}'. Repair or delete the row; after a repair, set next_due_at to "
+          + "retry it sooner", u.gid(), u.describe(), until, Claims.PARKED_OWNER);
+    } else {
+      log.warn("gid={}: the stored record is still unreadable ({}); parked again until {}",
+          u.gid(), u.describe(), until);
+    }
+  }
+
+  /** A due record that a claim found unreadable but could not park: it changed since. */
+  void notParked(Unreadable u) {
+    log.warn("gid={}: the stored record is unreadable ({}) and changed after the claim; recovery "
+        + "skips it and looks at it again after the lease", u.gid(), u.describe());
+  }
+
+  /** A record that a query found unreadable and left out of its page. */
+  void skipped(Unreadable u) {
+    if (first(u)) {
+      log.error("gid={}: the stored record is unreadable: {}. Queries leave it out; repair or "
+          + "delete the row", u.gid(), u.describe());
+    } else {
+      log.debug("gid={}: query left out the unreadable record ({})", u.gid(), u.describe());
+    }
+  }
+
+  private boolean first(Unreadable u) {
+    return seen.put(u.gid(), Boolean.TRUE) == null;
+  }
+}
