@@ -125,6 +125,23 @@ class JdbcStoreErrorsTest {
   }
 
   @Test
+  void build_onTheCallersJdbi_usesItAndLeavesItsDataSourceOpen() throws Exception {
+    try (HikariDataSource ds = new HikariDataSource()) {
+      ds.setJdbcUrl(H2Stores.memoryUrl());
+      org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(ds);
+      try (JdbcStore store = JdbcStore.builder().jdbi(jdbi).createSchema(true).build()) {
+        store.create(TestRecords.simple("g-jdbi", Mode.SAGA, TxStatus.SUBMITTED, T0, T0));
+        assertThat(store.claimDue(T0, "me", java.time.Duration.ofSeconds(1), 5)).hasSize(1);
+      }
+
+      assertThat(ds.isClosed()).isFalse();
+      String owner = jdbi.withHandle(h -> h.createQuery(
+          "SELECT lease_owner FROM jdtm_tx WHERE gid = 'g-jdbi'").mapTo(String.class).one());
+      assertThat(owner).as("written through the caller's Jdbi").isEqualTo("me");
+    }
+  }
+
+  @Test
   void build_dataSourceWithoutAutoCommit_stillCommitsEveryWrite() throws Exception {
     try (HikariDataSource ds = new HikariDataSource()) {
       ds.setJdbcUrl(H2Stores.memoryUrl());
