@@ -1,7 +1,10 @@
 package io.jdtm;
 
+import io.jdtm.internal.Names;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Where a branch call stands: the global transaction, the branch and op, which attempt this is,
@@ -33,6 +36,48 @@ public final class BranchContext {
   /** A context as a participant rebuilds it from a request; attempt 1, no deadline. */
   public static BranchContext of(String gid, Mode mode, String branchId, BranchOp op) {
     return new BranchContext(gid, mode, branchId, op, 1, null);
+  }
+
+  /**
+   * Rebuilds, in a remote participant, the context of an HTTP branch call from its query
+   * parameters {@code gid}, {@code trans_type}, {@code branch_id} and {@code op} (attempt 1, no
+   * deadline), checking each, so a barrier keys its rows exactly as an in-process handler's would.
+   *
+   * @throws IllegalArgumentException naming the parameter that is missing or invalid
+   */
+  public static BranchContext fromQuery(Map<String, String> parameters) {
+    Objects.requireNonNull(parameters, "parameters");
+    return of(parameter(parameters, "gid", BranchContext::validGid),
+        parameter(parameters, "trans_type", Mode::fromWire),
+        parameter(parameters, "branch_id", BranchContext::validBranchId),
+        parameter(parameters, "op", BranchOp::fromWire));
+  }
+
+  private static <T> T parameter(
+      Map<String, String> parameters, String name, Function<String, T> parse) {
+    String value = parameters.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("query parameter " + name + " is missing");
+    }
+    try {
+      return parse.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("query parameter " + name + ": " + e.getMessage());
+    }
+  }
+
+  private static String validGid(String value) {
+    if (!Names.isValidGid(value)) {
+      throw new IllegalArgumentException("invalid gid " + Names.quote(value));
+    }
+    return value;
+  }
+
+  private static String validBranchId(String value) {
+    if (!Names.isValidGid(value)) { // the same alphabet and length as a gid
+      throw new IllegalArgumentException("invalid branch id " + Names.quote(value));
+    }
+    return value;
   }
 
   /** A context for a given attempt and deadline (the engine's form). */

@@ -1,5 +1,6 @@
 package io.jdtm;
 
+import io.jdtm.internal.Names;
 import java.util.Locale;
 
 /** The operation a stored branch op performs. Immutable and thread-safe. */
@@ -40,7 +41,7 @@ public enum BranchOp {
         return op;
       }
     }
-    throw new IllegalArgumentException("unknown branch op '" + name + "'");
+    throw new IllegalArgumentException("unknown branch op " + Names.quote(name));
   }
 
   /** Whether this op undoes another (compensate, cancel, rollback). */

@@ -1,5 +1,6 @@
 package io.jdtm;
 
+import io.jdtm.internal.Names;
 import java.util.Locale;
 
 /** Transaction mode. Immutable and thread-safe. */
@@ -13,5 +14,19 @@ public enum Mode {
   /** The lower-case name DTM uses on the wire ({@code trans_type}). */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses a wire name case-insensitively.
+   *
+   * @throws IllegalArgumentException naming the value when it is not a mode
+   */
+  public static Mode fromWire(String name) {
+    for (Mode m : values()) {
+      if (m.name().equalsIgnoreCase(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown transaction mode " + Names.quote(name));
   }
 }
