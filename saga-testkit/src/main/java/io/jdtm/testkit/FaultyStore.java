@@ -14,17 +14,21 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * Wraps a store and injects faults at seeded rates: throw before executing, throw after executing
  * (the caller cannot tell whether the write happened), report a version conflict without
- * executing, and optionally delay calls (real time, for concurrency tests). {@link #heal()} stops
- * all faults. Thread-safe.
+ * executing, and slow calls down, either on a {@link ManualClock} (the clock moves forward while
+ * the call is in flight; deterministic) or in real time (for concurrency tests). One seed gives
+ * one sequence of faults for one sequence of calls. {@link #heal()} stops all faults.
+ * Thread-safe.
  */
 public final class FaultyStore implements TransactionStore {
   /** A kind of injected fault. */
@@ -42,7 +46,12 @@ public final class FaultyStore implements TransactionStore {
   private volatile double throwBefore;
   private volatile double throwAfter;
   private volatile double conflict;
-  private volatile Duration maxDelay = Duration.ZERO;
+  private volatile Delays delays = Delays.NONE;
+
+  /** How slow calls are: a fraction of them, up to {@code max}, on {@code clock} or real time. */
+  private record Delays(double rate, Duration max, ManualClock clock) {
+    static final Delays NONE = new Delays(0, Duration.ZERO, null);
+  }
 
   public FaultyStore(TransactionStore delegate, long seed) {
     this.delegate = delegate;
@@ -57,16 +66,31 @@ public final class FaultyStore implements TransactionStore {
     return this;
   }
 
-  /** Delays each call by a random real time up to {@code max}. */
+  /**
+   * Delays every call by a seeded random real time below {@code max} before it runs (a real
+   * sleep: for concurrency tests; keep {@code max} to a few milliseconds).
+   */
   public FaultyStore delays(Duration max) {
-    this.maxDelay = max;
+    this.delays = new Delays(1, checkDelay(max), null);
     return this;
   }
 
-  /** Stops injecting faults. */
+  /**
+   * Makes a fraction {@code rate} (0 to 1) of calls slow: before such a call runs, {@code clock}
+   * moves forward by a seeded random whole number of milliseconds below {@code max}, and nobody
+   * sleeps. Models a store call during which time passes on the simulated clock (a lease may run
+   * out while it is in flight). Rate 0 stops delays.
+   */
+  public FaultyStore delays(double rate, Duration max, ManualClock clock) {
+    this.delays = new Delays(checkRate(rate), checkDelay(max),
+        Objects.requireNonNull(clock, "clock"));
+    return this;
+  }
+
+  /** Stops injecting faults and delays. */
   public void heal() {
     rates(0, 0, 0);
-    maxDelay = Duration.ZERO;
+    delays = Delays.NONE;
   }
 
   /** How many faults of a kind were injected. */
@@ -168,20 +192,23 @@ public final class FaultyStore implements TransactionStore {
   }
 
   private void delay() {
-    Duration max = maxDelay;
-    if (max.isZero()) {
+    Delays d = delays;
+    if (d.max().isZero() || !roll(d.rate(), Fault.DELAY)) {
       return;
     }
-    long millis;
+    long nanos;
     lock.lock();
     try {
-      millis = (long) (random.nextDouble() * max.toMillis());
-      injected.merge(Fault.DELAY, 1L, Long::sum);
+      nanos = (long) (random.nextDouble() * d.max().toNanos());
     } finally {
       lock.unlock();
     }
+    if (d.clock() != null) {
+      d.clock().advance(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(nanos)));
+      return;
+    }
     try {
-      Thread.sleep(millis);
+      TimeUnit.NANOSECONDS.sleep(nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -190,6 +217,13 @@ public final class FaultyStore implements TransactionStore {
   private static StoreUnavailableException fault(String op, String gid, String when) {
     return new StoreUnavailableException(
         "injected fault " + when + " " + op + (gid == null ? "" : " of " + gid), null);
+  }
+
+  private static Duration checkDelay(Duration max) {
+    if (max.isNegative()) {
+      throw new IllegalArgumentException("a maximum delay is not negative, was " + max);
+    }
+    return max;
   }
 
   private static double checkRate(double rate) {

@@ -66,11 +66,15 @@ final class PlanGenerator {
       long bound = SimNode.LEASE.multipliedBy(2).toMillis();
       return new SimAction.Skew(node, Duration.ofMillis(random.nextLong(-bound, bound + 1)));
     }
+    return random.nextInt(3) == 0 ? new SimAction.Faults(0, 0, 0) : faults();
+  }
+
+  /** Store faults, and slow calls of up to twice the lease (a lease may run out mid-call). */
+  private SimAction.Faults faults() {
     double rate = config.maxFaultRate();
-    return random.nextInt(3) == 0
-        ? new SimAction.Faults(0, 0, 0)
-        : new SimAction.Faults(random.nextDouble(rate), random.nextDouble(rate),
-            random.nextDouble(rate));
+    return new SimAction.Faults(random.nextDouble(rate), random.nextDouble(rate),
+        random.nextDouble(rate), random.nextDouble(rate),
+        Duration.ofMillis(random.nextLong(1_000, SimNode.LEASE.multipliedBy(2).toMillis())));
   }
 
   private TxSpec spec() {

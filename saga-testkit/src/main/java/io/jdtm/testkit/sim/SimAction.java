@@ -32,8 +32,17 @@ public sealed interface SimAction {
   /** Node {@code node}'s clock runs {@code by} ahead of (or, negative, behind) true time. */
   record Skew(int node, Duration by) implements SimAction {}
 
-  /** The store starts failing at these rates (0 to heal). */
-  record Faults(double before, double after, double conflict) implements SimAction {}
+  /**
+   * The store starts failing at these rates (0 to heal), and a fraction {@code delay} of its
+   * calls becomes slow: the clock moves forward by up to {@code maxDelay} during such a call.
+   */
+  record Faults(double before, double after, double conflict, double delay, Duration maxDelay)
+      implements SimAction {
+    /** Failures without slow calls. */
+    public Faults(double before, double after, double conflict) {
+      this(before, after, conflict, 0, Duration.ZERO);
+    }
+  }
 
   /** A participant receives the {@code pick}-th call it ever got once more (duplicate/late). */
   record Redeliver(int pick) implements SimAction {}

@@ -101,8 +101,15 @@ final class SimNode {
     pauses.put(point, skip);
   }
 
-  /** Pauses, then crashes, if armed at {@code point} and the countdown is done. */
+  /**
+   * Pauses, then crashes, if armed at {@code point} and the countdown is done. A node that
+   * crashed already goes no further, even where the engine caught the crash (a failed read-back
+   * after a write counts as "not written", and the engine may go on).
+   */
   private void reach(CrashPoint point) {
+    if (crashed) {
+      throw new Crashed("at " + point + " on node " + index + ", which crashed already");
+    }
     if (countdown(pauses, point)) {
       run.paused(index);
     }
@@ -172,7 +179,7 @@ final class SimNode {
 
     @Override
     public Optional<TxRecord> load(String gid) {
-      return store.load(gid);
+      return around(CrashPoint.BEFORE_LOAD, CrashPoint.AFTER_LOAD, () -> store.load(gid));
     }
 
     @Override
@@ -189,7 +196,7 @@ final class SimNode {
 
     @Override
     public TxPage query(TxQuery query) {
-      return store.query(query);
+      return around(CrashPoint.BEFORE_QUERY, CrashPoint.AFTER_QUERY, () -> store.query(query));
     }
 
     @Override

@@ -129,7 +129,7 @@ final class SimRun {
       nodes[k.node()].clock.skew(k.by());
       skews++;
     } else if (action instanceof SimAction.Faults f) {
-      faulty.rates(f.before(), f.after(), f.conflict());
+      faulty.rates(f.before(), f.after(), f.conflict()).delays(f.delay(), f.maxDelay(), clock);
     } else if (action instanceof SimAction.Redeliver r) {
       redeliver(r.pick());
     } else {

@@ -15,17 +15,19 @@ import java.util.function.Supplier;
 /**
  * Seeded crash-recovery simulation: random plans (transactions with scripted participant answers,
  * clock steps, recovery passes, crashes armed before and after every store and branch call, store
- * faults, identical resubmits, duplicate and late deliveries) run on several manager nodes over
- * one store, with RELIABILITY.md's invariants checked after every step and after a final heal
- * and drain. A failing plan is shrunk to a minimal one and reported with its seed.
+ * faults and slow store calls during which the clock moves, identical resubmits, duplicate and
+ * late deliveries) run on several manager nodes over one store, with RELIABILITY.md's invariants
+ * checked after every step and after a final heal and drain. A failing plan is shrunk to a
+ * minimal one and reported with its seed ({@link SimulationFailure}).
  *
  * <pre>{@code
  * SimulationReport report = Simulation.on(MemoryStore::new).chains(300).steps(60).run();
  * }</pre>
  *
- * <p>System properties: {@code jdtm.sim.seed} runs only that chain seed (reproduce a failure);
- * {@code jdtm.sim.scale} multiplies the chain count (long runs); {@code jdtm.sim.masterSeed}
- * changes the chain seeds. Not thread-safe; one run at a time per instance.
+ * <p>System properties: {@code jdtm.sim.seed} runs only that chain seed (reproduce a failure, as
+ * {@link #seed} does; the property wins); {@code jdtm.sim.scale} multiplies the chain count (long
+ * runs); {@code jdtm.sim.masterSeed} changes the chain seeds. Not thread-safe; one run at a time
+ * per instance.
  */
 public final class Simulation {
   private static final int MAX_SHRINK_RUNS = 3_000;
@@ -37,6 +39,7 @@ public final class Simulation {
   private int participants = 3;
   private double maxFaultRate = 0.2;
   private long masterSeed = 20261125L;
+  private Long onlySeed;
   private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
   private final List<UserParticipant<?>> users = new java.util.ArrayList<>();
   private java.util.function.Consumer<Quiescence> check = q -> {};
@@ -102,9 +105,18 @@ public final class Simulation {
   }
 
   /**
+   * Runs only the chain of this seed, as a {@link SimulationFailure} names it: reproduces that
+   * failure (with the same participants and checks).
+   */
+  public Simulation seed(long chainSeed) {
+    this.onlySeed = chainSeed;
+    return this;
+  }
+
+  /**
    * Runs every chain.
    *
-   * @throws AssertionError naming the invariant, the seed and the minimal failing plan
+   * @throws SimulationFailure naming the invariant, the seed and the minimal failing plan
    */
   public SimulationReport run() {
     long master = Long.getLong("jdtm.sim.masterSeed", masterSeed);
@@ -113,7 +125,7 @@ public final class Simulation {
     SimulationConfig config =
         new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master,
             modes, List.copyOf(users), check);
-    Long only = Long.getLong("jdtm.sim.seed");
+    Long only = Long.getLong("jdtm.sim.seed", onlySeed);
     List<Long> seeds = new ArrayList<>();
     if (only != null) {
       seeds.add(only);
@@ -137,13 +149,11 @@ public final class Simulation {
     return tally.report(seeds.size());
   }
 
-  private AssertionError failure(SimulationConfig config, Plan plan, Violation v) {
+  private static SimulationFailure failure(SimulationConfig config, Plan plan, Violation v) {
     Plan minimal = new Shrinker(config, MAX_SHRINK_RUNS).shrink(plan, v.invariant);
     Violation again = Shrinker.violationOf(config, minimal);
-    return new AssertionError("invariant " + v.invariant + " violated with seed " + plan.seed()
-        + " (reproduce with -Djdtm.sim.seed=" + plan.seed() + ")\n  original: "
-        + v.getMessage() + "\n  minimal:  " + (again == null ? "?" : again.getMessage())
-        + "\n" + minimal.describe(), v);
+    return new SimulationFailure(v.invariant, plan, minimal, v.getMessage(),
+        again == null ? "?" : again.getMessage(), v);
   }
 
   /** Sums what the chains did. */
@@ -155,6 +165,7 @@ public final class Simulation {
     int chainsWithCrash;
     final Map<String, Integer> crashes = new TreeMap<>();
     long storeFaults;
+    long storeDelays;
     long pauses;
     long skews;
     long rejected;
@@ -181,7 +192,11 @@ public final class Simulation {
         crashes.merge("NOW", (int) nowCrashes, Integer::sum);
       }
       for (FaultyStore.Fault f : FaultyStore.Fault.values()) {
-        storeFaults += run.faulty.injected(f);
+        if (f == FaultyStore.Fault.DELAY) {
+          storeDelays += run.faulty.injected(f);
+        } else {
+          storeFaults += run.faulty.injected(f);
+        }
       }
       rejected += run.log.rejected;
       pauses += run.pauses;
@@ -192,8 +207,8 @@ public final class Simulation {
 
     SimulationReport report(int chains) {
       return new SimulationReport(chains, steps, transactions, succeeded, failed,
-          chainsWithCrash, Map.copyOf(crashes), storeFaults, pauses, skews, rejected, resubmits, redeliveries,
-          0);
+          chainsWithCrash, Map.copyOf(crashes), storeFaults, storeDelays, pauses, skews, rejected,
+          resubmits, redeliveries, 0);
     }
   }
 }

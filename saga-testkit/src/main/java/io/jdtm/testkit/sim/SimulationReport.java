@@ -1,6 +1,8 @@
 package io.jdtm.testkit.sim;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a simulation ran and injected. Immutable.
@@ -12,7 +14,8 @@ import java.util.Map;
  * @param failed transactions that ended FAILED
  * @param chainsWithCrash plans in which at least one node crashed
  * @param crashes crashes fired, by crash point ("NOW" for unarmed crashes)
- * @param storeFaults store faults injected
+ * @param storeFaults store faults injected (failed calls and forced conflicts)
+ * @param storeDelays slow store calls injected (the clock moved forward during the call)
  * @param pauses nodes paused past their lease mid-call
  * @param skews node clocks skewed (up to twice the lease either way)
  * @param rejectedWrites compare-and-set writes the store rejected (stale holders among them)
@@ -29,6 +32,7 @@ public record SimulationReport(
     int chainsWithCrash,
     Map<String, Integer> crashes,
     long storeFaults,
+    long storeDelays,
     long pauses,
     long skews,
     long rejectedWrites,
@@ -36,13 +40,22 @@ public record SimulationReport(
     long redeliveries,
     int violations) {
 
-  /** A multi-line summary for test output. */
+  /** A one-line summary for test output. */
   public String describe() {
     return String.format("simulation: %d chains, %d steps, %d transactions (%d succeeded, %d "
-            + "failed), %d chains with a crash (%.0f%%), crashes %s, %d store faults, %d pauses past "
-            + "the lease, %d clock skews, %d rejected writes, %d resubmits, %d redeliveries, violations: %d",
+            + "failed), %d chains with a crash (%.0f%%), crashes %s (never reached: %s), %d store "
+            + "faults, %d slow store calls, %d pauses past the lease, %d clock skews, %d rejected "
+            + "writes, %d resubmits, %d redeliveries, violations: %d",
         chains, steps, transactions, succeeded, failed, chainsWithCrash,
-        chains == 0 ? 0.0 : 100.0 * chainsWithCrash / chains, crashes, storeFaults, pauses,
-        skews, rejectedWrites, resubmits, redeliveries, violations);
+        chains == 0 ? 0.0 : 100.0 * chainsWithCrash / chains, crashes, neverReached(),
+        storeFaults, storeDelays, pauses, skews, rejectedWrites, resubmits, redeliveries,
+        violations);
+  }
+
+  /** Crash points no crash fired at (armed too rarely, or the engine never gets there). */
+  public Set<CrashPoint> neverReached() {
+    Set<CrashPoint> missed = EnumSet.allOf(CrashPoint.class);
+    missed.removeIf(p -> crashes.containsKey(p.name()));
+    return missed;
   }
 }
