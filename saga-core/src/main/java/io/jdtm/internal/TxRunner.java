@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one leased transaction as far as it can go now: asks the mode's logic what to do, calls
  * branches (never holding a lock or connection meanwhile), and writes each round's results with a
- * compare-and-set that also renews the lease and folds in any status changes that follow at once.
- * A rejected write means another instance holds the transaction: this one drops it. A store error
- * drops it too; recovery picks it up when the lease runs out. Thread-safe; one {@link #drive} per
- * transaction at a time.
+ * compare-and-set that also renews the lease and folds in any status changes that follow at once
+ * (concurrent drivers' writes share a commit: {@link GroupCommit}). A rejected write means
+ * another instance holds the transaction: this one drops it. A store error drops it too; recovery
+ * picks it up when the lease runs out. Thread-safe; one {@link #drive} per transaction at a time.
  */
 final class TxRunner {
   private static final Logger log = LoggerFactory.getLogger(TxRunner.class);
@@ -33,6 +33,7 @@ final class TxRunner {
   private static final long GRACE_NANOS = 250_000_000L;
 
   private final TransactionStore store;
+  private final GroupCommit writes;
   private final Clock clock;
   private final Duration lease;
   private final Map<Mode, ModeLogic> logics;
@@ -45,6 +46,7 @@ final class TxRunner {
       BranchInvoker invoker, Events events, Completions completions,
       BooleanSupplier stopped) {
     this.store = store;
+    this.writes = new GroupCommit(store);
     this.clock = clock;
     this.lease = lease;
     this.logics = logics;
@@ -180,7 +182,7 @@ final class TxRunner {
    */
   private boolean commit(TxRecord tx, TxUpdate u) {
     try {
-      if (store.update(u)) {
+      if (writes.update(u, () -> Landed.check(store, tx, u))) {
         return true;
       }
       log.debug("gid={}: write at version {} rejected; another instance holds it now", u.gid(),

@@ -1,0 +1,218 @@
+package io.jdtm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.StoreCapability;
+import io.jdtm.spi.TransactionStore;
+import io.jdtm.spi.TxPage;
+import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void tearDown() {
+    threads.shutdownNow();
+  }
+
+  /**
+   * Records each write call (the gids it carried); accepts an update unless {@code rejects} says
+   * so; the first write waits for {@code release}; {@code fails} makes a whole call throw.
+   */
+  private static final class BatchStore implements TransactionStore {
+    final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch firstCallStarted = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Set<StoreCapability> capabilities;
+    volatile Predicate<String> rejects = gid -> false;
+    volatile Predicate<List<String>> fails = gids -> false;
+
+    BatchStore(Set<StoreCapability> capabilities) {
+      this.capabilities = capabilities;
+    }
+
+    @Override
+    public boolean update(TxUpdate update) {
+      return apply(List.of(update)).get(0);
+    }
+
+    @Override
+    public List<Boolean> apply(List<TxUpdate> updates) {
+      List<String> gids = updates.stream().map(TxUpdate::gid).toList();
+      calls.add(gids);
+      if (firstCallStarted.getCount() > 0) {
+        firstCallStarted.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (fails.test(gids)) {
+        throw new IllegalStateException("store down for " + gids);
+      }
+      return gids.stream().map(g -> !rejects.test(g)).toList();
+    }
+
+    @Override
+    public CreateResult create(TxRecord record) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<TxRecord> load(String gid) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<TxRecord> claimDue(Instant now, String owner, Duration lease, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TxPage query(TxQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int purge(Instant finishedBefore) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Set<StoreCapability> capabilities() {
+      return capabilities;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static TxUpdate update(String gid) {
+    return TxUpdate.builder(gid, 1).updatedAt(T0).build();
+  }
+
+  /** While {@code a} is being written, {@code others} queue up; returns their futures. */
+  private List<Future<Boolean>> queueBehindA(BatchStore store, GroupCommit commits,
+      String... others) throws Exception {
+    Future<Boolean> a = threads.submit(() -> commits.update(update("a"), () -> false));
+    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    List<Future<Boolean>> futures = new ArrayList<>(List.of(a));
+    for (String gid : others) {
+      futures.add(threads.submit(() -> commits.update(update(gid), () -> false)));
+    }
+    return futures;
+  }
+
+  /** Lets the first write finish once every other caller is waiting for it. */
+  private static void releaseWhenQueued(BatchStore store, GroupCommit commits, int waiting) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> commits.queued() == waiting);
+    store.release.countDown();
+  }
+
+  @Test
+  void updatesArrivingDuringAWrite_goTogetherInTheNextOne() throws Exception {
+    BatchStore store = new BatchStore(EnumSet.of(StoreCapability.BATCHED_APPLY));
+    store.rejects = "c"::equals;
+    GroupCommit commits = new GroupCommit(store);
+
+    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "c", "d");
+    releaseWhenQueued(store, commits, 3);
+
+    assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(results.get(1).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(results.get(2).get(10, TimeUnit.SECONDS)).as("c's own result").isFalse();
+    assertThat(results.get(3).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.calls).hasSize(2);
+    assertThat(store.calls.get(0)).containsExactly("a");
+    assertThat(store.calls.get(1)).containsExactlyInAnyOrder("b", "c", "d");
+  }
+
+  @Test
+  void failedBatch_eachUpdateIsWrittenAloneAndGetsItsOwnOutcome() throws Exception {
+    BatchStore store = new BatchStore(EnumSet.of(StoreCapability.BATCHED_APPLY));
+    store.fails = gids -> gids.contains("poison");
+    GroupCommit commits = new GroupCommit(store);
+
+    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "poison");
+    releaseWhenQueued(store, commits, 2);
+
+    assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(results.get(1).get(10, TimeUnit.SECONDS)).as("b, written alone").isTrue();
+    assertThatThrownBy(() -> results.get(2).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("store down for [poison]");
+    assertThat(store.calls).hasSize(4); // a; b+poison; then b and poison alone
+  }
+
+  @Test
+  void failedBatchThatLandedAnUpdate_countsItWrittenWithoutWritingItAgain() throws Exception {
+    BatchStore store = new BatchStore(EnumSet.of(StoreCapability.BATCHED_APPLY));
+    store.fails = gids -> gids.size() > 1; // say, the commit went through but its answer was lost
+    GroupCommit commits = new GroupCommit(store);
+
+    Future<Boolean> a = threads.submit(() -> commits.update(update("a"), () -> false));
+    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Boolean> b = threads.submit(() -> commits.update(update("b"), () -> true));
+    Future<Boolean> c = threads.submit(() -> commits.update(update("c"), () -> false));
+    releaseWhenQueued(store, commits, 2);
+
+    assertThat(a.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(b.get(10, TimeUnit.SECONDS)).as("b landed with the batch").isTrue();
+    assertThat(c.get(10, TimeUnit.SECONDS)).as("c, written alone").isTrue();
+    assertThat(store.calls).hasSize(3);
+    assertThat(store.calls.get(2)).containsExactly("c");
+  }
+
+  @Test
+  void aLoneWriter_writesAtOnce_andAFailureIsItsOwn() {
+    BatchStore store = new BatchStore(EnumSet.of(StoreCapability.BATCHED_APPLY));
+    store.release.countDown();
+    store.fails = gids -> gids.contains("x");
+    GroupCommit commits = new GroupCommit(store);
+
+    assertThat(commits.update(update("a"), () -> false)).isTrue();
+    assertThatThrownBy(() -> commits.update(update("x"), () -> false))
+        .isInstanceOf(IllegalStateException.class).hasMessage("store down for [x]");
+    assertThat(store.calls).containsExactly(List.of("a"), List.of("x"));
+  }
+
+  @Test
+  void storeWithoutBatchedApply_getsEveryUpdateAsItComes() throws Exception {
+    BatchStore store = new BatchStore(EnumSet.noneOf(StoreCapability.class));
+    GroupCommit commits = new GroupCommit(store);
+
+    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "c");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> store.calls.size() == 3);
+    store.release.countDown();
+
+    for (Future<Boolean> f : results) {
+      assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.calls).allSatisfy(gids -> assertThat(gids).hasSize(1));
+  }
+}
