@@ -2,9 +2,11 @@ package io.jdtm.it;
 
 import static io.jdtm.BranchOp.ACTION;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jdtm.BranchFailedException;
 import io.jdtm.CallResult;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
@@ -32,6 +34,8 @@ class HttpTargetTest {
   /** A scripted answer: status and body. */
   record Answer(int status, String body) {}
 
+  private static final String JSON = "application/json";
+
   private final Queue<Received> received = new ConcurrentLinkedQueue<>();
   private final Map<String, Queue<Answer>> answers = new ConcurrentHashMap<>();
   private final CountDownLatch release = new CountDownLatch(1);
@@ -48,7 +52,8 @@ class HttpTargetTest {
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
     h = new Harness(StoreFixture.local().get(0));
-    tm = h.manager("http-node", b -> b.requestTimeout(Duration.ofMillis(500)));
+    // Generous: the first call in a JVM (HTTP client, codec) can take seconds on a loaded machine.
+    tm = h.manager("http-node", b -> b.requestTimeout(Duration.ofSeconds(10)));
   }
 
   @AfterEach
@@ -123,6 +128,45 @@ class HttpTargetTest {
         .isEqualTo("gid=" + gid + "&trans_type=tcc&branch_id=01&op=try"));
     assertThat(at("/confirm")).hasSize(1);
     assertThat(at("/cancel")).isEmpty();
+  }
+
+  @Test
+  void tcc_overHttp_refusedTry_cancelsEveryRegisteredBranch() {
+    answer("/try2", new Answer(409, "no funds"));
+
+    assertThatThrownBy(() -> tm.tcc("http-tcc-no").execute(tcc -> {
+      tcc.branch(base + "/try1", base + "/confirm1", base + "/cancel1", new Transfer("A", 5));
+      tcc.branch(base + "/try2", base + "/confirm2", base + "/cancel2", new Transfer("B", 5));
+      tcc.branch(base + "/try3", base + "/confirm3", base + "/cancel3", new Transfer("C", 5));
+    })).isInstanceOf(BranchFailedException.class).hasMessageContaining("HTTP 409: no funds");
+
+    assertThat(tm.await("http-tcc-no", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    for (String branch : List.of("1", "2")) {
+      String body = "{\"account\":\"" + (branch.equals("1") ? "A" : "B") + "\",\"amount\":5}";
+      assertThat(at("/try" + branch)).singleElement().isEqualTo(new Received("/try" + branch,
+          "gid=http-tcc-no&trans_type=tcc&branch_id=0" + branch + "&op=try", JSON, body));
+      assertThat(at("/cancel" + branch)).singleElement().isEqualTo(new Received(
+          "/cancel" + branch, "gid=http-tcc-no&trans_type=tcc&branch_id=0" + branch
+          + "&op=cancel", JSON, body));
+    }
+    assertThat(received).extracting(Received::path).doesNotContain("/confirm1", "/confirm2",
+        "/try3", "/confirm3", "/cancel3");
+  }
+
+  @Test
+  void tcc_overHttp_failureBodyFromTry_cancels() {
+    answer("/try", new Answer(200, "{\"dtm_result\":\"FAILURE\",\"message\":\"frozen\"}"));
+
+    assertThatThrownBy(() -> tm.tcc("http-tcc-body").execute(tcc -> tcc.branch(base + "/try",
+        base + "/confirm", base + "/cancel", new Transfer("A", 5))))
+        .isInstanceOf(BranchFailedException.class)
+        .satisfies(e -> assertThat(((BranchFailedException) e).result())
+            .isEqualTo(CallResult.FAILURE));
+
+    assertThat(tm.await("http-tcc-body", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(at("/cancel")).singleElement().satisfies(r -> assertThat(r.query())
+        .isEqualTo("gid=http-tcc-body&trans_type=tcc&branch_id=01&op=cancel"));
+    assertThat(at("/confirm")).isEmpty();
   }
 
   /** Holds what a try returned. */
@@ -211,7 +255,10 @@ class HttpTargetTest {
 
   @Test
   void noAnswerInTime_isUnknown() {
-    String gid = tm.saga().step(base + "/slow", base + "/undo", 1).submit();
+    TransactionManager impatient = h.manager("impatient",
+        b -> b.requestTimeout(Duration.ofMillis(500)));
+
+    String gid = impatient.saga().step(base + "/slow", base + "/undo", 1).submit();
 
     assertThat(lastResult(gid)).isEqualTo(CallResult.UNKNOWN);
     assertThat(tm.find(gid).orElseThrow().branch("01", ACTION).lastError())

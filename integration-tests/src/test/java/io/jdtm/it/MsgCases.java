@@ -15,6 +15,7 @@ import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.MemoryBarrier;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -162,6 +163,66 @@ abstract class MsgCases {
     assertThat(barrier.value("orders")).isEqualTo(7);
     assertThat(h.status("racing")).isEqualTo(TxStatus.SUCCEEDED);
     assertThat(h.ledger.effects("racing", "01", ACTION)).isEqualTo(1);
+  }
+
+  @Test
+  void checkBackBeforeTheCallersTransactionReachesTheBarrier_failsItsCommit() throws Exception {
+    CountDownLatch businessWritten = new CountDownLatch(1);
+    CountDownLatch checkedBack = new CountDownLatch(1);
+    Barrier<MemoryBarrier.Tx> callers = businessFirst(7, businessWritten, checkedBack);
+    TransactionManager initiator = h.manager("initiator", b -> b.barrier("callers", callers));
+    TransactionManager checker = h.manager("checker", b -> b.barrier("callers", callers));
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> sent = thread.submit(() -> initiator.msg("own-tx").add("bankA", 1)
+          .doAndSubmit(callers, tx -> Outcome.success()));
+      assertThat(businessWritten.await(10, TimeUnit.SECONDS)).isTrue();
+      h.clock.advance(Duration.ofSeconds(35));
+      checker.runRecoveryPass(); // no barrier row yet: the check-back's rollback row wins
+      assertThat(h.status("own-tx")).isEqualTo(TxStatus.FAILED);
+      checkedBack.countDown();
+
+      assertThatThrownBy(() -> sent.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(BranchFailedException.class)
+          .hasMessageContaining("check-back rolled this message back");
+    } finally {
+      thread.shutdownNow();
+    }
+    h.clock.advance(Duration.ofMinutes(11));
+    checker.runRecoveryPass();
+
+    assertThat(h.status("own-tx")).isEqualTo(TxStatus.FAILED);
+    assertThat(h.transitions("own-tx")).containsExactly("PREPARED->ABORTING", "ABORTING->FAILED");
+    assertThat(barrier.value("orders")).isZero();
+    assertThat(h.ledger.entries("own-tx")).isEmpty();
+  }
+
+  /**
+   * A local transaction of the caller's own that writes its business before it reaches the
+   * barrier, as with {@code JdbcBarrier.call(connection, ctx, work)}. The memory barrier only runs
+   * transactions of its own, so the caller's uncommitted writes are kept aside and applied in the
+   * barrier's transaction: they commit if and only if the barrier's row does. Between the two it
+   * signals {@code written} and waits for {@code resume}.
+   */
+  private Barrier<MemoryBarrier.Tx> businessFirst(long orders, CountDownLatch written,
+      CountDownLatch resume) {
+    return new Barrier<>() {
+      @Override
+      public Outcome call(BranchContext ctx, LocalWork<MemoryBarrier.Tx> work) throws Exception {
+        Map<String, Long> uncommitted = Map.of("orders", orders);
+        written.countDown();
+        assertThat(resume.await(10, TimeUnit.SECONDS)).as("resumed").isTrue();
+        return barrier.call(ctx, tx -> {
+          uncommitted.forEach(tx::add);
+          return work.run(tx);
+        });
+      }
+
+      @Override
+      public Outcome queryPrepared(String gid) {
+        return barrier.queryPrepared(gid);
+      }
+    };
   }
 
   @Test

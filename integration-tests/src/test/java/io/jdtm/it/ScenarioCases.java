@@ -13,11 +13,14 @@ import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.params.Parameter;
 /**
  * DTM's scenario matrix, with a real barrier, on every store: sagas, TCC and messages, normal and
  * failing, with retries, disorder and duplicates. Money ({@code A + frozenA + B}) is conserved in
- * every scenario.
+ * every scenario. The message whose check-back arrives before the caller's own transaction
+ * reaches the barrier needs a caller-owned transaction: see {@link ScenarioCallerTransactionCases}.
  */
 abstract class ScenarioCases {
   @Parameter(0)
@@ -134,56 +138,131 @@ abstract class ScenarioCases {
 
   @Test
   void tcc_tryDelayedPastTwoConcurrentCancels_hasNoEffect() throws Exception {
-    bank.holdFreeze = new CountDownLatch(1);
+    CountDownLatch tryInFlight = new CountDownLatch(1);
+    CountDownLatch deliverTry = new CountDownLatch(1);
+    CompletableFuture<Outcome> lateTry = new CompletableFuture<>();
+    AtomicBoolean lateBusinessRan = new AtomicBoolean();
+    // Not KvBank.holdFreeze: the engine interrupts a handler it stops waiting for, and that hold
+    // then ends before the try reaches the barrier.
     TransactionManager slow = h.manager("slow", b -> bank.register(b).barrier("db", db.barrier())
+        .handler("delayedFreeze", Long.class, (ctx, amt) -> {
+          tryInFlight.countDown();
+          return delayed(deliverTry, lateTry, () -> db.call(ctx, kv -> {
+            lateBusinessRan.set(true);
+            kv.add("bal:A", -amt);
+            kv.add("frz:A", amt);
+            return Outcome.success();
+          }));
+        })
         .executor(pool).requestTimeout(Duration.ofMillis(300)));
     BranchContext cancel = BranchContext.of("late-try", Mode.TCC, "01", BranchOp.CANCEL);
 
     assertThatThrownBy(() -> slow.tcc("late-try").execute(
-        tcc -> tcc.branch("freeze", "payFrozen", "unfreeze", 30L)))
+        tcc -> tcc.branch("delayedFreeze", "payFrozen", "unfreeze", 30L)))
         .isInstanceOf(BranchFailedException.class);
-    assertThat(slow.await("late-try", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(tryInFlight.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(finish(slow, "late-try")).isEqualTo(TxStatus.FAILED);
     List<Future<Outcome>> cancels = List.of(
         pool.submit(() -> db.call(cancel, kv -> Outcome.success())),
         pool.submit(() -> db.call(cancel, kv -> Outcome.success())));
     for (Future<Outcome> f : cancels) {
       assertThat(f.get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
-    bank.holdFreeze.countDown(); // the try finally runs
-    bank.holdFreeze = null;
-    Outcome lateTry = db.call(BranchContext.of("late-try", Mode.TCC, "01", BranchOp.TRY),
-        kv -> {
-          kv.add("bal:A", -30);
-          kv.add("frz:A", 30);
-          return Outcome.success();
-        });
+    deliverTry.countDown(); // the engine's own try, held since before the cancels, arrives last
+    Outcome arrived = lateTry.get(10, TimeUnit.SECONDS);
 
-    assertThat(lateTry.isSuccess()).isTrue();
+    assertThat(arrived.isSuccess()).as("the barrier answers the late try").isTrue();
+    assertThat(lateBusinessRan).as("the late try's business ran").isFalse();
+    assertThat(h.status("late-try")).isEqualTo(TxStatus.FAILED);
+    List<String> calls = h.branchEvents.stream().filter(e -> e.gid().equals("late-try"))
+        .map(e -> e.branchId() + " " + e.op().wireName() + " " + e.result()).toList();
+    assertThat(calls).as("the engine never learns of the late answer, nor confirms")
+        .filteredOn(call -> !call.startsWith("01 cancel")).containsExactly("01 try UNKNOWN");
+    assertThat(calls).last().isEqualTo("01 cancel SUCCESS");
     balances(100, 0, 0);
+  }
+
+  /**
+   * Waits for {@code manager} to finish {@code gid}; a call that timed out on a loaded machine is
+   * retried by advancing the manual clock.
+   */
+  private TxStatus finish(TransactionManager manager, String gid) {
+    TxStatus status = manager.await(gid, Duration.ofSeconds(10));
+    for (int i = 0; i < 5 && !status.isTerminal(); i++) {
+      h.clock.advance(Duration.ofMinutes(11));
+      manager.runRecoveryPass();
+      status = manager.await(gid, Duration.ofSeconds(10));
+    }
+    return status;
+  }
+
+  /**
+   * A request still in flight after the engine gave up on it (and interrupted its thread): it
+   * waits for {@code deliver}, reaches the participant, and reports what it answered to
+   * {@code answered}.
+   */
+  private static Outcome delayed(CountDownLatch deliver, CompletableFuture<Outcome> answered,
+      Callable<Outcome> request) throws Exception {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          assertThat(deliver.await(30, TimeUnit.SECONDS)).as("delivered in time").isTrue();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the engine's timeout; a request on the wire does not notice
+        }
+      }
+      Outcome outcome = request.call();
+      answered.complete(outcome);
+      return outcome;
+    } catch (Exception | Error e) {
+      answered.completeExceptionally(e);
+      throw e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Test
   void duplicates_ofEveryOp_haveOneEffect() throws Exception {
-    String sagaGid = saga(20);
+    String moved = saga(20);
     tcc("t-dup", 10);
-    balances(70, 0, 30);
-    for (String op : List.of("debit", "credit")) {
-      redeliver(sagaGid, Mode.SAGA, op.equals("debit") ? "01" : "02", BranchOp.ACTION, 20);
+    String undone = saga(60);
+    assertThatThrownBy(() -> tcc("t-dup-cancel", 60)).isInstanceOf(BranchFailedException.class);
+    String sent = tm.msg().add("credit", 20L).doAndSubmit(barrier(), db.asLocalWork(
+        bank.payOut(20)));
+    assertThat(List.of(moved, "t-dup", undone, "t-dup-cancel", sent)).map(h::status)
+        .containsExactly(TxStatus.SUCCEEDED, TxStatus.SUCCEEDED, TxStatus.FAILED, TxStatus.FAILED,
+            TxStatus.SUCCEEDED);
+    balances(50, 0, 50);
+
+    for (String branch : List.of("01", "02")) {
+      redeliver(moved, Mode.SAGA, branch, BranchOp.ACTION);
+      redeliver(undone, Mode.SAGA, branch, BranchOp.ACTION);
+      redeliver(undone, Mode.SAGA, branch, BranchOp.COMPENSATE);
+      redeliver("t-dup", Mode.TCC, branch, BranchOp.TRY);
+      redeliver("t-dup", Mode.TCC, branch, BranchOp.CONFIRM);
+      redeliver("t-dup-cancel", Mode.TCC, branch, BranchOp.TRY);
+      redeliver("t-dup-cancel", Mode.TCC, branch, BranchOp.CANCEL);
     }
-    for (BranchOp op : List.of(BranchOp.TRY, BranchOp.CONFIRM)) {
-      redeliver("t-dup", Mode.TCC, "01", op, 10);
-      redeliver("t-dup", Mode.TCC, "02", op, 10);
-    }
-    balances(70, 0, 30);
+    redeliver(sent, Mode.MSG, "00", BranchOp.MSG);
+    redeliver(sent, Mode.MSG, "01", BranchOp.ACTION);
+    balances(50, 0, 50);
   }
 
-  /** Calls the handler behind {@code op} again, as a duplicate message would. */
-  private void redeliver(String gid, Mode mode, String branch, BranchOp op, long amount)
-      throws Exception {
+  /**
+   * Delivers {@code op} once more under the barrier, as a duplicate (or, after its undo, late)
+   * message would: the barrier must answer SUCCESS without running any business.
+   */
+  private void redeliver(String gid, Mode mode, String branch, BranchOp op) throws Exception {
     KvBarrier.Work again = kv -> {
       throw new AssertionError("a duplicate " + op + " ran its business");
     };
-    assertThat(db.call(BranchContext.of(gid, mode, branch, op), again).isSuccess()).isTrue();
+    assertThat(db.call(BranchContext.of(gid, mode, branch, op), again).isSuccess())
+        .as("%s %s of %s answered", branch, op, gid).isTrue();
   }
 
   @Test
