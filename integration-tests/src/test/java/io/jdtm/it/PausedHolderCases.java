@@ -45,15 +45,15 @@ abstract class PausedHolderCases {
     CountDownLatch wake = new CountDownLatch(1);
     AtomicBoolean pauseOnce = new AtomicBoolean(true);
     h.b.beforeAnswer(ctx -> {
-      if (ctx.op() == ACTION && Thread.currentThread().getName().startsWith("paused")
-          && pauseOnce.getAndSet(false)) {
+      // The first call of step 02 is the paused holder's: the taker runs only after it.
+      if (ctx.op() == ACTION && ctx.branchId().equals("02") && pauseOnce.getAndSet(false)) {
         paused.countDown();
         await(wake);
       }
     });
     CountingStore pausedView = new CountingStore(h.store);
     TransactionManager slow = h.manager("paused", b -> b.store(pausedView)
-        .executor(r -> pool.execute(() -> runNamed("paused", r)))
+        .executor(pool)
         .requestTimeout(Duration.ofSeconds(60)).lease(Duration.ofMinutes(2)));
     TransactionManager fast = h.manager("taker");
     String gid = slow.saga()
@@ -75,11 +75,6 @@ abstract class PausedHolderCases {
     assertThat(h.ledger.calls(gid, "02", ACTION)).isEqualTo(2);
     assertThat(h.ledger.effects(gid, "02", ACTION)).isEqualTo(1);
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
-  }
-
-  private static void runNamed(String name, Runnable r) {
-    Thread.currentThread().setName(name);
-    r.run();
   }
 
   private static void await(CountDownLatch latch) {
