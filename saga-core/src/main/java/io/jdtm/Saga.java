@@ -108,8 +108,9 @@ public final class Saga extends TxBuilder<Saga> {
   /**
    * Submits and waits up to {@code timeout} for the saga to finish. Meanwhile the saga is driven
    * on the calling thread, which saves the hand-offs to the executor; what is left when the
-   * timeout runs out goes on on the executor. Branch calls already started may hold the caller up
-   * to one request timeout past {@code timeout}.
+   * timeout runs out, or when this thread is interrupted, goes on on the executor. A round already
+   * started when the timeout runs out (its branch calls, up to the request timeout, and its store
+   * writes) holds the caller until it ends.
    *
    * @return the terminal status, or the current one if time ran out
    */

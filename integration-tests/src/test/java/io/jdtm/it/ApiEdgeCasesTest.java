@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,49 @@ class ApiEdgeCasesTest {
       release.countDown();
       assertThat(tm.await("w-2", Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
     } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Interrupting a submitAndWait caller ends its wait, not its saga: the round it cut short is
+   * not recorded (no attempt counted, even with retryLimit(0)) and the executor goes on.
+   */
+  @Test
+  void submitAndWait_callerInterrupted_theSagaStillSucceeds() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      TransactionManager tm = h.manager("n", b -> b.executor(pool)
+          .handler("slow", Amount.class, (ctx, a) -> {
+            if (calls.incrementAndGet() == 1) {
+              entered.countDown();
+              // interrupted when the caller stops waiting; a real service would go on
+              release.await(30, TimeUnit.SECONDS);
+            }
+            return Outcome.success();
+          }));
+      Saga saga = tm.saga("w-3").retryLimit(0).requestTimeout(Duration.ofMinutes(1))
+          .step("slow", "bankA", new Amount(1));
+      Thread caller = new Thread(() -> {
+        try {
+          saga.submitAndWait(Duration.ofMinutes(1));
+        } catch (io.jdtm.JdtmException e) {
+          // "interrupted while awaiting": expected
+        }
+      });
+      caller.start();
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      caller.interrupt();
+      caller.join(10_000);
+      assertThat(caller.isAlive()).as("caller still waiting").isFalse();
+
+      assertThat(tm.await("w-3", Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(calls.get()).isEqualTo(2);
+    } finally {
+      release.countDown();
       pool.shutdownNow();
     }
   }

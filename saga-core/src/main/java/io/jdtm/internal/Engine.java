@@ -91,8 +91,9 @@ public final class Engine implements AutoCloseable {
   /**
    * As {@link #submit(TxRecord)}, but drives the transaction on the calling thread for up to
    * {@code inlineFor} (for a caller about to wait for the outcome anyway: no thread hand-offs),
-   * then hands what is left to the executor. The budget is checked between rounds, so a round of
-   * branch calls started inside it may end up to one request timeout later.
+   * then hands what is left to the executor, as it does when the caller is interrupted. The
+   * budget is checked between rounds, so a round started inside it (its branch calls, up to the
+   * request timeout, and its store writes) may end after it.
    */
   public String submit(TxRecord record, Duration inlineFor) {
     requireOpen();
@@ -274,19 +275,20 @@ public final class Engine implements AutoCloseable {
    * deadline ({@link System#nanoTime()}), then keeps the reservation and goes on on the executor.
    */
   private void driveInline(TxRecord record, long deadline) {
-    TxRecord rest;
+    TxRecord rest = null;
     try {
       rest = runner.drive(record, () -> System.nanoTime() - deadline > 0);
     } catch (Throwable e) {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);
-      rest = null;
+    } finally {
+      if (rest == null) {
+        driving.remove(record.gid());
+        inFlight.exit();
+      }
     }
-    if (rest == null) {
-      driving.remove(record.gid());
-      inFlight.exit();
-    } else {
-      execute(rest);
+    if (rest != null) {
+      execute(rest); // also when the caller was interrupted: its interrupt is not the saga's
     }
   }
 

@@ -56,21 +56,28 @@ final class TxRunner {
     this.stopped = stopped;
   }
 
-  /** Drives {@code tx}, which this instance has just created or claimed. */
+  /**
+   * Drives {@code tx}, which this instance has just created or claimed. If this thread is
+   * interrupted, it stops between rounds and leaves the rest to recovery.
+   */
   void drive(TxRecord tx) {
-    drive(tx, () -> false);
+    if (drive(tx, () -> false) != null) {
+      log.debug("gid={}: driving thread interrupted; recovery resumes the transaction after its "
+          + "lease", tx.gid());
+    }
   }
 
   /**
    * Drives {@code tx} until it needs nothing more now, or until {@code yield} says to stop
-   * between two rounds.
+   * between two rounds, or this thread is interrupted. A round whose waits for answers were
+   * interrupted records nothing: its calls are made again by whoever goes on.
    *
-   * @return the record to go on with, when it yielded; otherwise {@code null}
+   * @return the record to go on with, when it stopped early; otherwise {@code null}
    */
   TxRecord drive(TxRecord tx, BooleanSupplier yield) {
     TxRecord current = tx;
     while (current != null && !isStopped(current)) {
-      if (yield.getAsBoolean()) {
+      if (Thread.currentThread().isInterrupted() || yield.getAsBoolean()) {
         return current;
       }
       current = step(current);
@@ -99,6 +106,9 @@ final class TxRunner {
     List<Call> calls = callAll(held, decision.branches());
     if (isStopped(held)) {
       return null; // as if the process died before recording the results
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return held; // the waits were cut short, not the calls: record nothing (see drive)
     }
     Instant after = clock.instant();
     TxUpdate.Builder update = TxUpdate.builder(held.gid(), held.version()).updatedAt(after);
