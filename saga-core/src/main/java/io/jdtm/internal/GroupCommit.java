@@ -15,10 +15,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes concurrent drivers' compare-and-set updates together: when the store applies a batch in
- * one round trip ({@link StoreCapability#BATCHED_APPLY}), updates that arrive while a batch is
- * being written wait and go to the store in the next one, as one {@link TransactionStore#apply}
- * (one database transaction, one commit). A caller that finds no batch in flight writes at once,
- * so a lone writer waits for nobody. Other stores get each update as it comes.
+ * one round trip ({@link StoreCapability#BATCHED_APPLY}), up to {@value #WRITERS} batches are
+ * written at a time; updates that arrive while all of them are in flight wait and go to the store
+ * together in the next one, as one {@link TransactionStore#apply} (one database transaction, one
+ * commit). A caller that finds a free writer writes at once, so a lone writer waits for nobody,
+ * and one slow batch (a dead connection, a lock wait) holds up only its own updates. Other stores
+ * get each update as it comes.
  *
  * <p>Each caller gets its own update's result. When a batch of several fails, nothing tells
  * which update caused it, nor (after an unanswered commit) whether it landed: each caller then
@@ -28,13 +30,15 @@ import java.util.function.BooleanSupplier;
 final class GroupCommit {
   /** Most updates in one batch. */
   static final int MAX_BATCH = 64;
+  /** Most batches written at once. */
+  static final int WRITERS = 2;
 
   private final TransactionStore store;
   private final boolean batched;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition written = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private boolean writing;
+  private int writing;
 
   GroupCommit(TransactionStore store) {
     this.store = store;
@@ -62,18 +66,23 @@ final class GroupCommit {
       List<Pending> batch;
       lock.lock();
       try {
-        while (!mine.done && writing) {
+        while (!mine.done && (mine.taken || writing == WRITERS)) {
           written.awaitUninterruptibly(); // a batch write is bounded by the store's timeouts
         }
         if (mine.done) {
           break;
         }
-        writing = true;
+        writing++;
         batch = take();
       } finally {
         lock.unlock();
       }
-      write(batch);
+      try {
+        write(batch);
+      } catch (Error e) {
+        forget(mine); // nobody will read its outcome
+        throw e;
+      }
     }
     if (mine.alone) {
       return landed.getAsBoolean() || store.update(update);
@@ -94,13 +103,23 @@ final class GroupCommit {
     }
   }
 
-  /** The oldest queued updates, at most one per gid. Holds the lock. */
+  private void forget(Pending p) {
+    lock.lock();
+    try {
+      queue.remove(p);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The oldest queued updates, at most one per gid (never empty: the caller's is queued). */
   private List<Pending> take() {
     List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
     Set<String> gids = new HashSet<>();
     for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
       Pending p = it.next();
       if (gids.add(p.update.gid())) {
+        p.taken = true;
         batch.add(p);
         it.remove();
       }
@@ -118,20 +137,17 @@ final class GroupCommit {
       } else {
         List<TxUpdate> updates = new ArrayList<>(batch.size());
         batch.forEach(p -> updates.add(p.update));
-        results = store.apply(updates);
-        if (results == null || results.size() != batch.size()) {
-          throw new IllegalStateException("the store answered a batch of " + batch.size()
-              + " updates with " + (results == null ? "nothing" : results.size() + " results"));
-        }
+        results = checked(store.apply(updates), batch.size());
       }
     } catch (RuntimeException e) {
+      results = null;
       error = e;
     } finally {
       lock.lock();
       try {
         for (int i = 0; i < batch.size(); i++) {
           Pending p = batch.get(i);
-          if (results != null && error == null) {
+          if (results != null) {
             p.result = results.get(i);
           } else if (batch.size() == 1 && error != null) {
             p.error = error;
@@ -140,17 +156,27 @@ final class GroupCommit {
           }
           p.done = true;
         }
-        writing = false;
-        written.signalAll();
       } finally {
+        writing--;
+        written.signalAll();
         lock.unlock();
       }
     }
   }
 
+  private static List<Boolean> checked(List<Boolean> results, int expected) {
+    if (results == null || results.size() != expected
+        || results.stream().anyMatch(r -> r == null)) {
+      throw new IllegalStateException("the store answered a batch of " + expected
+          + " updates with " + results);
+    }
+    return results;
+  }
+
   /** One caller's update and, once done, its outcome. Guarded by the lock. */
   private static final class Pending {
     final TxUpdate update;
+    boolean taken;
     boolean done;
     boolean result;
     boolean alone;

@@ -39,11 +39,12 @@ class GroupCommitTest {
 
   /**
    * Records each write call (the gids it carried); accepts an update unless {@code rejects} says
-   * so; the first write waits for {@code release}; {@code fails} makes a whole call throw.
+   * so; the first {@link GroupCommit#WRITERS} writes wait for {@code release}; {@code fails}
+   * makes a whole call throw.
    */
   private static final class BatchStore implements TransactionStore {
     final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
-    final CountDownLatch firstCallStarted = new CountDownLatch(1);
+    final CountDownLatch firstCallsStarted = new CountDownLatch(GroupCommit.WRITERS);
     final CountDownLatch release = new CountDownLatch(1);
     final Set<StoreCapability> capabilities;
     volatile Predicate<String> rejects = gid -> false;
@@ -61,9 +62,13 @@ class GroupCommitTest {
     @Override
     public List<Boolean> apply(List<TxUpdate> updates) {
       List<String> gids = updates.stream().map(TxUpdate::gid).toList();
-      calls.add(gids);
-      if (firstCallStarted.getCount() > 0) {
-        firstCallStarted.countDown();
+      boolean blocks;
+      synchronized (calls) {
+        calls.add(gids);
+        blocks = calls.size() <= GroupCommit.WRITERS;
+      }
+      if (blocks) {
+        firstCallsStarted.countDown();
         try {
           release.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -114,12 +119,18 @@ class GroupCommitTest {
     return TxUpdate.builder(gid, 1).updatedAt(T0).build();
   }
 
-  /** While {@code a} is being written, {@code others} queue up; returns their futures. */
-  private List<Future<Boolean>> queueBehindA(BatchStore store, GroupCommit commits,
+  /**
+   * While {@code w0}, {@code w1}... keep every writer busy, {@code others} queue up; returns the
+   * futures of the writers' updates, then of the others.
+   */
+  private List<Future<Boolean>> queueBehindWriters(BatchStore store, GroupCommit commits,
       String... others) throws Exception {
-    Future<Boolean> a = threads.submit(() -> commits.update(update("a"), () -> false));
-    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    List<Future<Boolean>> futures = new ArrayList<>(List.of(a));
+    List<Future<Boolean>> futures = new ArrayList<>();
+    for (int i = 0; i < GroupCommit.WRITERS; i++) {
+      String gid = "w" + i;
+      futures.add(threads.submit(() -> commits.update(update(gid), () -> false)));
+    }
+    assertThat(store.firstCallsStarted.await(10, TimeUnit.SECONDS)).isTrue();
     for (String gid : others) {
       futures.add(threads.submit(() -> commits.update(update(gid), () -> false)));
     }
@@ -134,21 +145,23 @@ class GroupCommitTest {
   }
 
   @Test
-  void updatesArrivingDuringAWrite_goTogetherInTheNextOne() throws Exception {
+  void updatesArrivingWhileEveryWriterIsBusy_goTogetherInTheNextBatch() throws Exception {
     BatchStore store = new BatchStore(EnumSet.of(StoreCapability.BATCHED_APPLY));
     store.rejects = "c"::equals;
     GroupCommit commits = new GroupCommit(store);
 
-    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "c", "d");
+    List<Future<Boolean>> results = queueBehindWriters(store, commits, "b", "c", "d");
     releaseWhenQueued(store, commits, 3);
 
-    assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(results.get(1).get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(results.get(2).get(10, TimeUnit.SECONDS)).as("c's own result").isFalse();
-    assertThat(results.get(3).get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(store.calls).hasSize(2);
-    assertThat(store.calls.get(0)).containsExactly("a");
-    assertThat(store.calls.get(1)).containsExactlyInAnyOrder("b", "c", "d");
+    List<Boolean> answers = new ArrayList<>();
+    for (Future<Boolean> f : results) {
+      answers.add(f.get(10, TimeUnit.SECONDS));
+    }
+    assertThat(answers.subList(GroupCommit.WRITERS, answers.size()))
+        .as("b, c, d each get their own result").containsExactly(true, false, true);
+    assertThat(answers.subList(0, GroupCommit.WRITERS)).containsOnly(true);
+    assertThat(store.calls).hasSize(GroupCommit.WRITERS + 1);
+    assertThat(store.calls.get(GroupCommit.WRITERS)).containsExactlyInAnyOrder("b", "c", "d");
   }
 
   @Test
@@ -157,15 +170,16 @@ class GroupCommitTest {
     store.fails = gids -> gids.contains("poison");
     GroupCommit commits = new GroupCommit(store);
 
-    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "poison");
+    List<Future<Boolean>> results = queueBehindWriters(store, commits, "b", "poison");
     releaseWhenQueued(store, commits, 2);
 
-    assertThat(results.get(0).get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(results.get(1).get(10, TimeUnit.SECONDS)).as("b, written alone").isTrue();
-    assertThatThrownBy(() -> results.get(2).get(10, TimeUnit.SECONDS))
+    int b = GroupCommit.WRITERS;
+    assertThat(results.get(b).get(10, TimeUnit.SECONDS)).as("b, written alone").isTrue();
+    assertThatThrownBy(() -> results.get(b + 1).get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("store down for [poison]");
-    assertThat(store.calls).hasSize(4); // a; b+poison; then b and poison alone
+    // the writers' own; b+poison; then b and poison alone
+    assertThat(store.calls).hasSize(GroupCommit.WRITERS + 3);
   }
 
   @Test
@@ -174,17 +188,15 @@ class GroupCommitTest {
     store.fails = gids -> gids.size() > 1; // say, the commit went through but its answer was lost
     GroupCommit commits = new GroupCommit(store);
 
-    Future<Boolean> a = threads.submit(() -> commits.update(update("a"), () -> false));
-    assertThat(store.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    queueBehindWriters(store, commits);
     Future<Boolean> b = threads.submit(() -> commits.update(update("b"), () -> true));
     Future<Boolean> c = threads.submit(() -> commits.update(update("c"), () -> false));
     releaseWhenQueued(store, commits, 2);
 
-    assertThat(a.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(b.get(10, TimeUnit.SECONDS)).as("b landed with the batch").isTrue();
     assertThat(c.get(10, TimeUnit.SECONDS)).as("c, written alone").isTrue();
-    assertThat(store.calls).hasSize(3);
-    assertThat(store.calls.get(2)).containsExactly("c");
+    assertThat(store.calls).hasSize(GroupCommit.WRITERS + 2);
+    assertThat(store.calls.get(GroupCommit.WRITERS + 1)).containsExactly("c");
   }
 
   @Test
@@ -205,9 +217,9 @@ class GroupCommitTest {
     BatchStore store = new BatchStore(EnumSet.noneOf(StoreCapability.class));
     GroupCommit commits = new GroupCommit(store);
 
-    List<Future<Boolean>> results = queueBehindA(store, commits, "b", "c");
+    List<Future<Boolean>> results = queueBehindWriters(store, commits, "b", "c");
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> store.calls.size() == 3);
+        .until(() -> store.calls.size() == GroupCommit.WRITERS + 2);
     store.release.countDown();
 
     for (Future<Boolean> f : results) {
