@@ -35,7 +35,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 final class Claims {
   /** How long an unreadable record is parked; then a claim reads (and reports) it again. */
-  static final Duration PARK = Duration.ofDays(1);
+  static final Duration PARK = Duration.ofMinutes(15);
   /** Lease owner of a parked record; never an instance id, which cannot hold parentheses. */
   static final String PARKED_OWNER = "(unreadable)";
 
@@ -127,7 +127,9 @@ final class Claims {
 
   /**
    * Parks the unreadable records with one batched compare-and-set each, on the version read after
-   * the claim: a record someone changed since stays as they left it.
+   * the claim: a record someone changed since stays as they left it, and so does every one when
+   * parking fails. Short enough that a record only a newer jdtm can read (during a rolling
+   * upgrade) is soon claimed by a newer instance.
    */
   private Claimed park(Handle h, Lease l, List<TxRecord> records, List<Unreadable> unreadable) {
     if (unreadable.isEmpty()) {
@@ -139,7 +141,13 @@ final class Claims {
       batch.bind("owner", PARKED_OWNER).bind("until", l.parkedUntil()).bind("now", l.now())
           .bind("gid", u.gid()).bind("version", u.version()).add();
     }
-    int[] counts = Writes.exactCounts(batch.execute());
+    int[] counts;
+    try {
+      counts = Writes.exactCounts(batch.execute());
+    } catch (RuntimeException e) {
+      // The claim stands: return what it leased; the unreadable ones come back after the lease.
+      return new Claimed(records, List.of(), unreadable);
+    }
     List<Unreadable> parked = new ArrayList<>();
     List<Unreadable> notParked = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {

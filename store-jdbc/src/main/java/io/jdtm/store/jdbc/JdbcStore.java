@@ -52,11 +52,11 @@ import org.jdbi.v3.core.Jdbi;
  * op, malformed options, a negative count; left by a hand edit, another tool or a newer jdtm) makes
  * its record unreadable, and only that record. {@link #claimDue} leases and returns the other due
  * records; it <em>parks</em> the unreadable one (a compare-and-set on its version sets {@code
- * lease_owner} to {@code (unreadable)} and {@code next_due_at} one day ahead, so it is neither
- * returned nor claimed again until then) and logs an ERROR naming the gid, the column and what is
- * wrong, never the payloads. {@link #load} of it throws a {@link io.jdtm.JdtmException} saying
- * the same; {@link #query} leaves it out. To retry a repaired record before the day is over, set
- * its {@code next_due_at} to now; {@code SELECT gid FROM <prefix>tx WHERE lease_owner =
+ * lease_owner} to {@code (unreadable)} and {@code next_due_at} 15 minutes ahead, so it is
+ * neither returned nor claimed again until then) and logs an ERROR naming the gid, the column and
+ * what is wrong, never the payloads (a WARN each later time). {@link #load} of it throws a {@link
+ * io.jdtm.JdtmException} saying the same; {@link #query} leaves it out. To retry a repaired record
+ * at once, set its {@code next_due_at} to now; {@code SELECT gid FROM <prefix>tx WHERE lease_owner =
  * '(unreadable)'} lists the parked records.
  *
  * <p>Thread-safe.
@@ -138,7 +138,7 @@ public final class JdbcStore implements TransactionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>An unreadable due record is not returned: it is parked for a day and reported (see the
+   * <p>An unreadable due record is not returned: it is parked for 15 minutes and reported (see the
    * class comment), and the readable records of the batch are returned as usual.
    */
   @Override

@@ -1,5 +1,6 @@
 package io.jdtm.store.jdbc;
 
+import io.jdtm.internal.Names;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,27 +32,35 @@ final class Unreadables {
     if (first(u)) {
       log.error("gid={}: the stored record is unreadable: {}. Recovery skips it: parked until {} "
           + "with lease_owner '{}'. Repair or delete the row; after a repair, set next_due_at to "
-          + "retry it sooner", u.gid(), u.describe(), until, Claims.PARKED_OWNER);
+          + "retry it sooner", shown(u), u.describe(), until, Claims.PARKED_OWNER);
     } else {
       log.warn("gid={}: the stored record is still unreadable ({}); parked again until {}",
-          u.gid(), u.describe(), until);
+          shown(u), u.describe(), until);
     }
   }
 
-  /** A due record that a claim found unreadable but could not park: it changed since. */
+  /**
+   * A due record that a claim found unreadable but did not park (it changed after the claim, or
+   * parking failed).
+   */
   void notParked(Unreadable u) {
-    log.warn("gid={}: the stored record is unreadable ({}) and changed after the claim; recovery "
-        + "skips it and looks at it again after the lease", u.gid(), u.describe());
+    log.warn("gid={}: the stored record is unreadable ({}) and was not parked; recovery skips it "
+        + "and looks at it again after the lease", shown(u), u.describe());
   }
 
   /** A record that a query found unreadable and left out of its page. */
   void skipped(Unreadable u) {
     if (first(u)) {
       log.error("gid={}: the stored record is unreadable: {}. Queries leave it out; repair or "
-          + "delete the row", u.gid(), u.describe());
+          + "delete the row", shown(u), u.describe());
     } else {
-      log.debug("gid={}: query left out the unreadable record ({})", u.gid(), u.describe());
+      log.debug("gid={}: query left out the unreadable record ({})", shown(u), u.describe());
     }
+  }
+
+  /** The gid as read from the row: a hand-edited one may hold anything, even line breaks. */
+  private static String shown(Unreadable u) {
+    return Names.isValidGid(u.gid()) ? u.gid() : Names.quote(u.gid());
   }
 
   private boolean first(Unreadable u) {

@@ -158,11 +158,11 @@ class JdbcStoreUnreadableIT {
           .containsExactlyInAnyOrder("ok-1", "ok-2");
       assertThat(passes.get(1)).containsExactlyInAnyOrder("ok-3", "ok-4");
       assertThat(passes.get(2)).isEmpty();
-      assertThat(t.leaseOf("bad")).isEqualTo("(unreadable) until " + T0.plus(Duration.ofDays(1)));
+      assertThat(t.leaseOf("bad")).isEqualTo("(unreadable) until " + T0.plus(Claims.PARK));
       String column = t.prefix() + corruption.column;
       assertThat(log.lines().filter(l -> l.contains("ERROR") && l.contains("gid=bad")))
           .singleElement().asString()
-          .contains(column, corruption.problem, "parked until " + T0.plus(Duration.ofDays(1)));
+          .contains(column, corruption.problem, "parked until " + T0.plus(Claims.PARK));
       assertThat(log).doesNotContain(SECRET);
     }
   }
@@ -180,16 +180,16 @@ class JdbcStoreUnreadableIT {
       assertThat(gids(store.claimDue(T0, "node-a", LEASE, 10)))
           .containsExactlyInAnyOrder("ok-1", "ok-2");
 
-      Instant hourLater = T0.plus(Duration.ofHours(1));
-      assertThat(gids(store.claimDue(hourLater, "node-b", LEASE, 10)))
+      Instant halfwayThrough = T0.plus(Claims.PARK.dividedBy(2));
+      assertThat(gids(store.claimDue(halfwayThrough, "node-b", LEASE, 10)))
           .containsExactlyInAnyOrder("ok-1", "ok-2");
 
-      Instant dayLater = T0.plus(Duration.ofDays(1)).plusSeconds(1);
-      String log = stderrOf(() -> assertThat(gids(store.claimDue(dayLater, "node-c", LEASE, 10)))
-          .as("a day later the corrupt record is looked at again, and parked again")
+      Instant parkOver = T0.plus(Claims.PARK).plusSeconds(1);
+      String log = stderrOf(() -> assertThat(gids(store.claimDue(parkOver, "node-c", LEASE, 10)))
+          .as("once the park is over the corrupt record is looked at again, and parked again")
           .containsExactlyInAnyOrder("ok-1", "ok-2"));
       assertThat(t.leaseOf("bad"))
-          .isEqualTo("(unreadable) until " + dayLater.plus(Duration.ofDays(1)));
+          .isEqualTo("(unreadable) until " + parkOver.plus(Claims.PARK));
       assertThat(log).contains("WARN", "gid=bad", "still unreadable").doesNotContain("ERROR");
     }
   }
@@ -270,7 +270,7 @@ class JdbcStoreUnreadableIT {
       assertThat(store.claimDue(T0, "late", LEASE, 100)).isEmpty();
       for (String gid : corrupt) {
         assertThat(t.leaseOf(gid)).as(gid)
-            .isEqualTo("(unreadable) until " + T0.plus(Duration.ofDays(1)));
+            .isEqualTo("(unreadable) until " + T0.plus(Claims.PARK));
       }
     }
   }
