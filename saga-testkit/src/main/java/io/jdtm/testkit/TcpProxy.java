@@ -237,8 +237,8 @@ public final class TcpProxy implements AutoCloseable {
         }
         boolean cut = matcher.scan(buf, n) && f == Fault.CUT_COMMIT && drawCut();
         if (cut) {
+          cuts.incrementAndGet(); // first: the client may look as soon as its socket closes
           link.cut(); // before the commit leaves, so that no answer can reach the client
-          cuts.incrementAndGet();
         }
         out.write(buf, 0, n);
         out.flush();
