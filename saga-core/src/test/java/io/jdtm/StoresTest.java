@@ -16,16 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
 class StoresTest {
   @TempDir Path dir;
 
-  /** Two providers that both accept {@code echo:} URIs; opening says which one was asked. */
-  public static final class FirstEcho implements StoreProvider {
+  /** A provider of {@code echo:} URIs; opening says which one was asked. */
+  abstract static class Echo implements StoreProvider {
+    private final String name;
+    private final String pattern;
+
+    Echo(String name, String pattern) {
+      this.name = name;
+      this.pattern = pattern;
+    }
+
     @Override
     public String name() {
-      return "first";
+      return name;
     }
 
     @Override
     public String uriPattern() {
-      return "echo:";
+      return pattern;
     }
 
     @Override
@@ -35,29 +43,20 @@ class StoresTest {
 
     @Override
     public TransactionStore open(String uri) {
-      throw new UnsupportedOperationException(name() + " opened " + uri);
+      throw new UnsupportedOperationException(name + " opened " + uri);
     }
   }
 
-  public static final class SecondEcho implements StoreProvider {
-    @Override
-    public String name() {
-      return "second";
+  /** Two providers that both accept {@code echo:} URIs. */
+  public static final class FirstEcho extends Echo {
+    public FirstEcho() {
+      super("first", "echo:");
     }
+  }
 
-    @Override
-    public String uriPattern() {
-      return "echo:*";
-    }
-
-    @Override
-    public boolean supports(String uri) {
-      return uri.startsWith("echo:");
-    }
-
-    @Override
-    public TransactionStore open(String uri) {
-      throw new UnsupportedOperationException(name() + " opened " + uri);
+  public static final class SecondEcho extends Echo {
+    public SecondEcho() {
+      super("second", "echo:*");
     }
   }
 

@@ -1,8 +1,5 @@
 package io.jdtm.internal;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,18 +12,10 @@ final class BrokenRecords {
   private static final Logger log = LoggerFactory.getLogger(BrokenRecords.class);
   private static final int REMEMBERED = 1_000;
 
-  private final Map<String, Boolean> seen = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > REMEMBERED;
-        }
-      });
+  private final FirstTimes seen = new FirstTimes(REMEMBERED);
 
   void report(String gid, Throwable e) {
-    if (seen.put(gid, Boolean.TRUE) == null) {
+    if (seen.first(gid)) {
       log.error("gid={}: driving the transaction failed; recovery retries it after its lease",
           gid, e);
     } else {

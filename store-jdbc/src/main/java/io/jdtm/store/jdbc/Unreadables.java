@@ -1,10 +1,8 @@
 package io.jdtm.store.jdbc;
 
+import io.jdtm.internal.FirstTimes;
 import io.jdtm.internal.Names;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +15,7 @@ final class Unreadables {
   private static final Logger log = LoggerFactory.getLogger(Unreadables.class);
   private static final int REMEMBERED = 1_000;
 
-  private final Map<String, Boolean> seen = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-          return size() > REMEMBERED;
-        }
-      });
+  private final FirstTimes seen = new FirstTimes(REMEMBERED);
 
   /** A due record that a claim found unreadable and parked until {@code until}. */
   void parked(Unreadable u, Instant until) {
@@ -64,6 +54,6 @@ final class Unreadables {
   }
 
   private boolean first(Unreadable u) {
-    return seen.put(u.gid(), Boolean.TRUE) == null;
+    return seen.first(u.gid());
   }
 }
