@@ -56,8 +56,8 @@ import org.jdbi.v3.core.Jdbi;
  * neither returned nor claimed again until then) and logs an ERROR naming the gid, the column and
  * what is wrong, never the payloads (a WARN each later time). {@link #load} of it throws a {@link
  * io.jdtm.JdtmException} saying the same; {@link #query} leaves it out. To retry a repaired record
- * at once, set its {@code next_due_at} to now; {@code SELECT gid FROM <prefix>tx WHERE lease_owner =
- * '(unreadable)'} lists the parked records.
+ * at once, set its {@code next_due_at} to now; {@code SELECT gid FROM <prefix>tx WHERE
+ * lease_owner = '(unreadable)'} lists the parked records.
  *
  * <p>Thread-safe.
  */

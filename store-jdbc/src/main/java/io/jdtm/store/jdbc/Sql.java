@@ -67,8 +67,8 @@ final class Sql {
         + " ORDER BY next_due_at LIMIT :limit" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
     String lease = "lease_owner = :owner, lease_epoch = lease_epoch + 1, version = version + 1, "
         + "next_due_at = :until, updated_at = :now";
-    claimOne = "UPDATE " + t.tx() + " SET " + lease + " WHERE gid = :gid AND version = :version AND "
-        + due;
+    claimOne = "UPDATE " + t.tx() + " SET " + lease
+        + " WHERE gid = :gid AND version = :version AND " + due;
     // MATERIALIZED: the locking scan runs exactly once, whatever plan the UPDATE gets.
     claimReturning = "WITH d AS MATERIALIZED (SELECT gid FROM " + t.tx() + " WHERE " + due
         + " ORDER BY next_due_at LIMIT :limit FOR UPDATE SKIP LOCKED) UPDATE " + t.tx() + " t SET "
