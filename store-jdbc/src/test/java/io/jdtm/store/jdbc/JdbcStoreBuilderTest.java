@@ -32,6 +32,78 @@ class JdbcStoreBuilderTest {
     assertThat(JdbcStore.builder().tablePrefix("p".repeat(49))).isNotNull();
   }
 
+  /** Counts every connection asked of it: no connection, no statement. */
+  static final class CountingDataSource implements javax.sql.DataSource {
+    final java.util.concurrent.atomic.AtomicInteger connections =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final JdbcDataSource h2 = new JdbcDataSource();
+
+    CountingDataSource(String url) {
+      h2.setURL(url);
+    }
+
+    @Override
+    public java.sql.Connection getConnection() throws java.sql.SQLException {
+      connections.incrementAndGet();
+      return h2.getConnection();
+    }
+
+    @Override
+    public java.sql.Connection getConnection(String user, String password)
+        throws java.sql.SQLException {
+      connections.incrementAndGet();
+      return h2.getConnection(user, password);
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() {
+      return h2.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) {
+      h2.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      h2.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return h2.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return java.util.logging.Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws java.sql.SQLException {
+      throw new java.sql.SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return false;
+    }
+  }
+
+  @Test
+  void maliciousTablePrefix_storeAndBarrier_executeNoStatement() {
+    CountingDataSource ds = new CountingDataSource(H2Stores.memoryUrl());
+    for (String bad : new String[] {"x;DROP TABLE t", "t --", "a'b", "jdtm_tx WHERE 1=1;"}) {
+      assertThatThrownBy(() -> JdbcStore.builder().dataSource(ds).tablePrefix(bad)
+          .createSchema(true).build()).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> JdbcBarrier.builder().dataSource(ds).tablePrefix(bad)
+          .createSchema(true).build()).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    assertThat(ds.connections.get()).as("connections asked for").isZero();
+  }
+
   @Test
   void url_invalidPrefixOption_failsBeforeAnySql() {
     Path db = dir.resolve("never");
