@@ -74,7 +74,7 @@ public final class BranchContext {
   }
 
   private static String validBranchId(String value) {
-    if (!Names.isValidGid(value)) { // the same alphabet and length as a gid
+    if (!Names.isValidBranchId(value)) {
       throw new IllegalArgumentException("invalid branch id " + Names.quote(value));
     }
     return value;

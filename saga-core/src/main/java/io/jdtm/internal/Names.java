@@ -18,6 +18,14 @@ public final class Names {
   }
 
   /**
+   * Whether {@code branchId} is a valid branch id: the gid alphabet and length (the barrier keys
+   * its rows on both).
+   */
+  public static boolean isValidBranchId(String branchId) {
+    return isValidGid(branchId);
+  }
+
+  /**
    * Checks a gid.
    *
    * @throws InvalidTransactionException naming the gid (shortened) when it is invalid

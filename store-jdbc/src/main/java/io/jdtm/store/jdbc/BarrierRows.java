@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * DTM's barrier rules (DESIGN section 7) on a connection inside a transaction that the caller
@@ -26,7 +25,6 @@ final class BarrierRows {
   static final String MSG_BRANCH = "00";
   /** The reason of the row a check-back writes when the local transaction has not committed. */
   static final String ROLLBACK = "rollback";
-  private static final Pattern BRANCH_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
   private final BarrierSql sql;
   private final Clock clock;
@@ -44,7 +42,7 @@ final class BarrierRows {
    */
   static void validate(BranchContext ctx) {
     Names.requireGid(ctx.gid());
-    if (!BRANCH_ID.matcher(ctx.branchId()).matches()) {
+    if (!Names.isValidBranchId(ctx.branchId())) {
       throw new InvalidTransactionException("invalid branch id " + Names.quote(ctx.branchId())
           + ": a branch id is 1 to 128 characters of A-Z a-z 0-9 _ . : -", ctx.gid(),
           null, ctx.op());
