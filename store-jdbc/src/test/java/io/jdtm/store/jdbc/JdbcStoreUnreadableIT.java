@@ -74,6 +74,11 @@ class JdbcStoreUnreadableIT {
 
   /** A store on fresh tables, and raw SQL access to them. */
   private record Target(JdbcStore store, String prefix, ConnectionSource db) {
+    /** Damages the stored record {@code gid} as {@code corruption} says. */
+    void corrupt(Corruption corruption, String gid) {
+      execute(String.format(corruption.sql, prefix, gid));
+    }
+
     void execute(String sql) {
       try (Connection c = db.connect(); Statement s = c.createStatement()) {
         s.execute(sql);
@@ -145,7 +150,7 @@ class JdbcStoreUnreadableIT {
       for (int i = 1; i <= 4; i++) {
         store.create(due("ok-" + i, T0.minusSeconds(5 - i)));
       }
-      t.execute(String.format(corruption.sql, t.prefix(), "bad"));
+      t.corrupt(corruption, "bad");
       List<List<String>> passes = new ArrayList<>();
 
       String log = stderrOf(() -> {
@@ -176,7 +181,7 @@ class JdbcStoreUnreadableIT {
       store.create(due("bad", T0.minusSeconds(5)));
       store.create(due("ok-1", T0.minusSeconds(4)));
       store.create(due("ok-2", T0.minusSeconds(3)));
-      t.execute(String.format(corruption.sql, t.prefix(), "bad"));
+      t.corrupt(corruption, "bad");
       assertThat(gids(store.claimDue(T0, "node-a", LEASE, 10)))
           .containsExactlyInAnyOrder("ok-1", "ok-2");
 
@@ -203,7 +208,7 @@ class JdbcStoreUnreadableIT {
       for (String gid : List.of("a-1", "bad", "z-1")) {
         store.create(due(gid, T0));
       }
-      t.execute(String.format(corruption.sql, t.prefix(), "bad"));
+      t.corrupt(corruption, "bad");
 
       JdtmException e = catchThrowableOfType(JdtmException.class, () -> store.load("bad"));
 
@@ -245,7 +250,7 @@ class JdbcStoreUnreadableIT {
         store.create(due(gid, T0.minusSeconds(size - i)));
         if (i % 6 == 0) {
           corrupt.add(gid);
-          t.execute(String.format(Corruption.values()[i / 6 % 3].sql, t.prefix(), gid));
+          t.corrupt(Corruption.values()[i / 6 % 3], gid);
         }
       }
       Map<String, AtomicInteger> returned = new ConcurrentHashMap<>();
