@@ -10,11 +10,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
  * A user's Maven project made of the README's snippets, built offline by a separate Maven run:
- * jdtm's artifacts come from this build's module folders, copied into a local repository of the
- * project's own; anything else is read from the local repository this build uses, as a {@code
+ * jdtm's artifacts come from this build's module folders (poms, and compiled classes as jars) in a
+ * local repository of the project's own; anything else is read from the local repository this build uses, as a {@code
  * file:} mirror (so nothing is downloaded and nothing is written there).
  */
 final class ReadmeProject {
@@ -30,7 +33,7 @@ final class ReadmeProject {
   private final String version;
 
   /**
-   * @param root the jdtm source tree, its modules built ({@code package}) already
+   * @param root the jdtm source tree, its modules compiled already
    * @param dir where the project and its local repository go (emptied first)
    */
   ReadmeProject(Path root, Path dir, String version) throws IOException {
@@ -83,23 +86,40 @@ final class ReadmeProject {
     install(root.resolve("pom.xml"), repository, "jdtm-parent", "pom");
     install(root.resolve("bom/pom.xml"), repository, "bom", "pom");
     for (String module : MODULES) {
-      Path jar = root.resolve(module + "/target/" + module + "-" + version + ".jar");
-      if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException(jar + " is missing: build the modules first ("
-            + "mvn verify from the root runs this test after packaging them)");
+      Path classes = root.resolve(module + "/target/classes");
+      if (!Files.isDirectory(classes)) {
+        throw new IllegalStateException(classes + " is missing: compile the modules first ("
+            + "mvn verify from the root does)");
       }
       install(root.resolve(module + "/pom.xml"), repository, module, "pom");
-      install(jar, repository, module, "jar");
+      jar(classes, artifact(repository, module, "jar"));
     }
     return repository;
   }
 
   private void install(Path file, Path repository, String artifactId, String extension)
       throws IOException {
-    Path target = repository.resolve("io/jdtm/" + artifactId + "/" + version + "/" + artifactId
+    Files.copy(file, artifact(repository, artifactId, extension),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Path artifact(Path repository, String artifactId, String extension) throws IOException {
+    Path file = repository.resolve("io/jdtm/" + artifactId + "/" + version + "/" + artifactId
         + "-" + version + "." + extension);
-    Files.createDirectories(target.getParent());
-    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    Files.createDirectories(file.getParent());
+    return file;
+  }
+
+  /** The module's compiled classes and resources as a jar (current even before {@code package}). */
+  private static void jar(Path classes, Path jar) throws IOException {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
   }
 
   private Path source(String name) throws IOException {
@@ -127,7 +147,7 @@ final class ReadmeProject {
     if (!Files.exists(dir)) {
       return;
     }
-    try (var paths = Files.walk(dir)) {
+    try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> {
         try {
           Files.delete(p);
