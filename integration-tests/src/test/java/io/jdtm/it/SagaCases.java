@@ -14,6 +14,7 @@ import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,7 +107,7 @@ abstract class SagaCases {
     assertThat(first.attempts()).isEqualTo(1);
     assertThat(first.lastError()).contains("scripted THROW");
     Duration firstDelay = Duration.between(t0, first.retryAt());
-    assertThat(firstDelay).isBetween(Duration.ofMillis(7500), Harness.RETRY);
+    assertThat(firstDelay).isBetween(Duration.ofSeconds(15), Harness.RETRY.multipliedBy(2));
     assertThat(tm.find(gid).orElseThrow().nextDueAt()).isEqualTo(first.retryAt());
 
     h.clock.set(first.retryAt().minusMillis(1));
@@ -117,7 +118,7 @@ abstract class SagaCases {
     BranchView second = tm.find(gid).orElseThrow().branch("02", ACTION);
     assertThat(second.attempts()).isEqualTo(2);
     assertThat(Duration.between(first.retryAt(), second.retryAt()))
-        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+        .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(40));
 
     h.clock.set(second.retryAt());
     tm.runRecoveryPass();
@@ -131,11 +132,32 @@ abstract class SagaCases {
   }
 
   @Test
+  void unknownOutcomes_withoutJitter_waitTwiceTheIntervalThenDoubleAsInDtm() {
+    TransactionManager exact = h.manager("no-jitter", b -> b.random(() -> 0L));
+    h.b.script("01", ACTION, Behaviour.THROW, Behaviour.THROW, Behaviour.THROW);
+
+    String gid = exact.saga().step("bankB", "bankB", new Transfer("B", 1)).submit();
+
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Instant retryAt = exact.find(gid).orElseThrow().branch("01", ACTION).retryAt();
+      waits.add(Duration.between(h.clock.instant(), retryAt));
+      h.clock.set(retryAt);
+      exact.runRecoveryPass();
+    }
+
+    assertThat(waits).containsExactly(Harness.RETRY.multipliedBy(2),
+        Harness.RETRY.multipliedBy(4), Harness.RETRY.multipliedBy(8));
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(4);
+  }
+
+  @Test
   void effectThenLostAnswer_isRetriedAndTakesEffectOnce() {
     h.a.script("01", ACTION, Behaviour.EFFECT_THEN_THROW);
 
     String gid = threeSteps();
-    h.clock.advance(Harness.RETRY);
+    h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
     tm.runRecoveryPass();
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
@@ -171,7 +193,7 @@ abstract class SagaCases {
         .timeoutToFail(Duration.ofSeconds(25))
         .submit();
 
-    h.clock.advance(Duration.ofSeconds(10));
+    h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
     tm.runRecoveryPass(); // second try fails; the next retry would come after the deadline
     assertThat(tm.find(gid).orElseThrow().nextDueAt())
         .isEqualTo(ManualClockStart.T0.plusSeconds(25));
