@@ -3,13 +3,17 @@ package io.jdtm.it;
 import static io.jdtm.BranchOp.ACTION;
 import static io.jdtm.BranchOp.COMPENSATE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdtm.BranchStatus;
 import io.jdtm.BranchView;
 import io.jdtm.CallResult;
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.Saga;
 import io.jdtm.TransactionManager;
 import io.jdtm.TransactionView;
 import io.jdtm.TxStatus;
+import io.jdtm.spi.TxQuery;
 import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
 import java.time.Duration;
@@ -266,6 +270,74 @@ abstract class SagaCases {
     String gid = tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
 
     assertThat(tm.await(gid, Duration.ofMillis(20))).isEqualTo(TxStatus.SUBMITTED);
+  }
+
+  @Test
+  void stepWithoutCompensation_rollback_passesItOverWithoutACall() {
+    h.b.script("02", ACTION, Behaviour.FAILURE);
+
+    String gid = tm.saga()
+        .step("bankA", Saga.NONE, new Transfer("A", -30))
+        .step("bankB", "bankB", new Transfer("B", 30))
+        .submit();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
+    assertThat(calls(gid)).containsExactly("01/action", "02/action", "02/compensate");
+    BranchView none = tm.find(gid).orElseThrow().branch("01", COMPENSATE);
+    assertThat(none.target()).isEqualTo(Saga.NONE);
+    assertThat(none.status()).isEqualTo(BranchStatus.SUCCEEDED);
+    assertThat(none.attempts()).isZero();
+  }
+
+  @Test
+  void stepWithoutAction_succeedsWithoutACallAndIsCompensatedOnRollback() {
+    h.b.script("02", ACTION, Behaviour.FAILURE);
+
+    String gid = tm.saga()
+        .step(Saga.NONE, "bankA", new Transfer("A", 30))
+        .step("bankB", "bankB", new Transfer("B", 30))
+        .submit();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
+    assertThat(calls(gid)).containsExactly("02/action", "02/compensate", "01/compensate");
+    BranchView none = tm.find(gid).orElseThrow().branch("01", ACTION);
+    assertThat(none.status()).isEqualTo(BranchStatus.SUCCEEDED);
+    assertThat(none.attempts()).isZero();
+  }
+
+  @Test
+  void missingOps_areStoredAsNoneAndRecoveredTheSame() {
+    TransactionManager dead = h.manager("dead", b -> b.executor(task -> {}));
+    String gid = dead.saga()
+        .step(Saga.NONE, "bankA", new Transfer("A", 1))
+        .step("bankB", Saga.NONE, new Transfer("B", 1))
+        .submit();
+    dead.halt();
+    assertThat(h.store.load(gid).orElseThrow().branches())
+        .extracting(b -> b.branchId() + "/" + b.op().wireName() + "=" + b.target())
+        .containsExactly("01/action=none:", "01/compensate=handler:bankA", "02/action=handler:bankB",
+            "02/compensate=none:");
+
+    h.clock.advance(Harness.LEASE);
+    tm.runRecoveryPass();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(calls(gid)).containsExactly("02/action");
+  }
+
+  @Test
+  void missingOps_outsideASagaStepOrBoth_areRejected() {
+    assertThatThrownBy(() -> tm.saga().step(Saga.NONE, Saga.NONE, 1).submit())
+        .isInstanceOf(InvalidTransactionException.class)
+        .hasMessageContaining("step 0 has neither an action nor a compensation");
+    assertThatThrownBy(() -> tm.saga().step("bankA", null, 1).submit())
+        .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("Saga.NONE");
+    assertThatThrownBy(() -> tm.saga().step("", "bankA", 1).submit())
+        .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("Saga.NONE");
+    assertThatThrownBy(() -> tm.msg().add(Saga.NONE, 1).checkBack("bankC").prepare())
+        .isInstanceOf(InvalidTransactionException.class)
+        .hasMessageContaining("only stands for the missing action or compensation of a saga");
+    assertThat(h.store.query(TxQuery.all(10)).records()).isEmpty();
   }
 
   @Test
