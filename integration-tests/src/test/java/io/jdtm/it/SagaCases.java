@@ -272,14 +272,18 @@ abstract class SagaCases {
     assertThat(tm.await(gid, Duration.ofMillis(20))).isEqualTo(TxStatus.SUBMITTED);
   }
 
-  @Test
-  void stepWithoutCompensation_rollback_passesItOverWithoutACall() {
+  /** A first step with these ops, then a second step whose action is refused. */
+  private String rolledBack(String action, String compensate) {
     h.b.script("02", ACTION, Behaviour.FAILURE);
-
-    String gid = tm.saga()
-        .step("bankA", Saga.NONE, new Transfer("A", -30))
+    return tm.saga()
+        .step(action, compensate, new Transfer("A", 30))
         .step("bankB", "bankB", new Transfer("B", 30))
         .submit();
+  }
+
+  @Test
+  void stepWithoutCompensation_rollback_passesItOverWithoutACall() {
+    String gid = rolledBack("bankA", Saga.NONE);
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
     assertThat(calls(gid)).containsExactly("01/action", "02/action", "02/compensate");
@@ -291,12 +295,7 @@ abstract class SagaCases {
 
   @Test
   void stepWithoutAction_succeedsWithoutACallAndIsCompensatedOnRollback() {
-    h.b.script("02", ACTION, Behaviour.FAILURE);
-
-    String gid = tm.saga()
-        .step(Saga.NONE, "bankA", new Transfer("A", 30))
-        .step("bankB", "bankB", new Transfer("B", 30))
-        .submit();
+    String gid = rolledBack(Saga.NONE, "bankA");
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
     assertThat(calls(gid)).containsExactly("02/action", "02/compensate", "01/compensate");
@@ -315,8 +314,8 @@ abstract class SagaCases {
     dead.halt();
     assertThat(h.store.load(gid).orElseThrow().branches())
         .extracting(b -> b.branchId() + "/" + b.op().wireName() + "=" + b.target())
-        .containsExactly("01/action=none:", "01/compensate=handler:bankA", "02/action=handler:bankB",
-            "02/compensate=none:");
+        .containsExactly("01/action=none:", "01/compensate=handler:bankA",
+            "02/action=handler:bankB", "02/compensate=none:");
 
     h.clock.advance(Harness.LEASE);
     tm.runRecoveryPass();
