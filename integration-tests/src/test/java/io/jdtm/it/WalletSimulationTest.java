@@ -62,6 +62,7 @@ class WalletSimulationTest {
         expected += branch.payload(Long.class);
       }
     }
-    assertThat(wallet.balance()).as("balance after the chain of seed %d", q.seed()).isEqualTo(expected);
+    assertThat(wallet.balance()).as("balance after the chain of seed %d", q.seed())
+        .isEqualTo(expected);
   }
 }
