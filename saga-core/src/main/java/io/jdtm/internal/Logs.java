@@ -33,7 +33,9 @@ public final class Logs {
     try {
       return work.get();
     } finally {
-      QUIET.set(outer);
+      if (!outer) {
+        QUIET.remove();
+      }
     }
   }
 

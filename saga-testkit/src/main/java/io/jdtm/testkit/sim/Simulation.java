@@ -151,7 +151,7 @@ public final class Simulation {
         System.getProperty("jdtm.sim.scale", "1")));
     SimulationConfig config =
         new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master,
-            modes, List.copyOf(users), check, beforeChain, quietLogs);
+            modes, List.copyOf(users), check, beforeChain);
     Long only = Long.getLong("jdtm.sim.seed", onlySeed);
     List<Long> seeds = new ArrayList<>();
     if (only != null) {

@@ -19,7 +19,6 @@ import java.util.function.Supplier;
  * @param users your own participants, beside the scripted ones
  * @param check your own invariants, run at the end of every chain
  * @param beforeChain your own setup, run before every chain (reset your participants' state)
- * @param quietLogs whether the managers' INFO and WARN lines are logged at DEBUG
  */
 public record SimulationConfig(
     Supplier<TransactionStore> stores,
@@ -32,5 +31,4 @@ public record SimulationConfig(
     List<Mode> modes,
     List<UserParticipant<?>> users,
     java.util.function.Consumer<Quiescence> check,
-    Runnable beforeChain,
-    boolean quietLogs) {}
+    Runnable beforeChain) {}
