@@ -50,6 +50,6 @@ class TablePrefixTest {
     String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
 
     assertThat(readme).contains("Table prefixes must match `" + Tables.PREFIX_RULE + "`")
-        .doesNotContainPattern("\\{0,(?!48\\})\\d+\\}");
+        .doesNotContainPattern("\\[A-Za-z_]\\[A-Za-z0-9_]\\{0,(?!48\\})");
   }
 }
