@@ -18,7 +18,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts one branch op on its target and turns every way it can end into a {@link Call}; it never
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Saga#NONE}) answers SUCCESS without a call, as in DTM. Thread-safe.
  */
 final class BranchInvoker {
-  private static final Logger log = LoggerFactory.getLogger(BranchInvoker.class);
+  private static final Logger log = Logs.get(BranchInvoker.class);
 
   private final HandlerRegistry handlers;
   private final Codec codec;

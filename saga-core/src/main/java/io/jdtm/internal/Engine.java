@@ -20,14 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind a {@code TransactionManager}: stores submitted transactions, drives them on
  * the executor, recovers due ones, and answers waits. Thread-safe.
  */
 public final class Engine implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Logger log = Logs.get(Engine.class);
   private static final long MAX_AWAIT_POLL_NANOS = 250_000_000L;
   private static final long MIN_AWAIT_POLL_NANOS = 10_000_000L;
 

@@ -11,7 +11,6 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Claims due transactions every poll interval (jittered +-20%) and hands them to the engine,
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * 32 poll intervals) instead of spinning. Thread-safe.
  */
 final class RecoveryLoop {
-  private static final Logger log = LoggerFactory.getLogger(RecoveryLoop.class);
+  private static final Logger log = Logs.get(RecoveryLoop.class);
   private static final int MAX_BACKOFF_SHIFT = 5;
   private static final int STOP_WAIT_SECONDS = 5;
 

@@ -48,6 +48,10 @@ import org.junit.jupiter.api.Test;
  * <p>Tests of optional behaviour run only for stores that declare the {@link StoreCapability}
  * (they show as skipped otherwise). After every test, {@link StoreInvariants} and {@link
  * #checkStoreSpecificInvariants} are checked.
+ *
+ * <p>Needs JUnit Jupiter (5.x or 6.x; it uses only {@code Test}, {@code BeforeEach}, {@code
+ * AfterEach} and {@code Assumptions}) and AssertJ on your test class path: saga-testkit declares
+ * both optional, so that it never changes the versions your project uses.
  */
 public abstract class TransactionStoreContract {
   protected static final Instant T0 = ManualClock.DEFAULT_START;

@@ -278,8 +278,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
      * Prefix of the table name (default {@code jdtm_}): table {@code <prefix>barrier}. The rule is
      * the store's, so that one prefix serves both.
      *
-     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]*} and has at
-     *     most 49 characters
+     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]{0,48}} (so
+     *     that every table and index name stays within 63 characters)
      */
     public Builder tablePrefix(String prefix) {
       this.tablePrefix = Tables.requireValidPrefix(prefix);

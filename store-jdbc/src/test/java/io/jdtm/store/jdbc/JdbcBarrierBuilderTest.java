@@ -30,7 +30,8 @@ class JdbcBarrierBuilderTest {
     assertThatThrownBy(() -> builder.tablePrefix("x;DROP TABLE y"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table prefix");
     assertThatThrownBy(() -> builder.tablePrefix("p".repeat(50)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 49");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must match [A-Za-z_][A-Za-z0-9_]{0,48}");
   }
 
   @Test
