@@ -45,8 +45,7 @@ public final class Engine implements AutoCloseable {
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
   /** Gids this instance is driving now. */
-  private final java.util.Set<String> driving =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Reservations driving = new Reservations();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -98,7 +97,7 @@ public final class Engine implements AutoCloseable {
   public String submit(TxRecord record, Duration inlineFor) {
     requireOpen();
     // Reserve the gid here first, so two submits of one transaction never both drive it.
-    boolean reserved = driving.add(record.gid());
+    boolean reserved = driving.reserve(record.gid());
     CreateResult result;
     try {
       result = config.store().create(record);
@@ -127,8 +126,9 @@ public final class Engine implements AutoCloseable {
       }
       return record.gid();
     }
-    if (!reserved) {
-      // Another submit of this gid holds the reservation: it will find the record and start it.
+    if (!reserved && !driving.reserveOrHandOver(result.record())) {
+      // Another submit of this gid holds the reservation: it starts the record when it lets go,
+      // also when its own create failed.
       return record.gid();
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
@@ -247,14 +247,22 @@ public final class Engine implements AutoCloseable {
 
   private void release(String gid, boolean reserved) {
     if (reserved) {
-      driving.remove(gid);
+      release(gid);
+    }
+  }
+
+  /** Lets go of {@code gid}, driving a record another submit stored meanwhile, if any. */
+  private void release(String gid) {
+    TxRecord handedOver = driving.release(gid);
+    if (handedOver != null) {
+      dispatch(handedOver);
     }
   }
 
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
-    driving.add(record.gid());
+    driving.hold(record.gid());
     execute(record);
   }
 
@@ -264,7 +272,7 @@ public final class Engine implements AutoCloseable {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
       inFlight.exit();
-      driving.remove(record.gid());
+      release(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
     }
@@ -283,7 +291,7 @@ public final class Engine implements AutoCloseable {
       broken.report(record.gid(), e);
     } finally {
       if (rest == null) {
-        driving.remove(record.gid());
+        release(record.gid());
         inFlight.exit();
       }
     }
@@ -299,7 +307,7 @@ public final class Engine implements AutoCloseable {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);
     } finally {
-      driving.remove(record.gid());
+      release(record.gid());
       inFlight.exit();
     }
   }
@@ -320,7 +328,7 @@ public final class Engine implements AutoCloseable {
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
-      driving.add(r.gid());
+      driving.hold(r.gid());
       driveSafely(r);
       return r;
     }, config.executor());
