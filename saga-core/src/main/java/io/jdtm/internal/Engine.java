@@ -46,6 +46,9 @@ public final class Engine implements AutoCloseable {
   private final BrokenRecords broken = new BrokenRecords();
   /** Gids this instance is driving now. */
   private final Reservations driving = new Reservations();
+  /** TCC sessions joined from inside a try, per try invocation (see TccSession#join). */
+  private final Map<io.jdtm.BranchContext, TccSession> tccJoins =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -175,6 +178,11 @@ public final class Engine implements AutoCloseable {
   TxRecord load(String gid) {
     return find(gid).orElseThrow(
         () -> new InvalidTransactionException("no transaction with this gid", gid));
+  }
+
+  /** This manager's TCC sessions joined from inside a try. */
+  Map<io.jdtm.BranchContext, TccSession> tccJoins() {
+    return tccJoins;
   }
 
   /** Starts a branch call outside the drive loop (a TCC try). */
