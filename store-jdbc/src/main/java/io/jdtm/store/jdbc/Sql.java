@@ -126,14 +126,16 @@ final class Sql {
 
   /**
    * The stored statuses from which {@link io.jdtm.spi.TxRecord#accepts} lets a record move to
-   * {@code next} ({@code null}: keep the status), repeated up to {@link #ACCEPTING_COUNT} values
-   * for {@code :from0, :from1, ...}: every update of a batch runs one statement text, and a
-   * terminal record matches none of them.
+   * {@code next} ({@code null}: keep the status), only PREPARED when the update {@code
+   * addsBranches}, repeated up to {@link #ACCEPTING_COUNT} values for {@code :from0, :from1,
+   * ...}: every update of a batch runs one statement text, and a terminal record matches none of
+   * them.
    */
-  static List<String> accepting(TxStatus next) {
+  static List<String> accepting(TxStatus next, boolean addsBranches) {
     List<String> from = new ArrayList<>(ACCEPTING_COUNT);
     for (TxStatus s : TxStatus.values()) {
-      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))) {
+      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))
+          && (!addsBranches || s == TxStatus.PREPARED)) {
         from.add(s.name());
       }
     }

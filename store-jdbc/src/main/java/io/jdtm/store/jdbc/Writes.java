@@ -92,7 +92,7 @@ final class Writes {
   private int[] updateRecords(Handle h, List<TxUpdate> updates) {
     PreparedBatch batch = h.prepareBatch(sql.updateTx);
     for (TxUpdate u : updates) {
-      List<String> from = Sql.accepting(u.status());
+      List<String> from = Sql.accepting(u.status(), !u.addedBranches().isEmpty());
       for (int i = 0; i < from.size(); i++) {
         batch.bind("from" + i, from.get(i));
       }
