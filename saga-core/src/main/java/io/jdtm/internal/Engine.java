@@ -320,16 +320,25 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Claims due transactions, returning those this instance is to drive now. One it is still
+   * driving (a write of it waited on the store past its lease) is not driven a second time: the
+   * claimed record is handed to its driver, which goes on with it as soon as it lets go (its
+   * write, overtaken by the claim, is rejected). Without a way to tell the store which records to
+   * skip, the claim itself cannot be avoided.
+   */
   private List<TxRecord> claim(int limit) {
     return config.store().claimDue(now(), config.instanceId(), config.lease(),
-        Math.min(limit, config.recoveryBatchSize()));
+        Math.min(limit, config.recoveryBatchSize())).stream()
+        .filter(driving::reserveOrHandOver).toList();
   }
 
   /**
    * Claims due transactions and drives them, returning when they are driven as far as they go
    * now.
    *
-   * @return how many transactions were claimed
+   * @return how many transactions were claimed and driven (not counting those handed to a
+   *     driver of this instance still on them)
    */
   public int runRecoveryPass() {
     requireOpen();
