@@ -32,11 +32,7 @@ class RecoveryPassTest {
       public boolean update(TxUpdate update) {
         if (holdNext.getAndSet(false)) {
           writeWaiting.countDown();
-          try {
-            storeAnswers.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          waitFor(storeAnswers);
         }
         return delegate.update(update);
       }

@@ -35,11 +35,7 @@ class SubmitRaceTest {
         CreateResult result = delegate.create(record);
         if (first.getAndSet(false)) {
           created.countDown(); // the first submit is between create() and dispatch()
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          waitFor(release);
         }
         return result;
       }
@@ -75,11 +71,7 @@ class SubmitRaceTest {
           return delegate.create(record);
         }
         holderInCreate.countDown();
-        try {
-          otherStored.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        waitFor(otherStored);
         throw new IllegalStateException("connection reset");
       }
     })) {

@@ -27,10 +27,6 @@ final class Reservations {
     slots.put(gid, HELD);
   }
 
-  boolean isHeld(String gid) {
-    return slots.containsKey(gid);
-  }
-
   /**
    * For a caller that has just stored {@code record} without holding its gid: takes the gid if
    * it is free (the caller then drives the record), else leaves the record to the holder.

@@ -202,19 +202,26 @@ public final class MemoryStore implements TransactionStore {
 
   /** Forgets the oldest finished record the cache still holds; false when it holds none. */
   private boolean forgetOldest() {
-    for (Finished oldest = finishedOrder.poll(); oldest != null; oldest = finishedOrder.poll()) {
-      Finished f = oldest;
-      boolean[] forgotten = new boolean[1];
-      finished.asMap().computeIfPresent(f.gid(), (gid, r) -> {
-        forgotten[0] = r == f.record();
-        return forgotten[0] ? null : r;
-      });
-      if (forgotten[0]) {
-        finishedCount.decrementAndGet();
+    Finished oldest;
+    while ((oldest = finishedOrder.poll()) != null) {
+      if (forget(oldest)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Removes the record of {@code f} unless it is stale; returns whether it did. */
+  private boolean forget(Finished f) {
+    boolean[] forgotten = new boolean[1];
+    finished.asMap().computeIfPresent(f.gid(), (gid, r) -> {
+      forgotten[0] = r == f.record();
+      return forgotten[0] ? null : r;
+    });
+    if (forgotten[0]) {
+      finishedCount.decrementAndGet();
+    }
+    return forgotten[0];
   }
 
   @Override
