@@ -281,6 +281,20 @@ public abstract class TransactionStoreContract {
   }
 
   @Test
+  void update_addedBranchesOnARecordNotPrepared_isRejected() {
+    TxRecord r = created(TestRecords.simple(gid("late"), Mode.TCC, TxStatus.SUBMITTED, T0, T0));
+    BranchRecord confirm = BranchRecord.prepared(
+        "02", BranchOp.CONFIRM, "handler:c", new byte[] {'{', '}'}, List.of());
+
+    assertThat(store.update(TxUpdate.builder(r.gid(), 1).updatedAt(T0).nextDueAt(T0)
+        .addBranch(confirm).build())).isFalse();
+
+    TxRecord loaded = store.load(r.gid()).orElseThrow();
+    assertThat(loaded.version()).isEqualTo(1);
+    assertThat(loaded.branches()).isEqualTo(r.branches());
+  }
+
+  @Test
   void update_toTerminal_clearsDueAndStaysLoadable() {
     TxRecord r = created(TestRecords.saga(gid("done"), T0, T0));
 
