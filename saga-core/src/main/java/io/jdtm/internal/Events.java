@@ -10,11 +10,10 @@ import io.jdtm.spi.TxRecord;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Reports durable changes to the listener and the log; listener failures are contained. */
 final class Events {
-  private static final Logger log = LoggerFactory.getLogger(Events.class);
+  private static final Logger log = Logs.get(Events.class);
 
   private final TransactionListener listener;
 
