@@ -15,10 +15,10 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * A user's Maven project made of the README's snippets, built offline by a separate Maven run:
- * jdtm's artifacts come from this build's module folders (poms, and compiled classes as jars) in a
- * local repository of the project's own; anything else is read from the local repository this build uses, as a {@code
- * file:} mirror (so nothing is downloaded and nothing is written there).
+ * A user's Maven project made of the README's snippets, built without network by a separate Maven
+ * run: jdtm's artifacts come from this build's module folders (poms, and compiled classes as jars)
+ * in a local repository of the project's own; anything else is read from the local repository
+ * this build uses, as a {@code file:} mirror (nothing is downloaded, nothing written there).
  */
 final class ReadmeProject {
   private static final List<String> MODULES = List.of("saga-core", "store-memory", "store-jdbc");
