@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The project's docs live in the repository: every link and every named {@code .md} file exists. */
+/** The docs live in the repository: every link and every {@code .md} file named exists. */
 class DocsLinksTest {
   private static final Path ROOT = Path.of(System.getProperty("jdtm.root", ".."))
       .toAbsolutePath().normalize();

@@ -19,7 +19,7 @@ class ReadmeExamplesTest {
       .toAbsolutePath().normalize();
   private static final Path README = ROOT.resolve("README.md");
 
-  /** Compiled and run as {@code WalletSimulationTest} (see {@code ReadmeTestingYourHandlersTest}). */
+  /** Compiled and run as {@code WalletSimulationTest} ({@code ReadmeTestingYourHandlersTest}). */
   private static final String TESTED_ELSEWHERE = "Testing your handlers";
 
   /** README heading -> the class its Java example is compiled in. */

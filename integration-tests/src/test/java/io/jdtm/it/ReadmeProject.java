@@ -80,7 +80,7 @@ final class ReadmeProject {
     return new Build(maven.exitValue(), Files.readString(log));
   }
 
-  /** A local repository with this build's jdtm artifacts, as {@code mvn install} would leave them. */
+  /** A local repository with this build's jdtm artifacts, as {@code mvn install} leaves them. */
   private Path seedRepository() throws IOException {
     Path repository = dir.resolve("repository");
     install(root.resolve("pom.xml"), repository, "jdtm-parent", "pom");

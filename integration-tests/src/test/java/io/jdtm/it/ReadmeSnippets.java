@@ -34,7 +34,7 @@ final class ReadmeSnippets {
     return snippets;
   }
 
-  /** The only block in {@code language} under {@code heading}; fails unless there is exactly one. */
+  /** The only block in {@code language} under {@code heading}; fails unless there is one. */
   static Snippet only(List<Snippet> snippets, String heading, String language) {
     List<Snippet> found = snippets.stream()
         .filter(s -> s.heading().equals(heading) && s.language().equals(language)).toList();
