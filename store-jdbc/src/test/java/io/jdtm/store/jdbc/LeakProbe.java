@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * exception as a caller might show it: {@code toString()}, {@code printStackTrace()} (causes and
  * suppressed) and {@code log.error("...", e)}.
  *
- * <p>Arguments: {@code h2}, or {@code postgres|mariadb URL USER TABLE_PREFIX} with the server's
- * password in {@link #PASSWORD_ENV}; the server's tables must exist with {@link #CHECK} added.
+ * <p>Arguments: {@code h2 DIRECTORY} (for a database file), or {@code postgres|mariadb URL USER
+ * TABLE_PREFIX} with the server's password in {@link #PASSWORD_ENV}; the server's tables must
+ * exist, with the constraint of {@link #check} added.
  */
 final class LeakProbe {
   static final String SECRET = "S3cretPW4-leak";
@@ -52,7 +53,7 @@ final class LeakProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, Supplier<Object>> scenarios = args[0].equals("h2") ? h2()
+    Map<String, Supplier<Object>> scenarios = args[0].equals("h2") ? h2(args[1])
         : server(args[0], args[1], args[2], System.getenv(PASSWORD_ENV), args[3]);
     scenarios.forEach(LeakProbe::run);
     System.out.println(SCENARIO + "count " + scenarios.size());
@@ -61,7 +62,8 @@ final class LeakProbe {
   /** The scenario names, in order, that {@code main} runs for {@code kind}. */
   static List<String> names(String kind) {
     return switch (kind) {
-      case "h2" -> List.of("h2-url-password-wrong", "h2-credentials-wrong",
+      case "h2" -> List.of("h2-url-password-wrong", "h2-file-url-password-wrong",
+          "h2-credentials-wrong",
           "h2-tcp-bad-port-url-password", "h2-write-url", "h2-write-manager");
       case "postgres" -> List.of("postgres-userinfo-unknown-user", "postgres-password-param",
           "postgres-sslpassword-bad-port", "postgres-userinfo-unreachable",
@@ -86,7 +88,7 @@ final class LeakProbe {
     }
   }
 
-  private static Map<String, Supplier<Object>> h2() throws SQLException {
+  private static Map<String, Supplier<Object>> h2(String dir) throws SQLException {
     String guarded = "jdbc:h2:mem:leak-guarded";
     // Both held open until the JVM exits. The first has a password other than SECRET.
     KEEPERS.add(DriverManager.getConnection(guarded, "sa", "right"));
@@ -98,6 +100,10 @@ final class LeakProbe {
     }
     Map<String, Supplier<Object>> s = new LinkedHashMap<>();
     s.put("h2-url-password-wrong", () -> Stores.open(guarded + ";USER=sa;PASSWORD=" + SECRET));
+    String file = "jdbc:h2:file:" + dir + "/guarded";
+    DriverManager.getConnection(file, "sa", "right").close();
+    s.put("h2-file-url-password-wrong",
+        () -> Stores.open(file + ";USER=sa;PASSWORD=" + SECRET));
     s.put("h2-credentials-wrong",
         () -> JdbcStore.builder().url(guarded).credentials("sa", SECRET).build());
     s.put("h2-tcp-bad-port-url-password",

@@ -1,7 +1,9 @@
 package io.jdtm.store.jdbc;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No password (H2's {@code PASSWORD=} in the URL, or given as credentials) and no payload byte
@@ -9,8 +11,11 @@ import org.junit.jupiter.api.Test;
  * write inside the batch. See {@link SecretLeakIT} for PostgreSQL, MariaDB and MySQL URLs.
  */
 class SecretLeakTest {
+  @TempDir
+  Path dir;
+
   @Test
   void connectAndWriteFailures_h2_noSecretOrPayloadInAnyOutput() throws Exception {
-    LeakProbeRun.assertNoLeak(LeakProbeRun.run(List.of("h2"), ""), "h2");
+    LeakProbeRun.assertNoLeak(LeakProbeRun.run(List.of("h2", dir.toString()), ""), "h2");
   }
 }
