@@ -53,9 +53,12 @@ record UrlSecrets(String url, Map<String, String> properties, Set<String> values
           colon < 0 ? null : decode(info.substring(colon + 1)));
       rest = url.substring(0, m.start()) + "//" + url.substring(m.end());
     }
-    boolean h2 = rest.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
-    return new UrlSecrets(withoutSecretParams(rest, h2 ? ';' : '?', h2 ? ";" : "&", props, values),
-        props, values);
+    String lower = rest.toLowerCase(Locale.ROOT);
+    boolean h2 = lower.startsWith("jdbc:h2:");
+    // PostgreSQL's driver URL-decodes parameter values; the others take them as written.
+    boolean decode = lower.startsWith("jdbc:postgresql:");
+    return new UrlSecrets(withoutSecretParams(rest, h2 ? ';' : '?', h2 ? ";" : "&", decode, props,
+        values), props, values);
   }
 
   private static void putCredentials(Map<String, String> props, Set<String> values, String user,
@@ -70,7 +73,7 @@ record UrlSecrets(String url, Map<String, String> properties, Set<String> values
   }
 
   private static String withoutSecretParams(String url, char start, String separator,
-      Map<String, String> props, Set<String> values) {
+      boolean decode, Map<String, String> props, Set<String> values) {
     int at = url.indexOf(start);
     if (at < 0) {
       return url;
@@ -83,10 +86,11 @@ record UrlSecrets(String url, Map<String, String> properties, Set<String> values
         kept.add(param);
         continue;
       }
-      String value = param.substring(eq + 1);
+      String written = param.substring(eq + 1);
+      String value = decode ? decode(written) : written;
       props.put(key.equalsIgnoreCase("password") ? "password" : key, value);
+      addSecret(values, written);
       addSecret(values, value);
-      addSecret(values, decode(value));
     }
     return kept.isEmpty() ? url.substring(0, at)
         : url.substring(0, at + 1) + String.join(separator, kept);

@@ -30,6 +30,14 @@ class UrlSecretsTest {
   }
 
   @Test
+  void of_encodedParameterValue_decodedForPostgresOnlyAsItsDriverDoes() {
+    assertThat(UrlSecrets.of("jdbc:postgresql://db/x?password=p%40ss", null, null).properties())
+        .containsEntry("password", "p@ss");
+    assertThat(UrlSecrets.of("jdbc:mariadb://db/x?password=p%40ss", null, null).properties())
+        .containsEntry("password", "p%40ss");
+  }
+
+  @Test
   void of_onlySecretParameters_urlLosesTheQuestionMark() {
     assertThat(UrlSecrets.of("jdbc:postgresql://db/x?sslpassword=k", null, null).url())
         .isEqualTo("jdbc:postgresql://db/x");
