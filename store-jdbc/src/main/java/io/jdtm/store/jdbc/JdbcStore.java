@@ -51,9 +51,9 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Unreadable records: a row holding a value jdtm never writes (an unknown status, mode or branch
  * op, malformed options, a negative count, a version below 1 or a negative lease epoch; left by a
  * hand edit, another tool or a newer jdtm) makes its record unreadable, and only that record.
- * {@link #claimDue} leases and returns the other due
- * records; it <em>parks</em> the unreadable one (a compare-and-set on its version sets {@code
- * lease_owner} to {@code (unreadable)} and {@code next_due_at} 15 minutes ahead, so it is
+ * {@link #claimDue} leases and returns the other due records; it <em>parks</em> the unreadable one
+ * (a compare-and-set on its version sets {@code lease_owner} to {@code (unreadable)} and {@code
+ * next_due_at} 15 minutes ahead, so it is
  * neither returned nor claimed again until then) and logs an ERROR naming the gid, the column and
  * what is wrong, never the payloads (a WARN each later time). {@link #load} of it throws a {@link
  * io.jdtm.JdtmException} saying the same; {@link #query} leaves it out. To retry a repaired record

@@ -32,15 +32,17 @@ final class LeakProbeRun {
         "-Dorg.slf4j.simpleLogger.log.io.jdtm=trace",
         "-cp", classPath(), LeakProbe.class.getName()));
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path log = Path.of("target", "leak-probe-" + args.get(0) + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     builder.environment().put(LeakProbe.PASSWORD_ENV, serverPassword);
     Process p = builder.start();
-    byte[] output = p.getInputStream().readAllBytes();
-    if (!p.waitFor(2, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("the leak probe did not finish within 3 minutes; see "
+          + log.toAbsolutePath());
     }
-    Files.write(Path.of("target", "leak-probe-" + args.get(0) + ".log"), output);
-    return new String(output, StandardCharsets.UTF_8);
+    return Files.readString(log, StandardCharsets.UTF_8);
   }
 
   /** Surefire and failsafe may run tests from a manifest-only jar; the real path is here. */
