@@ -30,8 +30,9 @@ final class Connector {
   private Connector() {}
 
   static JdbcStore open(Settings s) {
-    OwnedPool pool = s.url() == null ? null : OwnedPool.open(H2WriteThrough.url(s.url()),
-        s.user(), s.password(), s.maxPoolSize(), s.timeouts());
+    OwnedPool pool = s.url() == null ? null
+        : OwnedPool.open(H2WriteThrough.url(s.url(), s.user(), s.password()), s.user(),
+            s.password(), s.maxPoolSize(), s.timeouts());
     try {
       DataSource ds = pool != null ? pool.dataSource() : s.dataSource();
       Jdbi jdbi = s.jdbi() != null ? s.jdbi() : Jdbi.create(ds);

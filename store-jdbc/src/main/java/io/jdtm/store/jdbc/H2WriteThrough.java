@@ -1,7 +1,11 @@
 package io.jdtm.store.jdbc;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -23,20 +27,47 @@ import org.slf4j.LoggerFactory;
 final class H2WriteThrough {
   private static final Logger log = LoggerFactory.getLogger(H2WriteThrough.class);
   private static final String SETTING = "WRITE_DELAY";
+  /** H2's {@code ErrorCode.ADMIN_RIGHTS_REQUIRED}. */
+  private static final int ADMIN_RIGHTS_REQUIRED = 90040;
   private static final Pattern NAMED = Pattern.compile(";\\s*" + SETTING + "\\s*=");
 
   private H2WriteThrough() {}
 
   /**
    * The URL to open: an H2 file or server URL that names no {@code WRITE_DELAY} gets {@code
-   * ;WRITE_DELAY=0}; any other URL, and one that sets it explicitly, is returned as it is.
+   * ;WRITE_DELAY=0}, unless H2 refuses it to {@code user} (a setting for admins only), which a
+   * trial connection finds out; any other URL, and one that sets it explicitly, is returned as it
+   * is.
    */
+  static String url(String url, String user, String password) {
+    String writeThrough = url(url);
+    return writeThrough.equals(url) || adminAllowed(writeThrough, user, password) ? writeThrough
+        : url;
+  }
+
+  /** {@link #url(String, String, String)} without the trial connection. */
   static String url(String url) {
     if (Dialect.ofUrl(url).orElse(null) != Dialect.H2 || JdbcUrls.isH2Memory(url)
         || NAMED.matcher(url.toUpperCase(Locale.ROOT)).find()) {
       return url;
     }
-    return url + ";" + SETTING + "=0";
+    return url + (url.endsWith(";") ? "" : ";") + SETTING + "=0";
+  }
+
+  /** False only when H2 refuses the URL's settings to this user for want of admin rights. */
+  private static boolean adminAllowed(String url, String user, String password) {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    try (Connection c = DriverManager.getConnection(url, props)) {
+      return true;
+    } catch (SQLException e) {
+      return e.getErrorCode() != ADMIN_RIGHTS_REQUIRED; // other problems: the pool reports them
+    }
   }
 
   /**

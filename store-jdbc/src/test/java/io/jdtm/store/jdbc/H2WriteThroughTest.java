@@ -81,8 +81,29 @@ class H2WriteThroughTest {
   }
 
   @Test
+  void open_h2FileUrlAsNonAdmin_opensWithoutWriteThroughAndWarns() throws SQLException {
+    String url = "jdbc:h2:file:" + dir.resolve("shared");
+    JdbcStore.builder().url(url).createSchema(true).build().close();
+    try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+      s.execute("CREATE USER app PASSWORD 'pw'");
+      s.execute("GRANT ALL ON SCHEMA PUBLIC TO app");
+    }
+    List<JdbcStore> opened = new ArrayList<>();
+
+    String warning = stderrOf(() ->
+        opened.add(JdbcStore.builder().url(url).credentials("app", "pw").build()));
+
+    try (JdbcStore store = opened.get(0)) {
+      assertThat(store.capabilities()).doesNotContain(StoreCapability.DURABLE);
+      assertThat(warning).contains("not DURABLE", "WRITE_DELAY is 0 and 500 ms");
+    }
+  }
+
+  @Test
   void url_h2FileNamingNoWriteDelay_getsWriteThrough() {
     assertThat(H2WriteThrough.url("jdbc:h2:./data/jdtm")).isEqualTo(
+        "jdbc:h2:./data/jdtm;WRITE_DELAY=0");
+    assertThat(H2WriteThrough.url("jdbc:h2:./data/jdtm;")).isEqualTo(
         "jdbc:h2:./data/jdtm;WRITE_DELAY=0");
     assertThat(H2WriteThrough.url("jdbc:h2:tcp://db/~/jdtm;AUTO_RECONNECT=TRUE")).isEqualTo(
         "jdbc:h2:tcp://db/~/jdtm;AUTO_RECONNECT=TRUE;WRITE_DELAY=0");
