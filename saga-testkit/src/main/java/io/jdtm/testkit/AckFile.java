@@ -9,35 +9,43 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A file of acknowledged gids, one per line, each appended and forced to disk only after the
- * store acknowledged it, so that a gid in the file is one the store promised to keep. Not
- * thread-safe: one writer thread.
+ * store (or manager) acknowledged it, so that a gid in the file is one it promised to keep: what a
+ * process killed with SIGKILL acknowledged is read back by the test that killed it. Thread-safe.
  */
-final class AckFile implements AutoCloseable {
+public final class AckFile implements AutoCloseable {
   private final FileChannel channel;
+  private final ReentrantLock lock = new ReentrantLock();
 
   private AckFile(FileChannel channel) {
     this.channel = channel;
   }
 
-  static AckFile appendingTo(Path file) throws IOException {
+  /** Opens {@code file} for appending, creating it if needed. */
+  public static AckFile appendingTo(Path file) throws IOException {
     return new AckFile(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND));
   }
 
   /** Appends {@code gid} and returns once it is on disk. */
-  void add(String gid) throws IOException {
+  public void add(String gid) throws IOException {
     ByteBuffer line = ByteBuffer.wrap((gid + "\n").getBytes(StandardCharsets.US_ASCII));
-    while (line.hasRemaining()) {
-      channel.write(line);
+    lock.lock();
+    try {
+      while (line.hasRemaining()) {
+        channel.write(line);
+      }
+      channel.force(false);
+    } finally {
+      lock.unlock();
     }
-    channel.force(false);
   }
 
   /** The gids of complete lines; a line a kill cut short was never acknowledged. */
-  static List<String> read(Path file) throws IOException {
+  public static List<String> read(Path file) throws IOException {
     if (!Files.exists(file)) {
       return List.of();
     }

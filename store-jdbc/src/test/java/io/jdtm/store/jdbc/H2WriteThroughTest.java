@@ -3,9 +3,6 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdtm.spi.StoreCapability;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,7 +38,7 @@ class H2WriteThroughTest {
     String url = "jdbc:h2:file:" + dir.resolve("delayed") + ";write_delay=100";
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = stderrOf(() ->
+    String warning = Stderr.of(() ->
         opened.add(JdbcStore.builder().url(url).createSchema(true).build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -90,7 +87,7 @@ class H2WriteThroughTest {
     }
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = stderrOf(() ->
+    String warning = Stderr.of(() ->
         opened.add(JdbcStore.builder().url(url).credentials("app", "pw").build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -121,7 +118,7 @@ class H2WriteThroughTest {
 
   private static Result capabilitiesAndWarning(JdbcDataSource ds) {
     List<JdbcStore> opened = new ArrayList<>();
-    String warning = stderrOf(() ->
+    String warning = Stderr.of(() ->
         opened.add(JdbcStore.builder().dataSource(ds).createSchema(true).build()));
     try (JdbcStore store = opened.get(0)) {
       return new Result(store.capabilities(), warning);
@@ -145,18 +142,5 @@ class H2WriteThroughTest {
       }
     }
     return values;
-  }
-
-  /** What {@code work} wrote to standard error, where the test logger (slf4j-simple) writes. */
-  private static String stderrOf(Runnable work) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }
