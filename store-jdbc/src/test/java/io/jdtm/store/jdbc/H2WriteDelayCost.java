@@ -12,13 +12,13 @@ import java.util.Arrays;
  * What write-through commits cost on the H2 file store: N sequential two-step sagas with no-op
  * handlers ({@code submitAndWait} each), with H2's background writes ({@code WRITE_DELAY=500},
  * H2's default) and with write-through ({@code WRITE_DELAY=0}, the store's default), alternating
- * in one JVM for a few rounds after a warm-up. Not a test (nothing asserts times); run it with
+ * in one JVM for a few rounds after a warm-up; prints each round's ratio and the median. Not a
+ * test (nothing asserts times); run it with
  *
  * <pre>{@code
- * mvn -o -q -pl store-jdbc -am test-compile
- * mvn -o -q -pl store-jdbc dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp store-jdbc/target/test-classes:store-jdbc/target/classes:$(cat store-jdbc/target/cp.txt) \
- *     io.jdtm.store.jdbc.H2WriteDelayCost 2000 5
+ * mvn -q -pl store-jdbc -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * cd store-jdbc
+ * java -cp target/test-classes:target/classes:$(cat cp.txt) io.jdtm.store.jdbc.H2WriteDelayCost 1000 7
  * }</pre>
  *
  * Not thread-safe (one thread).
@@ -27,8 +27,8 @@ final class H2WriteDelayCost {
   private H2WriteDelayCost() {}
 
   public static void main(String[] args) throws Exception {
-    int sagas = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int sagas = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     Path dir = Files.createTempDirectory("jdtm-write-delay");
     double[] ratios = new double[rounds];
     for (int round = 0; round <= rounds; round++) {
