@@ -85,7 +85,8 @@ final class H2WriteThrough {
         + "it returned and a process kill can lose acknowledged transactions. Open it with "
         + "WRITE_DELAY=0 (the store adds it to a URL it opens that does not set it), or run SET "
         + "WRITE_DELAY 0 as an admin before opening the store", where,
-        delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms").orElse(SETTING + " could not be read"));
+        delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
+            .orElse(SETTING + " could not be read"));
     return false;
   }
 

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * <pre>{@code
  * mvn -q -pl store-jdbc -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
  * cd store-jdbc
- * java -cp target/test-classes:target/classes:$(cat cp.txt) io.jdtm.store.jdbc.H2WriteDelayCost 1000 7
+ * java -cp target/test-classes:target/classes:$(cat cp.txt) \
+ *     io.jdtm.store.jdbc.H2WriteDelayCost 1000 7
  * }</pre>
  *
  * Not thread-safe (one thread).

@@ -81,7 +81,8 @@ class H2WriteThroughTest {
   void open_h2FileUrlAsNonAdmin_opensWithoutWriteThroughAndWarns() throws SQLException {
     String url = "jdbc:h2:file:" + dir.resolve("shared");
     JdbcStore.builder().url(url).createSchema(true).build().close();
-    try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
+    try (Connection admin = DriverManager.getConnection(url);
+        Statement s = admin.createStatement()) {
       s.execute("CREATE USER app PASSWORD 'pw'");
       s.execute("GRANT ALL ON SCHEMA PUBLIC TO app");
     }
