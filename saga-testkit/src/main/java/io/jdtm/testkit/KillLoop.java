@@ -1,7 +1,5 @@
 package io.jdtm.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,16 +57,21 @@ final class KillLoop {
     Process child = builder.start();
     try {
       CountDownLatch readyOrGone = copyOutput(child, prefix);
-      assertThat(readyOrGone.await(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          && child.isAlive()).as("child %s ready; see %s", prefix, log()).isTrue();
-      assertThat(child.waitFor(runTime.toMillis(), TimeUnit.MILLISECONDS))
-          .as("child %s exited before its kill; see %s", prefix, log()).isFalse();
+      check(readyOrGone.await(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && child.isAlive(),
+          "child " + prefix + " did not get ready");
+      check(!child.waitFor(runTime.toMillis(), TimeUnit.MILLISECONDS),
+          "child " + prefix + " exited before its kill");
       child.destroyForcibly();
-      assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("child %s gone", prefix).isTrue();
-      assertThat(child.exitValue()).as("exit status of child %s after SIGKILL", prefix)
-          .isEqualTo(SIGKILL_EXIT);
+      check(child.waitFor(10, TimeUnit.SECONDS) && child.exitValue() == SIGKILL_EXIT,
+          "child " + prefix + " did not end by SIGKILL (exit status 137)");
     } finally {
       child.destroyForcibly();
+    }
+  }
+
+  private void check(boolean ok, String problem) {
+    if (!ok) {
+      throw new AssertionError(problem + "; see " + log());
     }
   }
 
