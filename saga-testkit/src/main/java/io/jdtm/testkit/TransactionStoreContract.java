@@ -639,8 +639,8 @@ public abstract class TransactionStoreContract {
 
   /**
    * A child JVM creates records and writes each acknowledged gid to a file (forced to disk); it is
-   * killed with SIGKILL at seeded random moments, ten times. Every acknowledged gid must
-   * be in the store afterwards. {@code -Djdtm.seed=S} repeats a run.
+   * killed with SIGKILL at seeded random moments, ten times. Every acknowledged gid must be in
+   * the store afterwards. {@code -Djdtm.seed=S} repeats a run.
    */
   @Test
   void durable_childKilledWithSigkill_losesNothingAcknowledged() throws Exception {
@@ -652,8 +652,12 @@ public abstract class TransactionStoreContract {
     String uri = storeUri(store);
     store.close();
 
-    List<String> acknowledged = new KillLoop(uri, dir, seed).run(KILLS);
-    store = reopen(store);
+    List<String> acknowledged;
+    try {
+      acknowledged = new KillLoop(uri, dir, seed).run(KILLS);
+    } finally {
+      store = reopen(store);
+    }
 
     List<String> missing = acknowledged.stream().filter(g -> store.load(g).isEmpty()).toList();
     assertThat(missing).as("acknowledged gids missing after %d SIGKILLs, %d of %d (seed %d, "

@@ -83,8 +83,8 @@ final class H2WriteThrough {
     }
     log.warn("jdtm store on H2 at {} is not DURABLE: {}, so a commit reaches the file only after "
         + "it returned and a process kill can lose acknowledged transactions. Open it with "
-        + "WRITE_DELAY=0 (the store adds it to a URL it opens that does not set it), or run SET "
-        + "WRITE_DELAY 0 as an admin before opening the store", where,
+        + "WRITE_DELAY=0 in the URL, as an admin (the store adds it to a URL it opens that does "
+        + "not set it)", where,
         delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
             .orElse(SETTING + " could not be read"));
     return false;

@@ -53,7 +53,8 @@ public final class ServerTables {
 
   /**
    * A store URI for this class's tables that {@link io.jdtm.Stores#open} accepts, credentials
-   * included as URL parameters (so keep it off command lines).
+   * included as URL parameters as they are (so keep it off command lines; a password with
+   * {@code &} or {@code #} in it would need encoding).
    */
   public String storeUri() {
     TestServers.Server s = server();
