@@ -149,7 +149,7 @@ abstract class MsgCases {
           }));
       assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
       h.clock.advance(Duration.ofSeconds(35));
-      Future<Integer> recovered = threads.submit(() -> tm.runRecoveryPass());
+      Future<Integer> recovered = threads.submit(() -> tm.runRecoveryPass().size());
       finish.countDown();
 
       assertThat(sent.get(10, TimeUnit.SECONDS)).isEqualTo("racing");
