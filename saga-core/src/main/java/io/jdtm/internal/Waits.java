@@ -74,25 +74,24 @@ final class Waits {
 
     private TxResult awaitOrThrow(long deadline, TxRecord known) throws InterruptedException {
       TxRecord last = known;
-      CompletableFuture<Optional<TxRecord>> read = null;
       while (!done.isDone()) {
-        read = read != null ? read : CompletableFuture.supplyAsync(
-            () -> store.load(gid), DefaultExecutors.overflow());
-        long until = last == null ? deadline + GRACE_NANOS : deadline;
-        if (!settle(CompletableFuture.anyOf(read, done), until)) {
-          return timedOut(last);
-        }
-        if (done.isDone()) {
-          break;
-        }
-        last = loaded(read).orElseThrow(
-            () -> new InvalidTransactionException("no transaction with this gid", gid));
-        read = null;
-        long left = deadline - System.nanoTime();
-        if (last.status().isTerminal() || left <= 0) {
+        if (last != null && deadline - System.nanoTime() <= 0) {
           return Results.of(last);
         }
-        settle(done, System.nanoTime() + Math.min(left, pollNanos));
+        CompletableFuture<Optional<TxRecord>> read =
+            CompletableFuture.supplyAsync(() -> store.load(gid), DefaultExecutors.overflow());
+        if (!settle(CompletableFuture.anyOf(read, done),
+            last == null ? deadline + GRACE_NANOS : deadline)) {
+          return timedOut(last);
+        }
+        if (!done.isDone()) {
+          last = loaded(read);
+          if (last.status().isTerminal()) {
+            return Results.of(last);
+          }
+          long left = Math.max(0, deadline - System.nanoTime());
+          settle(done, System.nanoTime() + Math.min(left, pollNanos));
+        }
       }
       return Results.of(done.join());
     }
@@ -121,16 +120,18 @@ final class Waits {
     public void close() {
       completions.release(gid);
     }
-  }
 
-  private static Optional<TxRecord> loaded(CompletableFuture<Optional<TxRecord>> read) {
-    try {
-      return read.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
+    /** What a finished read found; its failure, or the absence of a record, thrown. */
+    private TxRecord loaded(CompletableFuture<Optional<TxRecord>> read) {
+      try {
+        return read.join().orElseThrow(
+            () -> new InvalidTransactionException("no transaction with this gid", gid));
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
       }
-      throw e;
     }
   }
 }
