@@ -3,8 +3,8 @@ package io.jdtm;
 /**
  * The sub-transaction barrier: makes a participant's branch ops exactly-once in effect, although
  * the manager calls them at least once and in any order. It keeps a row per {@code (mode, gid,
- * branch, op)} in the participant's own database, written in the same local transaction as the
- * business change, and applies DTM's rules:
+ * branch, op, barrier id)} in the participant's own database, written in the same local
+ * transaction as the business change, and applies DTM's rules:
  *
  * <ul>
  *   <li>a repeated call finds its row and returns SUCCESS without running the business again;
@@ -15,6 +15,14 @@ package io.jdtm;
  *   <li>otherwise the business runs; its FAILURE, ONGOING or exception rolls the local
  *       transaction back, rows included (so the next call runs it again).
  * </ul>
+ *
+ * <p>A handler may make several barrier calls in one branch op (several local effects), as in
+ * DTM: each {@link #call} takes the next barrier id of its context ({@link
+ * BranchContext#nextBarrierId}: 01, 02, ...), and the rules apply to each call on its own. A
+ * redelivery of the op has a new context counting from 01 again, so its first call repeats the
+ * first call of the earlier delivery, its second the second; a compensation's or cancel's call N
+ * pairs with its action's or try's call N. The calls must therefore come in the same order on
+ * every delivery.
  *
  * <p>For 2-phase messages, {@link #call} with op {@link BranchOp#MSG} (branch {@code 00}) guards
  * the local transaction, and {@link #queryPrepared} is the check-back: it decides, once and for
@@ -28,6 +36,8 @@ package io.jdtm;
 public interface Barrier<T> {
   /**
    * Runs {@code work} under the barrier in one local transaction, committed when this returns.
+   * Takes the context's next barrier id ({@link BranchContext#nextBarrierId}) first, exactly once
+   * per call.
    *
    * @return SUCCESS without running {@code work} for a repeated call, a null compensation or a
    *     blocked late action; FAILURE for a message local transaction that a check-back already

@@ -2,18 +2,26 @@ package io.jdtm;
 
 import io.jdtm.internal.Names;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * Where a branch call stands: the global transaction, the branch and op, which attempt this is,
  * and the deadline by which the caller stops waiting. The sub-transaction barrier keys its rows on
- * {@code (mode, gid, branchId, op)}; a remote HTTP participant receives the same values as the
- * query parameters {@code gid}, {@code trans_type}, {@code branch_id} and {@code op} and can
- * rebuild this context with {@link #of}.
+ * {@code (mode, gid, branchId, op)} and the barrier id of {@link #nextBarrierId}; a remote HTTP
+ * participant receives the same values as the query parameters {@code gid}, {@code trans_type},
+ * {@code branch_id} and {@code op} and can rebuild this context with {@link #fromQuery}.
  *
- * <p>Immutable and thread-safe.
+ * <p>One context stands for one invocation (delivery) of a branch op: the manager creates a new
+ * one for every call it makes, and a participant rebuilds a new one for every request it gets.
+ * Do not keep one to reuse for a later delivery: its barrier calls would not be recognised as
+ * repeats.
+ *
+ * <p>Thread-safe. Immutable except for the count of barrier calls made with it, which {@link
+ * #nextBarrierId} advances atomically.
  */
 public final class BranchContext {
   private final String gid;
@@ -22,6 +30,7 @@ public final class BranchContext {
   private final BranchOp op;
   private final int attempt;
   private final Instant deadline;
+  private final AtomicInteger barrierCalls = new AtomicInteger();
 
   private BranchContext(
       String gid, Mode mode, String branchId, BranchOp op, int attempt, Instant deadline) {
@@ -118,6 +127,30 @@ public final class BranchContext {
    */
   public Instant deadline() {
     return deadline;
+  }
+
+  /**
+   * The barrier id of the next barrier call made in this invocation, as DTM numbers them: {@code
+   * "01"} for the first call, {@code "02"} for the second, and so on. A {@link Barrier} takes
+   * exactly one for each {@link Barrier#call call}, so that a handler may make several barrier
+   * calls in one branch op, each a local effect of its own taking effect once. A redelivery of
+   * the op comes with a new context whose calls count from {@code "01"} again, finding the rows
+   * of the earlier delivery's calls in the same order. Make a branch op's barrier calls in the same
+   * order on every delivery, one after the other.
+   *
+   * <p>The local transaction of a 2-phase message (op {@link BranchOp#MSG}) is a single call with
+   * id {@code "01"}, where the check-back looks.
+   *
+   * @throws IllegalStateException for a second barrier call with op {@link BranchOp#MSG}
+   */
+  public String nextBarrierId() {
+    int call = barrierCalls.incrementAndGet();
+    if (op == BranchOp.MSG && call > 1) {
+      throw new IllegalStateException("the local transaction of 2-phase message " + gid
+          + " is one barrier call, which this context already made; the check-back looks at "
+          + "that one only");
+    }
+    return String.format(Locale.ROOT, "%02d", call);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.jdtm;
 import io.jdtm.internal.Engine;
 import io.jdtm.internal.PreparedRecords;
 import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.TxOptions;
 import io.jdtm.spi.TxRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,10 @@ import java.util.Objects;
  * endpoint answering SUCCESS when the local transaction committed, FAILURE when it did not and
  * never will, ONGOING when it cannot tell yet), then call {@link #prepare()} and {@link
  * #submit()} around your local transaction.
+ *
+ * <p>With nothing local to guard, submit it directly, as DTM's {@code Submit} without {@code
+ * Prepare}: {@code tm.msg().add("notifyShipping", order).submit()} stores it SUBMITTED, with no
+ * check-back, and delivers every action at least once.
  *
  * <p>Not thread-safe. Obtain it from {@link TransactionManager#msg()}.
  */
@@ -70,8 +75,7 @@ public final class Msg extends TxBuilder<Msg> {
       throw new IllegalStateException("a 2-phase message needs a check-back: set checkBack(target)"
           + " or use doAndSubmit(barrier, work)");
     }
-    TxRecord record = records.msg(gid, actions, checkBack,
-        options(engine.config().defaults().preparedTimeout(), -1, false), customData);
+    TxRecord record = records.msg(gid, actions, checkBack, msgOptions(), customData);
     CreateResult result = engine.create(record);
     if (!result.created()) {
       result.record().definitionDifference(record).ifPresent(difference -> {
@@ -82,17 +86,41 @@ public final class Msg extends TxBuilder<Msg> {
   }
 
   /**
-   * Releases a prepared message for delivery. Idempotent.
+   * Releases the message for delivery. Idempotent.
    *
+   * <p>Without a check-back set on this builder, and with actions added, the message is submitted
+   * directly, never prepared (DTM's {@code Submit} without {@code Prepare}): when this returns it
+   * is stored SUBMITTED (as durable as the store), and every action will be delivered at least
+   * once whatever crashes follow. Submitting identical content under the same gid again is a
+   * no-op.
+   *
+   * <p>Otherwise it releases the message prepared under this gid: after {@link #prepare()} on this
+   * builder, or as {@code tm.msg(gid).submit()} for one prepared elsewhere.
+   *
+   * @return the gid
    * @throws JdtmException when its check-back already rolled it back
+   * @throws InvalidTransactionException when a direct message is invalid (nothing is stored)
+   * @throws NoSuchHandlerException when a direct message's handler is not registered
+   * @throws PayloadCodecException when a direct message's payload does not encode or is too
+   *     large
+   * @throws DuplicateTransactionException when the gid exists with other content (a message
+   *     prepared under it too: release that one with {@code tm.msg(gid).submit()})
+   * @throws StoreUnavailableException when the store failed; submitting again is safe
    */
   public String submit() {
+    if (checkBack == null && !actions.isEmpty()) {
+      return engine.submit(records.submittedMsg(gid, actions, msgOptions(), customData));
+    }
     TxStatus status = engine.resolvePrepared(gid, Mode.MSG, TxStatus.SUBMITTED, null);
     if (status == TxStatus.ABORTING || status == TxStatus.FAILED) {
       throw new JdtmException("the message was rolled back by its check-back", gid, null, null,
           null);
     }
     return gid;
+  }
+
+  private TxOptions msgOptions() {
+    return options(engine.config().defaults().preparedTimeout(), -1, false);
   }
 
   /**

@@ -29,6 +29,16 @@ import java.util.TreeSet;
  * TransactionManager#saga()}.
  */
 public final class Saga extends TxBuilder<Saga> {
+  /**
+   * The action or compensation of a step that has none, as DTM's empty URL: {@code
+   * step("reserve", Saga.NONE, order)} for a step with nothing to undo, {@code step(Saga.NONE,
+   * "release", order)} for one with nothing to do forward. The missing op is never called and
+   * counts as succeeded the moment it is due (a step without action is done at once; on rollback
+   * a step without compensation is passed over). It is stored as this value, so recovery treats
+   * it the same. A step needs at least one of the two; {@code null} and {@code ""} are rejected.
+   */
+  public static final String NONE = "none:";
+
   private final SagaRecords records;
   private final List<SagaRecords.Step> steps = new ArrayList<>();
   private final Map<Integer, Set<Integer>> after = new HashMap<>();
@@ -46,8 +56,8 @@ public final class Saga extends TxBuilder<Saga> {
   }
 
   /**
-   * Adds a step. Targets are a registered handler name ({@code NAME} or {@code handler:NAME}) or
-   * an {@code http(s)://} URL; both ops receive the same payload.
+   * Adds a step. Targets are a registered handler name ({@code NAME} or {@code handler:NAME}), an
+   * {@code http(s)://} URL, or {@link #NONE} for a missing op; both ops receive the same payload.
    */
   public Saga step(String action, String compensate, Object payload) {
     steps.add(new SagaRecords.Step(action, compensate, payload));

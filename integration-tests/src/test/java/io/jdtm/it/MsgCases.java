@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jdtm.Barrier;
 import io.jdtm.BranchContext;
 import io.jdtm.BranchFailedException;
+import io.jdtm.BranchView;
+import io.jdtm.DuplicateTransactionException;
 import io.jdtm.Outcome;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
@@ -81,6 +83,51 @@ abstract class MsgCases {
     assertThat(h.ledger.effects(gid, "01", ACTION)).isEqualTo(1);
     assertThat(h.ledger.effects(gid, "02", ACTION)).isEqualTo(1);
     assertThat(h.transitions(gid)).containsExactly("PREPARED->SUBMITTED", "SUBMITTED->SUCCEEDED");
+  }
+
+  @Test
+  void submit_withoutPrepare_deliversEveryActionWithNoCheckBack() {
+    h.a.script("01", ACTION, Behaviour.THROW);
+
+    String gid = tm.msg().add("bankA", 1).add("bankB", 2).submit();
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUBMITTED);
+    h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
+    tm.runRecoveryPass();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(2);
+    assertThat(h.ledger.effects(gid, "01", ACTION)).isEqualTo(1);
+    assertThat(h.ledger.effects(gid, "02", ACTION)).isEqualTo(1);
+    assertThat(tm.find(gid).orElseThrow().branches()).extracting(BranchView::op)
+        .containsExactly(ACTION, ACTION);
+    assertThat(h.transitions(gid)).containsExactly("SUBMITTED->SUCCEEDED");
+  }
+
+  @Test
+  void submit_withoutPrepare_isDurableOnReturnAndDeliveredAfterAHalt() {
+    TransactionManager deaf = h.manager("deaf", b -> b.executor(task -> {}));
+
+    String gid = deaf.msg().add("bankA", 1).submit();
+    deaf.halt();
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUBMITTED);
+    assertThat(h.ledger.entries(gid)).isEmpty();
+
+    assertThat(tm.runRecoveryPass().size()).as("lease still held").isZero();
+    h.clock.advance(Harness.LEASE);
+    tm.runRecoveryPass();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(h.ledger.effects(gid, "01", ACTION)).isEqualTo(1);
+  }
+
+  @Test
+  void submit_withoutPrepare_twice_deliversOnceAndOtherContentIsRejected() {
+    tm.msg("direct").add("bankA", 1).submit();
+    tm.msg("direct").add("bankA", 1).submit();
+
+    assertThat(h.ledger.calls("direct", "01", ACTION)).isEqualTo(1);
+    assertThatThrownBy(() -> tm.msg("direct").add("bankA", 2).submit())
+        .isInstanceOf(DuplicateTransactionException.class);
   }
 
   @Test

@@ -3,19 +3,24 @@ package io.jdtm.it;
 import static io.jdtm.BranchOp.ACTION;
 import static io.jdtm.BranchOp.COMPENSATE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdtm.BranchStatus;
 import io.jdtm.BranchView;
 import io.jdtm.CallResult;
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.Saga;
 import io.jdtm.TransactionManager;
 import io.jdtm.TransactionView;
 import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.TxOptions;
+import io.jdtm.spi.TxQuery;
 import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,7 +113,7 @@ abstract class SagaCases {
     assertThat(first.attempts()).isEqualTo(1);
     assertThat(first.lastError()).contains("scripted THROW");
     Duration firstDelay = Duration.between(t0, first.retryAt());
-    assertThat(firstDelay).isBetween(Duration.ofMillis(7500), Harness.RETRY);
+    assertThat(firstDelay).isBetween(Duration.ofSeconds(15), Harness.RETRY.multipliedBy(2));
     assertThat(tm.find(gid).orElseThrow().nextDueAt()).isEqualTo(first.retryAt());
 
     h.clock.set(first.retryAt().minusMillis(1));
@@ -119,7 +124,7 @@ abstract class SagaCases {
     BranchView second = tm.find(gid).orElseThrow().branch("02", ACTION);
     assertThat(second.attempts()).isEqualTo(2);
     assertThat(Duration.between(first.retryAt(), second.retryAt()))
-        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(20));
+        .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(40));
 
     h.clock.set(second.retryAt());
     tm.runRecoveryPass();
@@ -133,11 +138,32 @@ abstract class SagaCases {
   }
 
   @Test
+  void unknownOutcomes_withoutJitter_waitTwiceTheIntervalThenDoubleAsInDtm() {
+    TransactionManager exact = h.manager("no-jitter", b -> b.random(() -> 0L));
+    h.b.script("01", ACTION, Behaviour.THROW, Behaviour.THROW, Behaviour.THROW);
+
+    String gid = exact.saga().step("bankB", "bankB", new Transfer("B", 1)).submit();
+
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Instant retryAt = exact.find(gid).orElseThrow().branch("01", ACTION).retryAt();
+      waits.add(Duration.between(h.clock.instant(), retryAt));
+      h.clock.set(retryAt);
+      exact.runRecoveryPass();
+    }
+
+    assertThat(waits).containsExactly(Harness.RETRY.multipliedBy(2),
+        Harness.RETRY.multipliedBy(4), Harness.RETRY.multipliedBy(8));
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(4);
+  }
+
+  @Test
   void effectThenLostAnswer_isRetriedAndTakesEffectOnce() {
     h.a.script("01", ACTION, Behaviour.EFFECT_THEN_THROW);
 
     String gid = threeSteps();
-    h.clock.advance(Harness.RETRY);
+    h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
     tm.runRecoveryPass();
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
@@ -173,7 +199,7 @@ abstract class SagaCases {
         .timeoutToFail(Duration.ofSeconds(25))
         .submit();
 
-    h.clock.advance(Duration.ofSeconds(10));
+    h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
     tm.runRecoveryPass(); // second try fails; the next retry would come after the deadline
     assertThat(tm.find(gid).orElseThrow().nextDueAt())
         .isEqualTo(ManualClockStart.T0.plusSeconds(25));
@@ -300,6 +326,73 @@ abstract class SagaCases {
 
     assertThat(tm.find(gid).orElseThrow().options()).isEqualTo(new TxOptions(
         Duration.ofMinutes(5), Duration.ofSeconds(3), 2, Duration.ofSeconds(4), false));
+  }
+
+  /** A first step with these ops, then a second step whose action is refused. */
+  private String rolledBack(String action, String compensate) {
+    h.b.script("02", ACTION, Behaviour.FAILURE);
+    return tm.saga()
+        .step(action, compensate, new Transfer("A", 30))
+        .step("bankB", "bankB", new Transfer("B", 30))
+        .submit();
+  }
+
+  @Test
+  void stepWithoutCompensation_rollback_passesItOverWithoutACall() {
+    String gid = rolledBack("bankA", Saga.NONE);
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
+    assertThat(calls(gid)).containsExactly("01/action", "02/action", "02/compensate");
+    BranchView none = tm.find(gid).orElseThrow().branch("01", COMPENSATE);
+    assertThat(none.target()).isEqualTo(Saga.NONE);
+    assertThat(none.status()).isEqualTo(BranchStatus.SUCCEEDED);
+    assertThat(none.attempts()).isZero();
+  }
+
+  @Test
+  void stepWithoutAction_succeedsWithoutACallAndIsCompensatedOnRollback() {
+    String gid = rolledBack(Saga.NONE, "bankA");
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
+    assertThat(calls(gid)).containsExactly("02/action", "02/compensate", "01/compensate");
+    BranchView none = tm.find(gid).orElseThrow().branch("01", ACTION);
+    assertThat(none.status()).isEqualTo(BranchStatus.SUCCEEDED);
+    assertThat(none.attempts()).isZero();
+  }
+
+  @Test
+  void missingOps_areStoredAsNoneAndRecoveredTheSame() {
+    TransactionManager dead = h.manager("dead", b -> b.executor(task -> {}));
+    String gid = dead.saga()
+        .step(Saga.NONE, "bankA", new Transfer("A", 1))
+        .step("bankB", Saga.NONE, new Transfer("B", 1))
+        .submit();
+    dead.halt();
+    assertThat(h.store.load(gid).orElseThrow().branches())
+        .extracting(b -> b.branchId() + "/" + b.op().wireName() + "=" + b.target())
+        .containsExactly("01/action=none:", "01/compensate=handler:bankA",
+            "02/action=handler:bankB", "02/compensate=none:");
+
+    h.clock.advance(Harness.LEASE);
+    tm.runRecoveryPass();
+
+    assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(calls(gid)).containsExactly("02/action");
+  }
+
+  @Test
+  void missingOps_outsideASagaStepOrBoth_areRejected() {
+    assertThatThrownBy(() -> tm.saga().step(Saga.NONE, Saga.NONE, 1).submit())
+        .isInstanceOf(InvalidTransactionException.class)
+        .hasMessageContaining("step 0 has neither an action nor a compensation");
+    assertThatThrownBy(() -> tm.saga().step("bankA", null, 1).submit())
+        .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("Saga.NONE");
+    assertThatThrownBy(() -> tm.saga().step("", "bankA", 1).submit())
+        .isInstanceOf(InvalidTransactionException.class).hasMessageContaining("Saga.NONE");
+    assertThatThrownBy(() -> tm.msg().add(Saga.NONE, 1).checkBack("bankC").prepare())
+        .isInstanceOf(InvalidTransactionException.class)
+        .hasMessageContaining("only stands for the missing action or compensation of a saga");
+    assertThat(h.store.query(TxQuery.all(10)).records()).isEmpty();
   }
 
   @Test

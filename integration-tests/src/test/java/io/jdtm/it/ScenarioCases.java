@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,8 @@ abstract class ScenarioCases {
           }));
         })
         .executor(pool).requestTimeout(Duration.ofMillis(300)));
-    BranchContext cancel = BranchContext.of("late-try", Mode.TCC, "01", BranchOp.CANCEL);
+    Supplier<BranchContext> cancel = // each delivery of the cancel has a context of its own
+        () -> BranchContext.of("late-try", Mode.TCC, "01", BranchOp.CANCEL);
 
     assertThatThrownBy(() -> slow.tcc("late-try").execute(
         tcc -> tcc.branch("delayedFreeze", "payFrozen", "unfreeze", 30L)))
@@ -163,8 +165,8 @@ abstract class ScenarioCases {
     assertThat(tryInFlight.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(finish(slow, "late-try")).isEqualTo(TxStatus.FAILED);
     List<Future<Outcome>> cancels = List.of(
-        pool.submit(() -> db.call(cancel, kv -> Outcome.success())),
-        pool.submit(() -> db.call(cancel, kv -> Outcome.success())));
+        pool.submit(() -> db.call(cancel.get(), kv -> Outcome.success())),
+        pool.submit(() -> db.call(cancel.get(), kv -> Outcome.success())));
     for (Future<Outcome> f : cancels) {
       assertThat(f.get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }

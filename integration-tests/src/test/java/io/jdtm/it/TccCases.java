@@ -59,12 +59,32 @@ abstract class TccCases {
   }
 
   @Test
-  void body_returns_confirmsEveryBranchInOrder() {
+  void body_returns_confirmsEveryBranchInReverseRegistrationOrder() {
     String gid = twoBranches();
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
-    assertThat(calls(gid)).containsExactly("01/try", "02/try", "01/confirm", "02/confirm");
+    assertThat(calls(gid)).containsExactly("01/try", "02/try", "02/confirm", "01/confirm");
     assertThat(h.transitions(gid)).containsExactly("PREPARED->SUBMITTED", "SUBMITTED->SUCCEEDED");
+  }
+
+  @Test
+  void threeBranches_confirmAndCancel_bothRunInReverseRegistrationOrder() {
+    String confirmed = tm.tcc(tcc -> {
+      tcc.branch("bankA", "bankA", "bankA", 1);
+      tcc.branch("bankB", "bankB", "bankB", 2);
+      tcc.branch("bankC", "bankC", "bankC", 3);
+    });
+    assertThatThrownBy(() -> tm.tcc("cancelled").execute(tcc -> {
+      tcc.branch("bankA", "bankA", "bankA", 1);
+      tcc.branch("bankB", "bankB", "bankB", 2);
+      tcc.branch("bankC", "bankC", "bankC", 3);
+      throw new IllegalStateException("changed my mind");
+    })).isInstanceOf(IllegalStateException.class);
+
+    assertThat(calls(confirmed)).containsExactly(
+        "01/try", "02/try", "03/try", "03/confirm", "02/confirm", "01/confirm");
+    assertThat(calls("cancelled")).containsExactly(
+        "01/try", "02/try", "03/try", "03/cancel", "02/cancel", "01/cancel");
   }
 
   @Test
@@ -161,11 +181,11 @@ abstract class TccCases {
   }
 
   @Test
-  void nestedBranch_registeredInsideATry_isConfirmedWithTheRest() {
+  void nestedBranch_registeredInsideATry_isConfirmedBeforeItsOuterBranch() {
     String gid = tm.tcc(tcc -> tcc.branch("nestingTry", "bankA", "bankA", 5));
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
-    assertThat(calls(gid)).containsExactly("01-01/try", "01/try", "01/confirm", "01-01/confirm");
+    assertThat(calls(gid)).containsExactly("01-01/try", "01/try", "01-01/confirm", "01/confirm");
   }
 
   @Test

@@ -19,9 +19,13 @@ final class Backoff {
     this.random = random;
   }
 
-  /** Delay before retrying at backoff level {@code level} (>= 1): base x 2^(level-1), capped. */
+  /**
+   * Delay before retrying at backoff level {@code level} (>= 1, the count of consecutive calls
+   * without an answer): base x 2^level, capped, jittered. As in DTM, the interval doubles from the
+   * first error: 2, 4, 8, ... x base.
+   */
   Duration afterUnknown(Duration base, int level) {
-    int shift = Math.min(Math.max(level - 1, 0), 30);
+    int shift = Math.min(Math.max(level, 0), 30);
     long millis = saturatedShift(base.toMillis(), shift);
     millis = Math.min(millis, max.toMillis());
     double factor = 1.0 - JITTER * random.getAsDouble();

@@ -5,6 +5,7 @@ import io.jdtm.BranchOp;
 import io.jdtm.CallResult;
 import io.jdtm.Codec;
 import io.jdtm.Outcome;
+import io.jdtm.Saga;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import java.time.Clock;
@@ -17,17 +18,17 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts one branch op on its target and turns every way it can end into a {@link Call}; it never
  * throws for a branch's misbehaviour. Java handlers run on the executor (so a hung one times out
  * and is interrupted); HTTP calls are asynchronous. A stored target or payload that can never work
  * (corrupt record, target no longer allowed) answers FAILURE; a handler this instance lacks answers
- * NOT_CALLED (another instance, or a later deployment, may have it). Thread-safe.
+ * NOT_CALLED (another instance, or a later deployment, may have it); a saga step's missing op
+ * ({@link Saga#NONE}) answers SUCCESS without a call, as in DTM. Thread-safe.
  */
 final class BranchInvoker {
-  private static final Logger log = LoggerFactory.getLogger(BranchInvoker.class);
+  private static final Logger log = Logs.get(BranchInvoker.class);
 
   private final HandlerRegistry handlers;
   private final Codec codec;
@@ -57,6 +58,9 @@ final class BranchInvoker {
     } catch (RuntimeException e) {
       return PendingCall.done(new Call(branch, CallResult.FAILURE,
           "unusable stored target: " + e.getMessage()));
+    }
+    if (target instanceof Target.None) {
+      return PendingCall.done(new Call(branch, CallResult.SUCCESS, null)); // nothing to call
     }
     if (target instanceof Target.Http h) {
       return http.start(branch, h.uri(), ctx, timeout);

@@ -1,7 +1,6 @@
 package io.jdtm.internal;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Logs a transaction that could not be driven: with its stack trace the first time, then one line
@@ -9,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * {@value #REMEMBERED} such gids. Thread-safe.
  */
 final class BrokenRecords {
-  private static final Logger log = LoggerFactory.getLogger(BrokenRecords.class);
+  private static final Logger log = Logs.get(BrokenRecords.class);
   private static final int REMEMBERED = 1_000;
 
   private final FirstTimes seen = new FirstTimes(REMEMBERED);

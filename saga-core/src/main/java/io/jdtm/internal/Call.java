@@ -1,6 +1,7 @@
 package io.jdtm.internal;
 
 import io.jdtm.CallResult;
+import io.jdtm.Saga;
 import io.jdtm.spi.BranchRecord;
 
 /**
@@ -35,8 +36,8 @@ record Call(BranchRecord branch, CallResult result, String detail, String output
     return new Call(branch, CallResult.UNKNOWN, what + " " + error, null, error);
   }
 
-  /** Whether the op was called at all (counts as an attempt). */
+  /** Whether the op was called at all (counts as an attempt); a missing op never is. */
   boolean attempted() {
-    return result != CallResult.NOT_CALLED;
+    return result != CallResult.NOT_CALLED && !Saga.NONE.equals(branch.target());
   }
 }

@@ -24,14 +24,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine behind a {@code TransactionManager}: stores submitted transactions, drives them on
  * the executor, recovers due ones, and answers waits. Thread-safe.
  */
 public final class Engine implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Logger log = Logs.get(Engine.class);
 
   private final EngineConfig config;
   private final GidGenerator gids;
@@ -48,8 +47,10 @@ public final class Engine implements AutoCloseable {
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
   /** Gids this instance is driving now. */
-  private final java.util.Set<String> driving =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Reservations driving = new Reservations();
+  /** TCC sessions joined from inside a try, per try invocation (see TccSession#join). */
+  private final Map<io.jdtm.BranchContext, TccSession> tccJoins =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -107,7 +108,7 @@ public final class Engine implements AutoCloseable {
   private String submit(TxRecord record, Duration inlineFor, Consumer<TxRecord> onStored) {
     requireOpen();
     // Reserve the gid here first, so two submits of one transaction never both drive it.
-    boolean reserved = driving.add(record.gid());
+    boolean reserved = driving.reserve(record.gid());
     CreateResult result;
     try {
       result = config.store().create(record);
@@ -138,8 +139,9 @@ public final class Engine implements AutoCloseable {
       return record.gid();
     }
     onStored.accept(result.record());
-    if (!reserved) {
-      // Another submit of this gid holds the reservation: it will find the record and start it.
+    if (!reserved && !driving.reserveOrHandOver(result.record())) {
+      // Another submit of this gid holds the reservation: it starts the record when it lets go,
+      // also when its own create failed.
       return record.gid();
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
@@ -186,6 +188,11 @@ public final class Engine implements AutoCloseable {
   TxRecord load(String gid) {
     return find(gid).orElseThrow(
         () -> new InvalidTransactionException("no transaction with this gid", gid));
+  }
+
+  /** This manager's TCC sessions joined from inside a try. */
+  Map<io.jdtm.BranchContext, TccSession> tccJoins() {
+    return tccJoins;
   }
 
   /** Starts a branch call outside the drive loop (a TCC try). */
@@ -258,14 +265,22 @@ public final class Engine implements AutoCloseable {
 
   private void release(String gid, boolean reserved) {
     if (reserved) {
-      driving.remove(gid);
+      release(gid);
+    }
+  }
+
+  /** Lets go of {@code gid}, driving a record another submit stored meanwhile, if any. */
+  private void release(String gid) {
+    TxRecord handedOver = driving.release(gid);
+    if (handedOver != null) {
+      dispatch(handedOver);
     }
   }
 
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
-    driving.add(record.gid());
+    driving.hold(record.gid());
     execute(record);
   }
 
@@ -275,7 +290,7 @@ public final class Engine implements AutoCloseable {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
       inFlight.exit();
-      driving.remove(record.gid());
+      release(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
     }
@@ -294,7 +309,7 @@ public final class Engine implements AutoCloseable {
       broken.report(record.gid(), e);
     } finally {
       if (rest == null) {
-        driving.remove(record.gid());
+        release(record.gid());
         inFlight.exit();
       }
     }
@@ -310,28 +325,37 @@ public final class Engine implements AutoCloseable {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);
     } finally {
-      driving.remove(record.gid());
+      release(record.gid());
       inFlight.exit();
     }
   }
 
+  /**
+   * Claims due transactions, returning those this instance is to drive now. One it is still
+   * driving (a write of it waited on the store past its lease) is not driven a second time: the
+   * claimed record is handed to its driver, which goes on with it as soon as it lets go (its
+   * write, overtaken by the claim, is rejected). Without a way to tell the store which records to
+   * skip, the claim itself cannot be avoided.
+   */
   private List<TxRecord> claim(int limit) {
     return config.store().claimDue(now(), config.instanceId(), config.lease(),
-        Math.min(limit, config.recoveryBatchSize()));
+        Math.min(limit, config.recoveryBatchSize())).stream()
+        .filter(driving::reserveOrHandOver).toList();
   }
 
   /**
    * Claims due transactions and drives them, returning when they are driven as far as they go
    * now.
    *
-   * @return the gids claimed, in claim order
+   * @return the gids claimed and driven, in claim order (not those handed to a driver of this
+   *     instance still on them)
    */
   public List<String> runRecoveryPass() {
     requireOpen();
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
-      driving.add(r.gid());
+      driving.hold(r.gid());
       driveSafely(r);
       return r;
     }, config.executor());

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reports durable changes to the listener and the log; listener failures are contained.
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * call goes to DEBUG, a refusal to INFO.
  */
 final class Events {
-  private static final Logger log = LoggerFactory.getLogger(Events.class);
+  private static final Logger log = Logs.get(Events.class);
 
   private static final String UNKNOWN_LINE = "gid={} branch={} op={}: outcome unknown on "
       + "attempt {}: {}; retrying{}, logged again at attempt {}";

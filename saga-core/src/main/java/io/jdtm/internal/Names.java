@@ -3,11 +3,10 @@ package io.jdtm.internal;
 import io.jdtm.InvalidTransactionException;
 import java.util.regex.Pattern;
 
-/** Validation of gids, handler names and identifiers. Thread-safe (stateless). */
+/** Validation of gids, handler names and instance ids. Thread-safe (stateless). */
 public final class Names {
   private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Pattern HANDLER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
   private Names() {}
@@ -50,19 +49,6 @@ public final class Names {
   /** Whether {@code name} is a valid handler name. */
   public static boolean isHandlerName(String name) {
     return name != null && HANDLER.matcher(name).matches();
-  }
-
-  /**
-   * Checks a table name or key prefix against {@code [A-Za-z_][A-Za-z0-9_]{0,62}}.
-   *
-   * @throws IllegalArgumentException naming the value and what it is
-   */
-  public static String requireIdentifier(String value, String what) {
-    if (value == null || !IDENTIFIER.matcher(value).matches()) {
-      throw new IllegalArgumentException("invalid " + what + " " + quote(value)
-          + ": it must match [A-Za-z_][A-Za-z0-9_]{0,62}");
-    }
-    return value;
   }
 
   /** Checks an instance id; {@code IllegalArgumentException} naming it when invalid. */

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Builds the PREPARED records of TCC transactions and 2-phase messages. Due at the end of their
- * PREPARED timeout, when recovery aborts a TCC or checks a message back. Thread-safe.
+ * Builds the PREPARED records of TCC transactions and 2-phase messages, due at the end of their
+ * PREPARED timeout, when recovery aborts a TCC or checks a message back; and the SUBMITTED record
+ * of a message submitted without prepare. Thread-safe.
  */
 public final class PreparedRecords {
   /** Most actions in one message. */
@@ -37,6 +38,24 @@ public final class PreparedRecords {
   }
 
   /**
+   * A message submitted directly, without prepare and check-back (DTM's {@code Submit} without
+   * {@code Prepare}): its actions ({@code 01}, {@code 02}, ...), SUBMITTED and leased to this
+   * instance, like a submitted saga.
+   *
+   * @throws InvalidTransactionException when there is no action or too many
+   */
+  public TxRecord submittedMsg(String gid, List<Action> actions, TxOptions options,
+      String customData) {
+    Names.requireGid(gid);
+    checkCount(gid, actions);
+    List<BranchRecord> branches = new ArrayList<>();
+    addActions(gid, actions, branches);
+    TxRecord prepared = base(gid, Mode.MSG, options, customData, branches);
+    return prepared.toBuilder().status(TxStatus.SUBMITTED)
+        .nextDueAt(prepared.createdAt().plus(engine.config().lease())).build();
+  }
+
+  /**
    * A PREPARED message: its actions ({@code 01}, {@code 02}, ...) and its check-back ({@code 00},
    * op MSG).
    *
@@ -45,13 +64,7 @@ public final class PreparedRecords {
   public TxRecord msg(String gid, List<Action> actions, String checkBack, TxOptions options,
       String customData) {
     Names.requireGid(gid);
-    if (actions.isEmpty()) {
-      throw new InvalidTransactionException("a message needs at least one action", gid);
-    }
-    if (actions.size() > MAX_ACTIONS) {
-      throw new InvalidTransactionException("a message has at most " + MAX_ACTIONS
-          + " actions; this one has " + actions.size(), gid);
-    }
+    checkCount(gid, actions);
     List<BranchRecord> branches = new ArrayList<>();
     Target check = engine.config().targets().parse(checkBack);
     if (check instanceof Target.Handler h && engine.config().handlers().find(h.name()).isEmpty()) {
@@ -65,6 +78,22 @@ public final class PreparedRecords {
     }
     branches.add(BranchRecord.prepared(MsgLogic.CHECK_BACK_BRANCH, BranchOp.MSG,
         check.canonical(), NO_PAYLOAD, List.of()));
+    addActions(gid, actions, branches);
+    return base(gid, Mode.MSG, options, customData, branches);
+  }
+
+  private static void checkCount(String gid, List<Action> actions) {
+    if (actions.isEmpty()) {
+      throw new InvalidTransactionException("a message needs at least one action", gid);
+    }
+    if (actions.size() > MAX_ACTIONS) {
+      throw new InvalidTransactionException("a message has at most " + MAX_ACTIONS
+          + " actions; this one has " + actions.size(), gid);
+    }
+  }
+
+  /** Encodes the actions into {@code branches}. */
+  private void addActions(String gid, List<Action> actions, List<BranchRecord> branches) {
     for (int i = 0; i < actions.size(); i++) {
       String id = String.format(Locale.ROOT, "%02d", i + 1);
       Target t = engine.config().targets().branch(actions.get(i).target());
@@ -72,7 +101,6 @@ public final class PreparedRecords {
           new Target[] {t}, new BranchOp[] {BranchOp.ACTION});
       branches.add(BranchRecord.prepared(id, BranchOp.ACTION, t.canonical(), bytes, List.of()));
     }
-    return base(gid, Mode.MSG, options, customData, branches);
   }
 
   private TxRecord base(String gid, Mode mode, TxOptions options, String customData,

@@ -65,8 +65,12 @@ public final class SagaRecords {
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       String id = branchId(i);
-      Target action = targets.branch(s.action());
-      Target compensate = targets.branch(s.compensate());
+      Target action = targets.sagaOp(s.action());
+      Target compensate = targets.sagaOp(s.compensate());
+      if (action instanceof Target.None && compensate instanceof Target.None) {
+        throw new InvalidTransactionException("step " + i + " has neither an action nor a "
+            + "compensation", gid);
+      }
       byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
           new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
       List<String> deps = after.getOrDefault(i, Set.of()).stream()

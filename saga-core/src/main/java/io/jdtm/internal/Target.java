@@ -1,16 +1,20 @@
 package io.jdtm.internal;
 
 import io.jdtm.InvalidTransactionException;
+import io.jdtm.Saga;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
  * A parsed branch target: a registered Java handler ({@code handler:NAME}, or plain {@code NAME}),
- * a DTM-style HTTP endpoint ({@code http(s)://...}), or a registered barrier ({@code
- * barrier:NAME}, only as a message's check-back). Immutable and thread-safe.
+ * a DTM-style HTTP endpoint ({@code http(s)://...}), a registered barrier ({@code
+ * barrier:NAME}, only as a message's check-back), or no op at all ({@link Saga#NONE},
+ * only in a saga step: done without a call, as DTM does with an empty URL). Immutable and
+ * thread-safe.
  */
-public sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef {
+public sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
+    Target.None {
 
   /** The canonical form stored in records. */
   String canonical();
@@ -39,6 +43,14 @@ public sealed interface Target permits Target.Handler, Target.Http, Target.Barri
     }
   }
 
+  /** No op: a saga step without an action or without a compensation. */
+  record None() implements Target {
+    @Override
+    public String canonical() {
+      return Saga.NONE;
+    }
+  }
+
   String PREFIX = "handler:";
   String BARRIER_PREFIX = "barrier:";
 
@@ -50,6 +62,9 @@ public sealed interface Target permits Target.Handler, Target.Http, Target.Barri
   static Target parse(String target) {
     if (target == null || target.isEmpty()) {
       throw new InvalidTransactionException("a branch target must not be empty");
+    }
+    if (Saga.NONE.equals(target)) {
+      return new None();
     }
     String lower = target.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {

@@ -1,6 +1,7 @@
 package io.jdtm.internal;
 
 import io.jdtm.InvalidTransactionException;
+import io.jdtm.Saga;
 import java.net.URI;
 import java.util.function.Predicate;
 
@@ -28,7 +29,25 @@ public final class Targets {
       throw new InvalidTransactionException("a barrier (" + Names.quote(target) + ") can only be "
           + "the check-back of a 2-phase message, not a branch target");
     }
+    if (t instanceof Target.None) {
+      throw new InvalidTransactionException("Saga.NONE only stands for the missing action or "
+          + "compensation of a saga step, not for a branch target here");
+    }
     return t;
+  }
+
+  /**
+   * Parses the target of a saga step's action or compensation: as {@link #branch}, or {@link
+   * Saga#NONE} for none.
+   *
+   * @throws InvalidTransactionException naming the (redacted) target
+   */
+  public Target sagaOp(String target) {
+    if (target == null || target.isEmpty()) {
+      throw new InvalidTransactionException("a saga step's action and compensation must not be "
+          + "empty: for a step without one, give Saga.NONE");
+    }
+    return Saga.NONE.equals(target) ? new Target.None() : branch(target);
   }
 
   /**

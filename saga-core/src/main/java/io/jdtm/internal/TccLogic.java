@@ -12,9 +12,10 @@ import java.util.List;
 /**
  * TCC rules. While PREPARED the initiator runs its body (registering branches and calling their
  * tries); if it has not submitted by the timeout, recovery aborts. SUBMITTED: confirm every
- * registered branch in registration order, each retried until it succeeds. ABORTING: cancel every
- * registered branch in reverse order (a branch whose try failed or never ran too: the barrier
- * makes that a no-op), each retried until it succeeds. Stateless and thread-safe.
+ * registered branch in reverse registration order, as DTM does, each retried until it succeeds.
+ * ABORTING: cancel every registered branch in reverse order too (a branch whose try failed or
+ * never ran as well: the barrier makes that a no-op), each retried until it succeeds. Stateless
+ * and thread-safe.
  */
 final class TccLogic implements ModeLogic {
   private final Retries retries;
@@ -27,9 +28,8 @@ final class TccLogic implements ModeLogic {
   public Decision next(TxRecord tx, Instant now) {
     return switch (tx.status()) {
       case PREPARED -> prepared(tx, now);
-      case SUBMITTED -> finishWith(firstPending(tx, BranchOp.CONFIRM, false), now,
-          TxStatus.SUCCEEDED);
-      case ABORTING -> finishWith(firstPending(tx, BranchOp.CANCEL, true), now, TxStatus.FAILED);
+      case SUBMITTED -> finishWith(lastPending(tx, BranchOp.CONFIRM), now, TxStatus.SUCCEEDED);
+      case ABORTING -> finishWith(lastPending(tx, BranchOp.CANCEL), now, TxStatus.FAILED);
       case SUCCEEDED, FAILED -> new Decision.Wait(null);
     };
   }
@@ -49,11 +49,11 @@ final class TccLogic implements ModeLogic {
         : Retries.callOrWait(List.of(pending), now, null);
   }
 
-  /** The first op of this kind not yet done, in registration order or in reverse. */
-  private static BranchRecord firstPending(TxRecord tx, BranchOp op, boolean reverse) {
+  /** The last registered op of this kind not yet done: both phases run in reverse order. */
+  private static BranchRecord lastPending(TxRecord tx, BranchOp op) {
     List<BranchRecord> branches = tx.branches();
-    for (int k = 0; k < branches.size(); k++) {
-      BranchRecord b = branches.get(reverse ? branches.size() - 1 - k : k);
+    for (int k = branches.size() - 1; k >= 0; k--) {
+      BranchRecord b = branches.get(k);
       if (b.op() == op && b.status() != BranchStatus.SUCCEEDED) {
         return b;
       }

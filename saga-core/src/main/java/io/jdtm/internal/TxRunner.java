@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Drives one leased transaction as far as it can go now: asks the mode's logic what to do, calls
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * picks it up when the lease runs out. Thread-safe; one {@link #drive} per transaction at a time.
  */
 final class TxRunner {
-  private static final Logger log = LoggerFactory.getLogger(TxRunner.class);
+  private static final Logger log = Logs.get(TxRunner.class);
   /** Status changes merged into one write; more would mean a logic bug. */
   private static final int MAX_CHAINED_TRANSITIONS = 4;
   /** Extra wait beyond the request timeout, so an HTTP call's own timeout reports first. */

@@ -21,10 +21,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * from its insert until the local transaction ends (so a check-back waits for a local transaction
  * in progress, and a late try waits for a cancel in progress), and calls on other rows never
  * wait. A local transaction sees and changes values through {@link Tx}; its changes become
- * visible only if it answers SUCCESS. Validates ids like the JDBC barrier. Thread-safe.
+ * visible only if it answers SUCCESS. Validates ids like the JDBC barrier, and like it keys rows
+ * on the barrier id too, so several barrier calls in one branch op each take effect once (see
+ * {@link Barrier}). Thread-safe.
  */
 public final class MemoryBarrier implements Barrier<MemoryBarrier.Tx> {
   private static final String ROLLBACK = "rollback";
+  /** The barrier id of a message's local transaction and its check-back, as in DTM. */
+  private static final String MSG_BARRIER_ID = "01";
 
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Map<String, String> rows = new ConcurrentHashMap<>(); // key -> reason
@@ -52,9 +56,10 @@ public final class MemoryBarrier implements Barrier<MemoryBarrier.Tx> {
   @Override
   public Outcome call(BranchContext ctx, LocalWork<Tx> work) throws Exception {
     validate(ctx);
+    String barrierId = ctx.nextBarrierId();
     BranchOp origin = ctx.op().origin();
-    String current = key(ctx, ctx.op());
-    String originKey = origin == null ? null : key(ctx, origin);
+    String current = key(ctx, ctx.op(), barrierId);
+    String originKey = origin == null ? null : key(ctx, origin, barrierId);
     List<ReentrantLock> held = lock(current, originKey);
     try {
       boolean originInserted = originKey != null && insert(originKey, ctx.op().wireName());
@@ -100,7 +105,7 @@ public final class MemoryBarrier implements Barrier<MemoryBarrier.Tx> {
 
   @Override
   public Outcome queryPrepared(String gid) {
-    String key = "msg|" + Names.requireGid(gid) + "|00|msg";
+    String key = "msg|" + Names.requireGid(gid) + "|00|msg|" + MSG_BARRIER_ID;
     List<ReentrantLock> held = lock(key, null);
     try {
       if (insert(key, ROLLBACK) || ROLLBACK.equals(rows.get(key))) {
@@ -154,7 +159,8 @@ public final class MemoryBarrier implements Barrier<MemoryBarrier.Tx> {
     }
   }
 
-  private static String key(BranchContext ctx, BranchOp op) {
-    return ctx.mode().wireName() + "|" + ctx.gid() + "|" + ctx.branchId() + "|" + op.wireName();
+  private static String key(BranchContext ctx, BranchOp op, String barrierId) {
+    return ctx.mode().wireName() + "|" + ctx.gid() + "|" + ctx.branchId() + "|" + op.wireName()
+        + "|" + barrierId;
   }
 }

@@ -1,7 +1,5 @@
 package io.jdtm.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxPage;
@@ -19,7 +17,11 @@ import java.util.Set;
 public final class StoreInvariants {
   private StoreInvariants() {}
 
-  /** Checks every record in {@code store}; fails with an AssertJ error naming the record. */
+  /**
+   * Checks every record in {@code store}.
+   *
+   * @throws AssertionError naming the record and the invariant it breaks
+   */
   public static void check(TransactionStore store) {
     Set<String> seen = new HashSet<>();
     String last = null;
@@ -27,9 +29,9 @@ public final class StoreInvariants {
     while (true) {
       TxPage page = store.query(query);
       for (TxRecord r : page.records()) {
-        assertThat(last == null || r.gid().compareTo(last) > 0)
-            .as("query returns gids in increasing order: %s after %s", r.gid(), last).isTrue();
-        assertThat(seen.add(r.gid())).as("gid %s returned once", r.gid()).isTrue();
+        require(last == null || r.gid().compareTo(last) > 0,
+            "query returns gids in increasing order: %s after %s", r.gid(), last);
+        require(seen.add(r.gid()), "gid %s returned once", r.gid());
         last = r.gid();
         checkRecord(store, r);
       }
@@ -42,15 +44,22 @@ public final class StoreInvariants {
   }
 
   private static void checkRecord(TransactionStore store, TxRecord r) {
-    assertThat(r.version()).as("version of %s", r.gid()).isPositive();
-    assertThat(store.load(r.gid())).as("load agrees with query for %s", r.gid()).contains(r);
-    if (r.status().isTerminal()) {
-      assertThat(r.nextDueAt()).as("terminal %s has no due time", r.gid()).isNull();
-    }
+    require(r.version() > 0, "version of %s is positive: %s", r.gid(), r.version());
+    Optional<TxRecord> loaded = store.load(r.gid());
+    require(loaded.equals(Optional.of(r)), "load agrees with query for %s: %s, not %s", r.gid(),
+        loaded, r);
+    require(!r.status().isTerminal() || r.nextDueAt() == null, "terminal %s has no due time: %s",
+        r.gid(), r.nextDueAt());
     Set<String> ops = new HashSet<>();
     for (BranchRecord b : r.branches()) {
-      assertThat(ops.add(b.branchId() + "/" + b.op()))
-          .as("branch op %s/%s of %s is unique", b.branchId(), b.op(), r.gid()).isTrue();
+      require(ops.add(b.branchId() + "/" + b.op()), "branch op %s/%s of %s is unique",
+          b.branchId(), b.op(), r.gid());
+    }
+  }
+
+  private static void require(boolean holds, String invariant, Object... args) {
+    if (!holds) {
+      throw new AssertionError("store invariant broken: " + String.format(invariant, args));
     }
   }
 }

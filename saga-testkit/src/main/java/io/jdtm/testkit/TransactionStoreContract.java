@@ -48,6 +48,10 @@ import org.junit.jupiter.api.Test;
  * <p>Tests of optional behaviour run only for stores that declare the {@link StoreCapability}
  * (they show as skipped otherwise). After every test, {@link StoreInvariants} and {@link
  * #checkStoreSpecificInvariants} are checked.
+ *
+ * <p>Needs JUnit Jupiter (5.x or 6.x; it uses only {@code Test}, {@code BeforeEach}, {@code
+ * AfterEach} and {@code Assumptions}) and AssertJ on your test class path: saga-testkit declares
+ * both optional, so that it never changes the versions your project uses.
  */
 public abstract class TransactionStoreContract {
   protected static final Instant T0 = ManualClock.DEFAULT_START;
@@ -274,6 +278,20 @@ public abstract class TransactionStoreContract {
     assertThat(loaded.branches()).hasSize(3);
     assertThat(loaded.branches().get(1)).isEqualTo(confirm);
     assertThat(loaded.branches().get(2)).isEqualTo(cancel);
+  }
+
+  @Test
+  void update_addedBranchesOnARecordNotPrepared_isRejected() {
+    TxRecord r = created(TestRecords.simple(gid("late"), Mode.TCC, TxStatus.SUBMITTED, T0, T0));
+    BranchRecord confirm = BranchRecord.prepared(
+        "02", BranchOp.CONFIRM, "handler:c", new byte[] {'{', '}'}, List.of());
+
+    assertThat(store.update(TxUpdate.builder(r.gid(), 1).updatedAt(T0).nextDueAt(T0)
+        .addBranch(confirm).build())).isFalse();
+
+    TxRecord loaded = store.load(r.gid()).orElseThrow();
+    assertThat(loaded.version()).isEqualTo(1);
+    assertThat(loaded.branches()).isEqualTo(r.branches());
   }
 
   @Test

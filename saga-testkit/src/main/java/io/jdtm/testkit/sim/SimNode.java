@@ -142,6 +142,7 @@ final class SimNode {
     b.handler(u.name(), u.payloadType(), (ctx, payload) -> {
       reach(CrashPoint.BEFORE_BRANCH_CALL);
       run.engineCall(ctx, manager.instanceId(), clock);
+      run.userCall(ctx);
       Outcome outcome = u.handler().handle(ctx, payload);
       reach(CrashPoint.AFTER_BRANCH_CALL);
       return outcome;

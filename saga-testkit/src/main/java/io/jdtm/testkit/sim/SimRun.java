@@ -1,6 +1,7 @@
 package io.jdtm.testkit.sim;
 
 import io.jdtm.BranchContext;
+import io.jdtm.BranchOp;
 import io.jdtm.JdtmException;
 import io.jdtm.Mode;
 import io.jdtm.TxStatus;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,8 @@ final class SimRun {
   final Map<String, TxSpec> acked = new LinkedHashMap<>();
   final List<TxSpec> submitted = new ArrayList<>();
   final List<EngineCall> engineCalls = new ArrayList<>();
+  /** The ops your own handlers were called with, by gid and branch id. */
+  private final Map<String, List<BranchOp>> userCalls = new HashMap<>();
   final Map<CrashPoint, Integer> crashes = new EnumMap<>(CrashPoint.class);
   /** Status of every submitted gid after the drain (null: never stored). */
   final Map<String, TxStatus> finalStatuses = new LinkedHashMap<>();
@@ -58,6 +62,7 @@ final class SimRun {
   SimRun(SimulationConfig config, Plan plan) {
     this.plan = plan;
     this.config = config;
+    config.beforeChain().run();
     this.raw = config.stores().get();
     this.log = new WriteLog(raw);
     this.faulty = new FaultyStore(log, plan.seed());
@@ -226,8 +231,8 @@ final class SimRun {
     redeliveries++;
   }
 
-  private static <T> void redeliverToUser(UserParticipant<T> user, BranchContext ctx,
-      Object payload) {
+  private <T> void redeliverToUser(UserParticipant<T> user, BranchContext ctx, Object payload) {
+    userCall(ctx);
     try {
       user.handler().handle(ctx, user.payloadType().cast(payload));
     } catch (Exception e) {
@@ -289,16 +294,38 @@ final class SimRun {
     }
   }
 
+  /** Your own handler is called for {@code ctx}'s branch and op. */
+  void userCall(BranchContext ctx) {
+    userCalls.computeIfAbsent(ctx.gid() + "/" + ctx.branchId(), k -> new ArrayList<>())
+        .add(ctx.op());
+  }
+
   private void checkUsers() {
     Map<String, TxStatus> statuses = new LinkedHashMap<>();
     for (String gid : specs.keySet()) {
       statuses.put(gid, storedStatus(gid));
     }
     try {
-      config.check().accept(new Quiescence(plan.seed(), statuses, log));
+      config.check().accept(new Quiescence(plan.seed(), statuses, log, userBranches(statuses)));
     } catch (RuntimeException | AssertionError e) {
       throw new Violation("user", String.valueOf(e.getMessage()), -1);
     }
+  }
+
+  private List<UserBranch> userBranches(Map<String, TxStatus> statuses) {
+    List<UserBranch> branches = new ArrayList<>();
+    for (TxSpec spec : specs.values()) {
+      for (int k = 0; k < spec.steps().size(); k++) {
+        TxSpec.Step step = spec.steps().get(k);
+        if (isUser(step)) {
+          String id = branchId(k);
+          branches.add(new UserBranch(spec.gid(), spec.mode(), id, user(step).name(),
+              step.payload(), statuses.get(spec.gid()),
+              userCalls.getOrDefault(spec.gid() + "/" + id, List.of())));
+        }
+      }
+    }
+    return branches;
   }
 
   void crashFired(CrashPoint point) {

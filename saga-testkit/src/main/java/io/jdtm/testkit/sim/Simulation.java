@@ -2,6 +2,7 @@ package io.jdtm.testkit.sim;
 
 import io.jdtm.Mode;
 import io.jdtm.TxStatus;
+import io.jdtm.internal.Logs;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.testkit.FaultyStore;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class Simulation {
   private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
   private final List<UserParticipant<?>> users = new java.util.ArrayList<>();
   private java.util.function.Consumer<Quiescence> check = q -> {};
+  private Runnable beforeChain = () -> {};
+  private boolean quietLogs = true;
 
   private Simulation(Supplier<TransactionStore> stores) {
     this.stores = Objects.requireNonNull(stores, "stores");
@@ -99,6 +102,26 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Runs {@code setup} before every chain, also the chains run while shrinking a failure and
+   * when reproducing a seed: reset your participants' state (a ledger, a barrier's table) so that
+   * each chain starts from nothing, as its plan assumes. An exception stops the run.
+   */
+  public Simulation beforeEachChain(Runnable setup) {
+    this.beforeChain = Objects.requireNonNull(setup, "setup");
+    return this;
+  }
+
+  /**
+   * Whether the managers the simulation creates log their INFO and WARN lines (scripted failures,
+   * crashes, store faults: thousands in a run) at DEBUG, on the simulation's thread only (default
+   * true). Your handlers' logging and the logging backend's configuration are left alone.
+   */
+  public Simulation quietLogs(boolean quiet) {
+    this.quietLogs = quiet;
+    return this;
+  }
+
   public Simulation masterSeed(long seed) {
     this.masterSeed = seed;
     return this;
@@ -119,12 +142,16 @@ public final class Simulation {
    * @throws SimulationFailure naming the invariant, the seed and the minimal failing plan
    */
   public SimulationReport run() {
+    return quietLogs ? Logs.quietly(this::runChains) : runChains();
+  }
+
+  private SimulationReport runChains() {
     long master = Long.getLong("jdtm.sim.masterSeed", masterSeed);
     int scaled = (int) Math.round(chains * Double.parseDouble(
         System.getProperty("jdtm.sim.scale", "1")));
     SimulationConfig config =
         new SimulationConfig(stores, scaled, steps, nodes, participants, maxFaultRate, master,
-            modes, List.copyOf(users), check);
+            modes, List.copyOf(users), check, beforeChain);
     Long only = Long.getLong("jdtm.sim.seed", onlySeed);
     List<Long> seeds = new ArrayList<>();
     if (only != null) {

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * @param modes transaction modes the plans use
  * @param users your own participants, beside the scripted ones
  * @param check your own invariants, run at the end of every chain
+ * @param beforeChain your own setup, run before every chain (reset your participants' state)
  */
 public record SimulationConfig(
     Supplier<TransactionStore> stores,
@@ -29,4 +30,5 @@ public record SimulationConfig(
     long masterSeed,
     List<Mode> modes,
     List<UserParticipant<?>> users,
-    java.util.function.Consumer<Quiescence> check) {}
+    java.util.function.Consumer<Quiescence> check,
+    Runnable beforeChain) {}

@@ -22,14 +22,12 @@ final class BarrierErrors {
 
   private final String database;
   private final String table;
-  private final String dialect;
-  private final String prefix;
+  private final String command;
 
   BarrierErrors(String database, Tables tables, Dialect dialect) {
     this.database = database;
     this.table = tables.barrier();
-    this.dialect = dialect.name().toLowerCase(java.util.Locale.ROOT);
-    this.prefix = tables.prefix();
+    this.command = JdbcSchema.command(true, dialect, tables);
   }
 
   /** Runs {@code step}, its SQLException wrapped: {@code what} failed for {@code call}. */
@@ -60,7 +58,6 @@ final class BarrierErrors {
   /** How to create the barrier table. */
   String remedy() {
     return "create it with JdbcBarrier.builder().createSchema(true), or have a DBA apply the DDL "
-        + "that 'java -cp store-jdbc.jar:saga-core.jar " + JdbcSchema.class.getName()
-        + " --barrier " + dialect + " " + prefix + "' prints";
+        + "that '" + command + "' prints";
   }
 }

@@ -19,8 +19,11 @@ import java.util.Optional;
  * Immutable and thread-safe.
  */
 final class BarrierRows {
-  /** The one barrier call per branch op. */
-  static final String BARRIER_ID = "01";
+  /**
+   * The barrier id of a 2-phase message's local transaction (its one barrier call) and so of its
+   * check-back, as in DTM.
+   */
+  static final String MSG_BARRIER_ID = "01";
   /** The branch of a 2-phase message's local transaction. */
   static final String MSG_BRANCH = "00";
   /** The reason of the row a check-back writes when the local transaction has not committed. */
@@ -56,18 +59,21 @@ final class BarrierRows {
   }
 
   /**
-   * Writes the rows of {@code ctx}'s call.
+   * Writes the rows of {@code ctx}'s call with barrier id {@code barrierId} (taken from {@link
+   * BranchContext#nextBarrierId} once per call): a compensation or cancel's call N inserts the
+   * origin's row N, so each call of a branch op pairs with the same call of its origin.
    *
    * @return empty when the business must run; otherwise the outcome to answer without running it
    *     (a repeated call, a null compensation, a late action blocked by its compensation, a
    *     message already committed or rolled back by its check-back)
    */
-  Optional<Outcome> enter(Connection c, BranchContext ctx) throws SQLException {
+  Optional<Outcome> enter(Connection c, BranchContext ctx, String barrierId)
+      throws SQLException {
     BranchOp op = ctx.op();
     String reason = op.wireName();
     BranchOp origin = op.origin();
-    boolean originInserted = origin != null && insert(c, ctx, origin, reason);
-    if (!insert(c, ctx, op, reason)) {
+    boolean originInserted = origin != null && insert(c, ctx, origin, barrierId, reason);
+    if (!insert(c, ctx, op, barrierId, reason)) {
       if (op == BranchOp.MSG && isRolledBack(c, ctx.gid())) {
         return Optional.of(Outcome.failure("the check-back already rolled message " + ctx.gid()
             + " back; its local transaction must not run"));
@@ -82,7 +88,8 @@ final class BarrierRows {
    * the local transaction's row is there (waiting for a local transaction in progress to end).
    */
   Outcome checkBack(Connection c, String gid) throws SQLException {
-    if (insert(c, Mode.MSG.wireName(), gid, MSG_BRANCH, BranchOp.MSG.wireName(), ROLLBACK)) {
+    if (insert(c, Mode.MSG.wireName(), gid, MSG_BRANCH, BranchOp.MSG.wireName(), MSG_BARRIER_ID,
+        ROLLBACK)) {
       return Outcome.failure("the local transaction of message " + gid + " had not committed; "
           + "the check-back rolled it back for good");
     }
@@ -117,16 +124,17 @@ final class BarrierRows {
     }
   }
 
-  private boolean insert(Connection c, BranchContext ctx, BranchOp op, String reason)
-      throws SQLException {
-    return insert(c, ctx.mode().wireName(), ctx.gid(), ctx.branchId(), op.wireName(), reason);
+  private boolean insert(Connection c, BranchContext ctx, BranchOp op, String barrierId,
+      String reason) throws SQLException {
+    return insert(c, ctx.mode().wireName(), ctx.gid(), ctx.branchId(), op.wireName(), barrierId,
+        reason);
   }
 
   /** Inserts a row unless its key exists; whether it inserted. */
   private boolean insert(Connection c, String type, String gid, String branch, String op,
-      String reason) throws SQLException {
+      String barrierId, String reason) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql.insert)) {
-      bindKey(s, type, gid, branch, op);
+      bindKey(s, type, gid, branch, op, barrierId);
       s.setString(6, reason);
       s.setLong(7, clock.millis());
       return s.executeUpdate() > 0;
@@ -140,7 +148,7 @@ final class BarrierRows {
 
   private boolean isRolledBack(Connection c, String gid) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql.reason)) {
-      bindKey(s, Mode.MSG.wireName(), gid, MSG_BRANCH, BranchOp.MSG.wireName());
+      bindKey(s, Mode.MSG.wireName(), gid, MSG_BRANCH, BranchOp.MSG.wireName(), MSG_BARRIER_ID);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           // Only a purge racing this call, or an isolation level above the database's default
@@ -154,11 +162,11 @@ final class BarrierRows {
   }
 
   private static void bindKey(PreparedStatement s, String type, String gid, String branch,
-      String op) throws SQLException {
+      String op, String barrierId) throws SQLException {
     s.setString(1, type);
     s.setString(2, gid);
     s.setString(3, branch);
     s.setString(4, op);
-    s.setString(5, BARRIER_ID);
+    s.setString(5, barrierId);
   }
 }

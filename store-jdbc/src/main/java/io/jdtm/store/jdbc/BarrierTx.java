@@ -36,12 +36,16 @@ final class BarrierTx {
     Decision run() throws Exception;
   }
 
-  /** In a transaction of its own on {@code c}, committed or rolled back here. */
-  Outcome owned(Connection c, BranchContext ctx, LocalWork<Connection> work) throws Exception {
-    String call = describe(ctx);
+  /**
+   * In a transaction of its own on {@code c}, committed or rolled back here; {@code barrierId} is
+   * the call's, from {@link BranchContext#nextBarrierId}.
+   */
+  Outcome owned(Connection c, BranchContext ctx, String barrierId, LocalWork<Connection> work)
+      throws Exception {
+    String call = describe(ctx, barrierId);
     return own(c, call, () -> {
       Optional<Outcome> skip = errors.sql("writing the barrier rows", call,
-          () -> rows.enter(c, ctx));
+          () -> rows.enter(c, ctx, barrierId));
       if (skip.isPresent()) {
         return new Decision(skip.get(), true);
       }
@@ -88,8 +92,9 @@ final class BarrierTx {
    *
    * @throws IllegalStateException when {@code c} is in auto-commit mode
    */
-  <T> Outcome nested(Connection c, T tx, BranchContext ctx, LocalWork<T> work) throws Exception {
-    String call = describe(ctx);
+  <T> Outcome nested(Connection c, T tx, BranchContext ctx, String barrierId, LocalWork<T> work)
+      throws Exception {
+    String call = describe(ctx, barrierId);
     if (errors.sql("checking the caller's transaction", call, c::getAutoCommit)) {
       throw new IllegalStateException("jdtm barrier " + call + ": the connection is in "
           + "auto-commit mode, so the barrier's rows and the business would commit apart; begin "
@@ -101,7 +106,7 @@ final class BarrierTx {
     boolean keep;
     try {
       Optional<Outcome> skip = errors.sql("writing the barrier rows", call,
-          () -> rows.enter(c, ctx));
+          () -> rows.enter(c, ctx, barrierId));
       outcome = skip.isPresent() ? skip.get() : run(work, tx);
       keep = skip.isPresent() || outcome.isSuccess();
     } catch (Exception | Error e) {
@@ -126,9 +131,9 @@ final class BarrierTx {
         : Outcome.failure("the barrier's local work returned no outcome (null)");
   }
 
-  static String describe(BranchContext ctx) {
+  static String describe(BranchContext ctx, String barrierId) {
     return "[gid=" + ctx.gid() + " mode=" + ctx.mode().wireName() + " branch=" + ctx.branchId()
-        + " op=" + ctx.op().wireName() + "]";
+        + " op=" + ctx.op().wireName() + " barrier=" + barrierId + "]";
   }
 
   private static void quietly(String what, BarrierErrors.Action action) {

@@ -15,11 +15,12 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The sub-transaction barrier in a participant's relational database (H2, PostgreSQL, MariaDB or
- * MySQL): one row per {@code (mode, gid, branch, op)} in table {@code <prefix>barrier}, written in
- * the same local transaction as the business change, so that each branch op takes effect at most
- * once however often and in whatever order the manager calls it (see {@link Barrier} for the
- * rules). The table lives where the business data lives, which is usually not where the
- * {@link JdbcStore} is, so it is created and checked on its own.
+ * MySQL): one row per {@code (mode, gid, branch, op, barrier id)} in table {@code
+ * <prefix>barrier}, written in the same local transaction as the business change, so that each
+ * barrier call of a branch op takes effect at most once however often and in whatever order the
+ * manager calls it (see {@link Barrier} for the rules, and for several calls in one op). The
+ * table lives where the business data lives, which is usually not where the {@link JdbcStore} is,
+ * so it is created and checked on its own.
  *
  * <pre>{@code
  * JdbcBarrier barrier = JdbcBarrier.builder().dataSource(appDataSource).createSchema(true).build();
@@ -67,12 +68,13 @@ import org.jdbi.v3.core.Handle;
  * level would have waited (PostgreSQL's repeatable read does that).
  *
  * <p>2-phase messages: {@code call} with op {@link io.jdtm.BranchOp#MSG} (mode msg, branch {@code
- * 00}) inserts the row {@code (msg, gid, 00, msg)} with reason {@code msg} before the local
- * transaction's business. {@link #queryPrepared} inserts the same key with reason {@code
- * rollback}: if that insert wins, the local transaction never committed and now never can. While
- * the local transaction is still running, its uncommitted row makes the check-back's insert wait
- * until it ends: that wait is the intended serialization; if it exceeds the lock timeout the
- * check-back fails with an exception (unknown) and the manager asks again later.
+ * 00}, its one barrier call, barrier id {@code 01} as in DTM) inserts the row {@code (msg, gid,
+ * 00, msg, 01)} with reason {@code msg} before the local transaction's business. {@link
+ * #queryPrepared} inserts the same key with reason {@code rollback}: if that insert wins, the
+ * local transaction never committed and now never can. While the local transaction is still
+ * running, its uncommitted row makes the check-back's insert wait until it ends: that wait is the
+ * intended serialization; if it exceeds the lock timeout the check-back fails with an exception
+ * (unknown) and the manager asks again later.
  *
  * <p>Errors: the barrier's own SQL failures come out of {@code call} and {@link #queryPrepared}
  * as a {@link SQLException} whose message names the step, the gid, branch and op and the database
@@ -116,10 +118,10 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
    */
   @Override
   public Outcome call(BranchContext ctx, LocalWork<Connection> work) throws Exception {
-    check(ctx, work);
-    String call = BarrierTx.describe(ctx);
+    String barrierId = start(ctx, work);
+    String call = BarrierTx.describe(ctx, barrierId);
     try (Connection c = errors.sql("taking a connection", call, dataSource::getConnection)) {
-      return tx.owned(c, ctx, work);
+      return tx.owned(c, ctx, barrierId, work);
     }
   }
 
@@ -134,8 +136,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
   public Outcome call(Connection connection, BranchContext ctx, LocalWork<Connection> work)
       throws Exception {
     Objects.requireNonNull(connection, "connection");
-    check(ctx, work);
-    return tx.nested(connection, connection, ctx, work);
+    String barrierId = start(ctx, work);
+    return tx.nested(connection, connection, ctx, barrierId, work);
   }
 
   /**
@@ -146,8 +148,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
    */
   public Outcome call(Handle handle, BranchContext ctx, LocalWork<Handle> work) throws Exception {
     Objects.requireNonNull(handle, "handle");
-    check(ctx, work);
-    return tx.nested(handle.getConnection(), handle, ctx, work);
+    String barrierId = start(ctx, work);
+    return tx.nested(handle.getConnection(), handle, ctx, barrierId, work);
   }
 
   /**
@@ -199,11 +201,13 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
     return "JdbcBarrier[" + database + ", table " + table + "]";
   }
 
-  private void check(BranchContext ctx, LocalWork<?> work) {
+  /** Checks a call's arguments and takes its barrier id. */
+  private String start(BranchContext ctx, LocalWork<?> work) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(work, "work");
     BarrierRows.validate(ctx);
     requireOpen();
+    return ctx.nextBarrierId();
   }
 
   private void requireOpen() {
@@ -278,8 +282,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
      * Prefix of the table name (default {@code jdtm_}): table {@code <prefix>barrier}. The rule is
      * the store's, so that one prefix serves both.
      *
-     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]*} and has at
-     *     most 49 characters
+     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]{0,48}} (so
+     *     that every table and index name stays within 63 characters)
      */
     public Builder tablePrefix(String prefix) {
       this.tablePrefix = Tables.requireValidPrefix(prefix);

@@ -2,15 +2,19 @@ package io.jdtm.store.jdbc;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Prints the DDL of the JDBC store, or of the barrier's table, so that a DBA can apply it by hand
  * (the store or barrier then runs with {@code createSchema(false)}, needing no DDL rights):
  *
  * <pre>
- * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema postgresql jdtm_
- * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema --barrier postgresql jdtm_
+ * java -cp store-jdbc.jar io.jdtm.store.jdbc.JdbcSchema postgresql jdtm_
+ * java -cp store-jdbc.jar io.jdtm.store.jdbc.JdbcSchema --barrier postgresql jdtm_
  * </pre>
+ *
+ * <p>It needs nothing but the store-jdbc jar: the DDL is the jar's {@code .sql} resources (the same
+ * the store and barrier apply with {@code createSchema(true)}), with the table prefix substituted.
  *
  * <p>Every statement is idempotent ({@code CREATE ... IF NOT EXISTS}). The store's script records
  * its schema version in {@code <prefix>schema_version}; the barrier's script stands alone (it
@@ -54,6 +58,12 @@ public final class JdbcSchema {
     if (status != 0) {
       System.exit(status);
     }
+  }
+
+  /** The command line that prints the store's (or the barrier's) DDL, as errors name it. */
+  static String command(boolean barrier, Dialect dialect, Tables tables) {
+    return "java -cp store-jdbc.jar " + JdbcSchema.class.getName() + (barrier ? " " + BARRIER_FLAG
+        : "") + " " + dialect.name().toLowerCase(Locale.ROOT) + " " + tables.prefix();
   }
 
   /** {@link #main} without exiting, for tests. */

@@ -278,8 +278,8 @@ public final class JdbcStore implements TransactionStore {
      * Prefix of the table names (default {@code jdtm_}): tables {@code <prefix>tx}, {@code
      * <prefix>branch} and {@code <prefix>schema_version}.
      *
-     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]*} and has at
-     *     most 49 characters
+     * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]{0,48}} (so
+     *     that every table and index name stays within 63 characters)
      */
     public Builder tablePrefix(String prefix) {
       this.tablePrefix = Tables.requireValidPrefix(prefix);

@@ -57,9 +57,8 @@ final class Schema {
       if (db.autoCommit("checking the schema", null, h -> isMissing(h, table))) {
         throw new IllegalStateException("table " + table + " does not exist in " + db.description()
             + ": create the schema with createSchema(true) (in a store URI: #jdtm.createSchema="
-            + "true), or have a DBA apply the DDL that 'java -cp store-jdbc.jar "
-            + JdbcSchema.class.getName() + " " + dialect.name().toLowerCase(java.util.Locale.ROOT)
-            + " " + tables.prefix() + "' prints");
+            + "true), or have a DBA apply the DDL that '"
+            + JdbcSchema.command(false, dialect, tables) + "' prints");
       }
     }
     Integer version = db.autoCommit("checking the schema", null, h -> h.createQuery(

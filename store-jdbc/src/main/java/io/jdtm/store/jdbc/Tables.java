@@ -1,6 +1,6 @@
 package io.jdtm.store.jdbc;
 
-import io.jdtm.internal.Names;
+import java.util.regex.Pattern;
 
 /**
  * The store's table names, derived from a validated prefix; SQL is built only from these.
@@ -12,27 +12,44 @@ record Tables(String prefix) {
   /** The longest suffix appended to the prefix (a table or index name). */
   private static final String LONGEST_SUFFIX = "schema_version";
   private static final int MAX_NAME = 63;
+  /**
+   * The table prefix rule, stated here only: an identifier short enough that every table and
+   * index name it makes stays within 63 characters (PostgreSQL would silently truncate longer
+   * names, and two tables could then collide). Store, barrier, {@link JdbcSchema} and README agree.
+   */
+  static final String PREFIX_RULE =
+      "[A-Za-z_][A-Za-z0-9_]{0," + (MAX_NAME - LONGEST_SUFFIX.length() - 1) + "}";
+  private static final Pattern PREFIX = Pattern.compile(PREFIX_RULE);
+  private static final int SHOWN = 60;
 
   Tables {
     requireValidPrefix(prefix);
   }
 
   /**
-   * Checks a table prefix: an identifier ({@code [A-Za-z_][A-Za-z0-9_]{0,62}}) short enough that
-   * every table and index name it makes stays within 63 characters (PostgreSQL would silently
-   * truncate longer names, and two tables could then collide).
+   * Checks a table prefix against {@link #PREFIX_RULE}.
    *
-   * @throws IllegalArgumentException naming the prefix and the rule it breaks
+   * @throws IllegalArgumentException naming the prefix (shortened) and the rule
    */
   static String requireValidPrefix(String prefix) {
-    Names.requireIdentifier(prefix, "table prefix");
-    int max = MAX_NAME - LONGEST_SUFFIX.length();
-    if (prefix.length() > max) {
-      throw new IllegalArgumentException("invalid table prefix " + Names.quote(prefix) + ": it is "
-          + prefix.length() + " characters long; at most " + max + " are allowed, so that '"
-          + "<prefix>" + LONGEST_SUFFIX + "' stays within " + MAX_NAME + " characters");
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("invalid table prefix " + shown(prefix)
+          + ": a table prefix must match " + PREFIX_RULE + ", so that '<prefix>" + LONGEST_SUFFIX
+          + "' stays within " + MAX_NAME + " characters");
     }
     return prefix;
+  }
+
+  /** The rejected value for the message: shortened, control characters escaped. */
+  private static String shown(String prefix) {
+    if (prefix == null) {
+      return "null";
+    }
+    String head = prefix.length() > SHOWN ? prefix.substring(0, SHOWN) + "..." : prefix;
+    StringBuilder sb = new StringBuilder("'");
+    head.chars().forEach(c -> sb.append(Character.isISOControl(c)
+        ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return sb.append("' (").append(prefix.length()).append(" characters)").toString();
   }
 
   String tx() {

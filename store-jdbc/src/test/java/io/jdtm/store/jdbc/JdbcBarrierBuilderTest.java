@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** Building a {@link JdbcBarrier} on H2, and the errors it gives before and during calls. */
 class JdbcBarrierBuilderTest {
-  private static final BranchContext ACTION =
-      BranchContext.of("g-1", Mode.SAGA, "01", BranchOp.ACTION);
+  /** A new delivery of one action: a context counts its barrier calls. */
+  private static BranchContext action() {
+    return BranchContext.of("g-1", Mode.SAGA, "01", BranchOp.ACTION);
+  }
 
   @Test
   void tablePrefix_invalid_isRejectedBeforeAnySql() {
@@ -30,7 +32,8 @@ class JdbcBarrierBuilderTest {
     assertThatThrownBy(() -> builder.tablePrefix("x;DROP TABLE y"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table prefix");
     assertThatThrownBy(() -> builder.tablePrefix("p".repeat(50)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 49");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must match [A-Za-z_][A-Za-z0-9_]{0,48}");
   }
 
   @Test
@@ -51,8 +54,8 @@ class JdbcBarrierBuilderTest {
         JdbcBarrier second = JdbcBarrier.builder().url(url).createSchema(true).build();
         Connection c = DriverManager.getConnection(url)) {
       assertThat(tables(c)).containsExactly("JDTM_BARRIER");
-      assertThat(second.call(ACTION, c2 -> Outcome.success())).isEqualTo(Outcome.success());
-      assertThat(first.call(ACTION, c2 -> Outcome.failure("must not run")))
+      assertThat(second.call(action(), c2 -> Outcome.success())).isEqualTo(Outcome.success());
+      assertThat(first.call(action(), c2 -> Outcome.failure("must not run")))
           .isEqualTo(Outcome.success());
     }
   }
@@ -163,9 +166,9 @@ class JdbcBarrierBuilderTest {
         Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       s.execute("DROP TABLE jdtm_barrier");
 
-      assertThatThrownBy(() -> barrier.call(ACTION, x -> Outcome.success()))
+      assertThatThrownBy(() -> barrier.call(action(), x -> Outcome.success()))
           .isInstanceOf(SQLException.class)
-          .hasMessageContaining("[gid=g-1 mode=saga branch=01 op=action]")
+          .hasMessageContaining("[gid=g-1 mode=saga branch=01 op=action barrier=01]")
           .hasMessageContaining("writing the barrier rows")
           .hasMessageContaining("jdtm_barrier missing")
           .hasMessageContaining("createSchema(true)");
@@ -177,7 +180,7 @@ class JdbcBarrierBuilderTest {
     JdbcBarrier barrier = h2Barrier();
     barrier.close();
 
-    assertThatThrownBy(() -> barrier.call(ACTION, c -> Outcome.success()))
+    assertThatThrownBy(() -> barrier.call(action(), c -> Outcome.success()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     assertThatThrownBy(() -> barrier.queryPrepared("g-1"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");

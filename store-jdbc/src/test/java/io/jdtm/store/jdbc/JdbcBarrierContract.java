@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,11 @@ abstract class JdbcBarrierContract {
     return BranchContext.of(gid, mode, "01", op);
   }
 
+  /** Deliveries of one op: each {@code get()} a new context, as the manager makes per call. */
+  static Supplier<BranchContext> deliveries(String gid, Mode mode, BranchOp op) {
+    return () -> ctx(gid, mode, op);
+  }
+
   static BranchContext msg(String gid) {
     return BranchContext.of(gid, Mode.MSG, "00", BranchOp.MSG);
   }
@@ -104,10 +110,10 @@ abstract class JdbcBarrierContract {
   void call_repeatedAction_skipsBusiness() throws Exception {
     String account = accounts.open(100);
     AtomicInteger runs = new AtomicInteger();
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
-    barrier.call(action, accounts.move(account, -30, runs));
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
+    barrier.call(action.get(), accounts.move(account, -30, runs));
 
-    Outcome again = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome again = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(again).isEqualTo(Outcome.success());
     assertThat(runs).hasValue(1);
@@ -226,15 +232,117 @@ abstract class JdbcBarrierContract {
   }
 
   @Test
+  void call_twoCallsInOneDelivery_eachRunsOnceAndARedeliveryRunsNone() throws Exception {
+    String account = accounts.open(1000);
+    String gid = newGid();
+    AtomicInteger runs = new AtomicInteger();
+
+    List<Outcome> first = deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
+    List<Outcome> again = deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
+
+    assertThat(first).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(again).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(runs).hasValue(2);
+    assertThat(accounts.balance(account)).isEqualTo(989);
+  }
+
+  @Test
+  void call_threeCallsInOneDelivery_eachActionAndCompensationRunsOnce() throws Exception {
+    String account = accounts.open(1000);
+    String gid = newGid();
+    AtomicInteger actions = new AtomicInteger();
+    AtomicInteger compensations = new AtomicInteger();
+
+    for (int delivery = 0; delivery < 2; delivery++) {
+      deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, actions, -1, -10, -100);
+    }
+    long afterActions = accounts.balance(account);
+    for (int delivery = 0; delivery < 2; delivery++) {
+      deliver(ctx(gid, Mode.SAGA, BranchOp.COMPENSATE), account, compensations, 1, 10, 100);
+    }
+
+    assertThat(afterActions).isEqualTo(889);
+    assertThat(actions).hasValue(3);
+    assertThat(compensations).hasValue(3);
+    assertThat(accounts.balance(account)).isEqualTo(1000);
+  }
+
+  @Test
+  void call_compensateBeforeATwoCallAction_isNullCompensationAndBlocksBothLateCalls()
+      throws Exception {
+    String account = accounts.open(1000);
+    String gid = newGid();
+    AtomicInteger runs = new AtomicInteger();
+
+    List<Outcome> compensate =
+        deliver(ctx(gid, Mode.SAGA, BranchOp.COMPENSATE), account, runs, 1, 10);
+    List<Outcome> lateAction =
+        deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
+
+    assertThat(compensate).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(lateAction).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(runs).hasValue(0);
+    assertThat(accounts.balance(account)).isEqualTo(1000);
+  }
+
+  @Test
+  void call_redeliveryAfterADeliveryDiedAfterItsFirstCall_runsOnlyTheSecondCall()
+      throws Exception {
+    String account = accounts.open(1000);
+    String gid = newGid();
+    AtomicInteger runs = new AtomicInteger();
+    deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, runs, -1); // then the process died
+
+    List<Outcome> redelivery = deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, runs, -1, -10);
+
+    assertThat(redelivery).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(runs).hasValue(2);
+    assertThat(accounts.balance(account)).isEqualTo(989);
+  }
+
+  @Test
+  void call_cancelAfterATryDiedAfterItsFirstCall_undoesCallOneAndBlocksTheLateCallTwo()
+      throws Exception {
+    String account = accounts.open(1000);
+    String gid = newGid();
+    AtomicInteger tries = new AtomicInteger();
+    AtomicInteger cancels = new AtomicInteger();
+    deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, tries, -1); // then the process died
+
+    deliver(ctx(gid, Mode.TCC, BranchOp.CANCEL), account, cancels, 1, 10);
+    List<Outcome> lateTry = deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, tries, -1, -10);
+
+    assertThat(lateTry).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(tries).hasValue(1);
+    assertThat(cancels).hasValue(1);
+    assertThat(accounts.balance(account)).isEqualTo(1000);
+  }
+
+  @Test
+  void call_secondMsgCallOfOneContext_isRefusedWithoutBusiness() throws Exception {
+    String account = accounts.open(100);
+    String gid = newGid();
+    AtomicInteger runs = new AtomicInteger();
+    BranchContext local = msg(gid);
+    barrier.call(local, accounts.move(account, -30, runs));
+
+    assertThatThrownBy(() -> barrier.call(local, accounts.move(account, -30, runs)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("one barrier call");
+    assertThat(runs).hasValue(1);
+    assertThat(accounts.balance(account)).isEqualTo(70);
+    assertThat(barrier.queryPrepared(gid)).isEqualTo(Outcome.success());
+  }
+
+  @Test
   void call_businessFailure_rollsRowsBackSoARetryRuns() throws Exception {
     String account = accounts.open(100);
     AtomicInteger runs = new AtomicInteger();
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
 
-    Outcome refused = barrier.call(action,
+    Outcome refused = barrier.call(action.get(),
         accounts.moveThen(account, -30, runs, Outcome.failure("insufficient funds")));
     long afterRefusal = accounts.balance(account);
-    Outcome retried = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome retried = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(refused).isEqualTo(Outcome.failure("insufficient funds"));
     assertThat(afterRefusal).isEqualTo(100);
@@ -247,17 +355,18 @@ abstract class JdbcBarrierContract {
   void call_businessThrows_rollsRowsBackAndRethrows() throws Exception {
     String account = accounts.open(100);
     AtomicInteger runs = new AtomicInteger();
-    BranchContext cancel = ctx(newGid(), Mode.TCC, BranchOp.CANCEL);
+    String gid = newGid();
+    Supplier<BranchContext> cancel = deliveries(gid, Mode.TCC, BranchOp.CANCEL);
     IllegalStateException boom = new IllegalStateException("boom");
     LocalWork<Connection> failing = c -> {
       accounts.add(c, account, 30);
       throw boom;
     };
-    barrier.call(ctx(cancel.gid(), Mode.TCC, BranchOp.TRY), accounts.move(account, -30, runs));
+    barrier.call(ctx(gid, Mode.TCC, BranchOp.TRY), accounts.move(account, -30, runs));
 
-    assertThatThrownBy(() -> barrier.call(cancel, failing)).isSameAs(boom);
+    assertThatThrownBy(() -> barrier.call(cancel.get(), failing)).isSameAs(boom);
     long afterThrow = accounts.balance(account);
-    Outcome retried = barrier.call(cancel, accounts.move(account, 30, runs));
+    Outcome retried = barrier.call(cancel.get(), accounts.move(account, 30, runs));
 
     assertThat(afterThrow).isEqualTo(70);
     assertThat(retried).isEqualTo(Outcome.success());
@@ -269,11 +378,11 @@ abstract class JdbcBarrierContract {
   void call_businessOngoing_rollsRowsBackSoARetryRuns() throws Exception {
     String account = accounts.open(100);
     AtomicInteger runs = new AtomicInteger();
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
 
-    Outcome ongoing = barrier.call(action,
+    Outcome ongoing = barrier.call(action.get(),
         accounts.moveThen(account, -30, runs, Outcome.ongoing()));
-    Outcome retried = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome retried = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(ongoing).isEqualTo(Outcome.ongoing());
     assertThat(retried).isEqualTo(Outcome.success());
@@ -358,18 +467,18 @@ abstract class JdbcBarrierContract {
   void callInCallerTransaction_callerCommits_rowsAndBusinessStay() throws Exception {
     String account = accounts.open(100);
     String other = accounts.open(0);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       accounts.add(c, other, 1);
 
-      Outcome outcome = barrier.call(c, action, accounts.move(account, -30, runs));
+      Outcome outcome = barrier.call(c, action.get(), accounts.move(account, -30, runs));
       c.commit();
 
       assertThat(outcome).isEqualTo(Outcome.success());
     }
-    Outcome again = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome again = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(again).isEqualTo(Outcome.success());
     assertThat(runs).hasValue(1);
@@ -380,15 +489,15 @@ abstract class JdbcBarrierContract {
   @Test
   void callInCallerTransaction_callerRollsBack_rowsGoToo() throws Exception {
     String account = accounts.open(100);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
-      barrier.call(c, action, accounts.move(account, -30, runs));
+      barrier.call(c, action.get(), accounts.move(account, -30, runs));
       c.rollback();
     }
 
-    Outcome retried = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome retried = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(retried).isEqualTo(Outcome.success());
     assertThat(runs).hasValue(2);
@@ -399,20 +508,20 @@ abstract class JdbcBarrierContract {
   void callInCallerTransaction_businessFailure_rollsBackToTheSavepointOnly() throws Exception {
     String account = accounts.open(100);
     String other = accounts.open(0);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       accounts.add(c, other, 1);
 
-      Outcome refused = barrier.call(c, action,
+      Outcome refused = barrier.call(c, action.get(),
           accounts.moveThen(account, -30, runs, Outcome.failure("refused")));
       accounts.add(c, other, 1);
       c.commit();
 
       assertThat(refused).isEqualTo(Outcome.failure("refused"));
     }
-    Outcome retried = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome retried = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(accounts.balance(other)).isEqualTo(2);
     assertThat(retried).isEqualTo(Outcome.success());
@@ -425,20 +534,20 @@ abstract class JdbcBarrierContract {
       throws Exception {
     String account = accounts.open(100);
     String other = accounts.open(0);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
     IllegalStateException boom = new IllegalStateException("boom");
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       accounts.add(c, other, 1);
 
-      assertThatThrownBy(() -> barrier.call(c, action, cn -> {
+      assertThatThrownBy(() -> barrier.call(c, action.get(), cn -> {
         accounts.add(cn, account, -30);
         throw boom;
       })).isSameAs(boom);
       c.commit();
     }
-    Outcome retried = barrier.call(action, accounts.move(account, -30, runs));
+    Outcome retried = barrier.call(action.get(), accounts.move(account, -30, runs));
 
     assertThat(accounts.balance(other)).isEqualTo(1);
     assertThat(retried).isEqualTo(Outcome.success());
@@ -503,7 +612,7 @@ abstract class JdbcBarrierContract {
   @Test
   void callOnJdbiHandle_inTransaction_rowsCommitWithTheHandle() throws Exception {
     String account = accounts.open(100);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
     Jdbi jdbi = Jdbi.create(this::connect);
     LocalWork<org.jdbi.v3.core.Handle> debit = h -> {
@@ -513,8 +622,8 @@ abstract class JdbcBarrierContract {
       return Outcome.success();
     };
 
-    Outcome first = jdbi.inTransaction(h -> barrier.call(h, action, debit));
-    Outcome second = jdbi.inTransaction(h -> barrier.call(h, action, debit));
+    Outcome first = jdbi.inTransaction(h -> barrier.call(h, action.get(), debit));
+    Outcome second = jdbi.inTransaction(h -> barrier.call(h, action.get(), debit));
 
     assertThat(first).isEqualTo(Outcome.success());
     assertThat(second).isEqualTo(Outcome.success());
@@ -528,18 +637,18 @@ abstract class JdbcBarrierContract {
         new io.jdtm.testkit.ManualClock(java.time.Instant.parse("2001-01-01T00:00:00Z"));
     String account = accounts.open(100);
     AtomicInteger runs = new AtomicInteger();
-    BranchContext old = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
-    BranchContext recent = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> old = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> recent = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     try (JdbcBarrier clocked = builder().clock(clock).build()) {
-      clocked.call(old, accounts.move(account, -1, runs));
+      clocked.call(old.get(), accounts.move(account, -1, runs));
       java.time.Instant cutoff = clock.advance(java.time.Duration.ofDays(1));
-      clocked.call(recent, accounts.move(account, -1, runs));
+      clocked.call(recent.get(), accounts.move(account, -1, runs));
 
       long purged = clocked.purgeOlderThan(cutoff);
 
       assertThat(purged).isEqualTo(1);
-      clocked.call(old, accounts.move(account, -1, runs));
-      clocked.call(recent, accounts.move(account, -1, runs));
+      clocked.call(old.get(), accounts.move(account, -1, runs));
+      clocked.call(recent.get(), accounts.move(account, -1, runs));
     }
     assertThat(runs).hasValue(3);
     assertThat(accounts.balance(account)).isEqualTo(97);
@@ -563,23 +672,25 @@ abstract class JdbcBarrierContract {
   void call_racingCallsOfOneKey_runBusinessOnce() throws Exception {
     int racers = 8;
     String account = accounts.open(100);
-    BranchContext action = ctx(newGid(), Mode.SAGA, BranchOp.ACTION);
+    Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
-    CountDownLatch calling = new CountDownLatch(racers);
-    LocalWork<Connection> debit = c -> {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Future<Outcome>> outcomes = new ArrayList<>();
+    outcomes.add(submit(() -> barrier.call(action.get(), c -> {
       runs.incrementAndGet();
       accounts.add(c, account, -30);
-      calling.await(DONE_SECONDS, TimeUnit.SECONDS);
-      Thread.sleep(50); // real concurrency: let the other calls reach the row lock
+      entered.countDown();
+      release.await(DONE_SECONDS, TimeUnit.SECONDS); // holds the key until the others wait
       return Outcome.success();
-    };
-    List<Future<Outcome>> outcomes = new ArrayList<>();
-    for (int i = 0; i < racers; i++) {
-      outcomes.add(submit(() -> {
-        calling.countDown();
-        return barrier.call(action, debit);
-      }));
+    })));
+    assertThat(entered.await(DONE_SECONDS, TimeUnit.SECONDS)).isTrue();
+    for (int i = 1; i < racers; i++) {
+      outcomes.add(submit(() -> barrier.call(action.get(), accounts.move(account, -30, runs))));
     }
+    assertWaiting(outcomes.get(1)); // one wait in all: the database's lock timeout is short
+    outcomes.subList(2, racers).forEach(o -> assertThat(o).isNotDone());
+    release.countDown();
 
     for (Future<Outcome> outcome : outcomes) {
       assertThat(done(outcome)).isEqualTo(Outcome.success());
@@ -619,14 +730,14 @@ abstract class JdbcBarrierContract {
     String gid = newGid();
     AtomicInteger cancels = new AtomicInteger();
     AtomicInteger tries = new AtomicInteger();
-    BranchContext cancel = ctx(gid, Mode.TCC, BranchOp.CANCEL);
+    Supplier<BranchContext> cancel = deliveries(gid, Mode.TCC, BranchOp.CANCEL);
     try (Connection c = connect()) {
       c.setAutoCommit(false);
-      assertThat(barrier.call(c, cancel, accounts.move(account, 30, cancels)))
+      assertThat(barrier.call(c, cancel.get(), accounts.move(account, 30, cancels)))
           .isEqualTo(Outcome.success());
 
       Future<Outcome> secondCancel =
-          submit(() -> barrier.call(cancel, accounts.move(account, 30, cancels)));
+          submit(() -> barrier.call(cancel.get(), accounts.move(account, 30, cancels)));
       Future<Outcome> lateTry = submit(() -> barrier.call(ctx(gid, Mode.TCC, BranchOp.TRY),
           accounts.move(account, -30, tries)));
       assertWaiting(secondCancel);
@@ -741,6 +852,16 @@ abstract class JdbcBarrierContract {
         .isEqualTo(Outcome.Kind.FAILURE);
     assertThat(runs).hasValue(0);
     assertThat(accounts.balance(account)).isEqualTo(100);
+  }
+
+  /** One delivery of a branch op whose handler makes one barrier call per amount, in order. */
+  private List<Outcome> deliver(BranchContext delivery, String account, AtomicInteger runs,
+      long... amounts) throws Exception {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (long amount : amounts) {
+      outcomes.add(barrier.call(delivery, accounts.move(account, amount, runs)));
+    }
+    return outcomes;
   }
 
   private <T> Future<T> submit(Callable<T> task) {

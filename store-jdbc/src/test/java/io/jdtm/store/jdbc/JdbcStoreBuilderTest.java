@@ -28,7 +28,8 @@ class JdbcStoreBuilderTest {
     String fifty = "p".repeat(50);
 
     assertThatThrownBy(() -> JdbcStore.builder().tablePrefix(fifty))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 49");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must match [A-Za-z_][A-Za-z0-9_]{0,48}");
     assertThat(JdbcStore.builder().tablePrefix("p".repeat(49))).isNotNull();
   }
 
