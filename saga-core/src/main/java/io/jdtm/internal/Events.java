@@ -69,8 +69,9 @@ final class Events {
   }
 
   /**
-   * A refusal at info, everything else at debug. The error (an exception message or a piece of
-   * an answer, which may echo business data) only at debug.
+   * A refusal at info, an unknown outcome at warn on attempts 1, 10, 100, ... (see the class
+   * comment), everything at debug. The error (an exception message or a piece of an answer, which
+   * may echo business data) only at debug, and in the stack trace of the first warning.
    */
   private static void logCall(BranchEvent e, Call call) {
     if (e.result() == CallResult.UNKNOWN && isWarnedAttempt(e.attempt()) && log.isWarnEnabled()) {
