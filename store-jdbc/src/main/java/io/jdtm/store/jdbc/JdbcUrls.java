@@ -3,10 +3,16 @@ package io.jdtm.store.jdbc;
 import io.jdtm.Stores;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Facts about JDBC URLs. Thread-safe (stateless). */
 final class JdbcUrls {
+  private static final Set<String> H2_CODE_SETTINGS =
+      Set.of("INIT", "DATABASE_EVENT_LISTENER", "JAVA_OBJECT_SERIALIZER");
+
   private JdbcUrls() {}
 
   /**
@@ -60,6 +66,29 @@ final class JdbcUrls {
       throw new IllegalArgumentException("'" + Stores.redact(url) + "' is an unnamed H2 in-memory "
           + "database, private to one connection; name it, e.g. jdbc:h2:mem:jdtm");
     }
+  }
+
+  /**
+   * The H2 connection settings in {@code url} that run code when a connection opens: {@code INIT}
+   * (any SQL, such as {@code RUNSCRIPT FROM 'http://...'} or {@code CREATE ALIAS} with Java
+   * source), {@code DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER} (a class on the
+   * class path is instantiated), upper-cased, in URL order; empty for other URLs.
+   */
+  static List<String> h2CodeSettings(String url) {
+    String rest = h2Rest(url);
+    if (rest == null) {
+      return List.of();
+    }
+    // Splitting at every ';', escaped or not, finds each real setting (and maybe more).
+    List<String> found = new ArrayList<>();
+    for (String setting : rest.split(";")) {
+      int eq = setting.indexOf('=');
+      String key = eq < 0 ? "" : setting.substring(0, eq).strip().toUpperCase(Locale.ROOT);
+      if (H2_CODE_SETTINGS.contains(key) && !found.contains(key)) {
+        found.add(key);
+      }
+    }
+    return found;
   }
 
   private static String h2Rest(String url) {

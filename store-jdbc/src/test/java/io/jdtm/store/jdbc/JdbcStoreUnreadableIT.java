@@ -59,7 +59,12 @@ class JdbcStoreUnreadableIT {
     OPTIONS("tx.options", "not transaction options",
         "UPDATE %1$stx SET options = '{\"retry\": [1, 2' WHERE gid = '%2$s'"),
     BRANCH_OP("branch.op of branch '01'", "holds 'UNDO'", "UPDATE %1$sbranch SET op = 'UNDO' "
-        + "WHERE gid = '%2$s' AND branch_id = '01' AND op = 'ACTION'");
+        + "WHERE gid = '%2$s' AND branch_id = '01' AND op = 'ACTION'"),
+    // A claim adds one to both before it reads the row: the problem names no number.
+    VERSION("tx.version", "it must be at least 1",
+        "UPDATE %1$stx SET version = -5 WHERE gid = '%2$s'"),
+    LEASE_EPOCH("tx.lease_epoch", "it must be at least 0",
+        "UPDATE %1$stx SET lease_epoch = -100 WHERE gid = '%2$s'");
 
     private final String column;
     private final String problem;
@@ -250,7 +255,7 @@ class JdbcStoreUnreadableIT {
         store.create(due(gid, T0.minusSeconds(size - i)));
         if (i % 6 == 0) {
           corrupt.add(gid);
-          t.corrupt(Corruption.values()[i / 6 % 3], gid);
+          t.corrupt(Corruption.values()[i / 6 % Corruption.values().length], gid);
         }
       }
       Map<String, AtomicInteger> returned = new ConcurrentHashMap<>();
