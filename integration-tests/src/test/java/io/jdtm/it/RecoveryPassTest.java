@@ -43,7 +43,7 @@ class RecoveryPassTest {
       assertThat(writeWaiting.await(10, TimeUnit.SECONDS)).isTrue();
       h.clock.advance(Harness.LEASE.plusSeconds(1));
 
-      assertThat(tm.runRecoveryPass()).isZero();
+      assertThat(tm.runRecoveryPass().size()).isZero();
       assertThat(h.ledger.calls("slow-1", "01", ACTION)).isEqualTo(1);
 
       storeAnswers.countDown();
