@@ -55,7 +55,7 @@ final class H2WriteDelayCost {
       long start = System.nanoTime();
       for (int i = 0; i < sagas; i++) {
         TxStatus s = tm.saga().step("noop", "noop", "a").step("noop", "noop", "b")
-            .submitAndWait(Duration.ofSeconds(30));
+            .submitAndWait(Duration.ofSeconds(30)).status();
         if (s != TxStatus.SUCCEEDED) {
           throw new IllegalStateException("saga " + i + " ended " + s);
         }
