@@ -1,5 +1,8 @@
 package io.jdtm.store.jdbc;
 
+import static io.jdtm.store.jdbc.H2CodeSettingsTest.tableRanExists;
+import static io.jdtm.store.jdbc.H2WriteThroughTest.dataSource;
+import static io.jdtm.store.jdbc.H2WriteThroughTest.writeDelays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -11,9 +14,7 @@ import io.jdtm.Outcome;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -151,30 +152,5 @@ class JdbcBarrierH2SettingsTest {
 
   private static BranchContext action() {
     return BranchContext.of("g-1", Mode.SAGA, "01", BranchOp.ACTION);
-  }
-
-  private static JdbcDataSource dataSource(String url) {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL(url);
-    return ds;
-  }
-
-  private static boolean tableRanExists(Connection c) throws SQLException {
-    try (ResultSet rs = c.getMetaData().getTables(null, null, "RAN", null)) {
-      return rs.next();
-    }
-  }
-
-  /** Every WRITE_DELAY row H2 lists for the (open) database at {@code url}. */
-  private static List<String> writeDelays(String url) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-            + "WHERE SETTING_NAME = 'WRITE_DELAY'")) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    }
-    return values;
   }
 }
