@@ -115,7 +115,7 @@ class JdbcBarrierH2SettingsTest {
 
   @Test
   void build_h2MemoryDataSource_doesNotWarn() {
-    JdbcDataSource ds = dataSource(H2Stores.memoryUrl() + ";DB_CLOSE_DELAY=-1");
+    JdbcDataSource ds = dataSource(H2Stores.memoryUrl());
 
     Built built = build(() -> JdbcBarrier.builder().dataSource(ds).createSchema(true).build());
 
