@@ -101,12 +101,12 @@ final class H2WriteThrough {
     BARRIER("barrier", "write-through", "business changes and barrier rows of branch ops that "
         + "already answered, breaking exactly-once");
 
-    final String user;
+    final String who;
     final String missing;
     final String lost;
 
-    Risk(String user, String missing, String lost) {
-      this.user = user;
+    Risk(String who, String missing, String lost) {
+      this.who = who;
       this.missing = missing;
       this.lost = lost;
     }
@@ -118,9 +118,9 @@ final class H2WriteThrough {
     }
     log.warn("jdtm {} on H2 at {} is not {}: {}, so a commit reaches the file only after it "
         + "returned and a process kill can lose {}. Open it with WRITE_DELAY=0 in the URL, as an "
-        + "admin (the {} adds it to a URL it opens that does not set it)", risk.user, where,
+        + "admin (the {} adds it to a URL it opens that does not set it)", risk.who, where,
         risk.missing, delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
-            .orElse(SETTING + " could not be read"), risk.lost, risk.user);
+            .orElse(SETTING + " could not be read"), risk.lost, risk.who);
     return false;
   }
 
