@@ -2,14 +2,15 @@ package io.jdtm.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -77,27 +78,63 @@ final class H2WriteThrough {
    * differ when the database was reopened without it; all must be 0.
    */
   static boolean verify(Jdbi jdbi, String where) {
-    Optional<Set<String>> delay = read(jdbi);
+    Optional<Set<String>> delay;
+    try {
+      delay = jdbi.withHandle(h -> read(h.getConnection()));
+    } catch (JdbiException e) {
+      delay = Optional.empty();
+    }
+    return judge(delay, Risk.STORE, where);
+  }
+
+  /**
+   * {@link #verify(Jdbi, String)} for a barrier's database, on a connection to it: barrier rows
+   * and the business changes committed with them are what a process kill can lose.
+   */
+  static boolean verifyForBarrier(Connection c, String where) {
+    return judge(read(c), Risk.BARRIER, where);
+  }
+
+  /** Who relies on the commits, and what a process kill loses when they are not write-through. */
+  private enum Risk {
+    STORE("store", "DURABLE", "acknowledged transactions"),
+    BARRIER("barrier", "write-through", "business changes and barrier rows of branch ops that "
+        + "already answered, breaking exactly-once");
+
+    final String who;
+    final String missing;
+    final String lost;
+
+    Risk(String who, String missing, String lost) {
+      this.who = who;
+      this.missing = missing;
+      this.lost = lost;
+    }
+  }
+
+  private static boolean judge(Optional<Set<String>> delay, Risk risk, String where) {
     if (delay.isPresent() && delay.get().equals(Set.of("0"))) {
       return true;
     }
-    log.warn("jdtm store on H2 at {} is not DURABLE: {}, so a commit reaches the file only after "
-        + "it returned and a process kill can lose acknowledged transactions. Open it with "
-        + "WRITE_DELAY=0 in the URL, as an admin (the store adds it to a URL it opens that does "
-        + "not set it)", where,
-        delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
-            .orElse(SETTING + " could not be read"));
+    log.warn("jdtm {} on H2 at {} is not {}: {}, so a commit reaches the file only after it "
+        + "returned and a process kill can lose {}. Open it with WRITE_DELAY=0 in the URL, as an "
+        + "admin (the {} adds it to a URL it opens that does not set it)", risk.who, where,
+        risk.missing, delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
+            .orElse(SETTING + " could not be read"), risk.lost, risk.who);
     return false;
   }
 
-  private static Optional<Set<String>> read(Jdbi jdbi) {
-    try {
-      Set<String> values = jdbi.withHandle(h -> h.createQuery("SELECT SETTING_VALUE FROM "
-              + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = '" + SETTING + "'")
-          .mapTo(String.class).collect(Collectors.toCollection(TreeSet::new)));
-      return values.isEmpty() ? Optional.empty() : Optional.of(values);
-    } catch (JdbiException e) {
+  private static Optional<Set<String>> read(Connection c) {
+    Set<String> values = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+            + "WHERE SETTING_NAME = '" + SETTING + "'")) {
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
       return Optional.empty();
     }
+    return values.isEmpty() ? Optional.empty() : Optional.of(values);
   }
 }

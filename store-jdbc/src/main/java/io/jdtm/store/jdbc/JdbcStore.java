@@ -380,12 +380,8 @@ public final class JdbcStore implements TransactionStore {
     }
 
     private void requireNoH2CodeSettings() {
-      List<String> code = url == null ? List.of() : JdbcUrls.h2CodeSettings(url);
-      if (!code.isEmpty() && !allowH2CodeSettings) {
-        throw new IllegalArgumentException("the H2 URL '" + io.jdtm.Stores.redact(url)
-            + "' holds " + String.join(", ", code) + ", which runs code when a connection opens; "
-            + "remove it, or allow it with allowH2CodeSettings(true) or the URI option "
-            + "#jdtm.allowH2CodeSettings=true");
+      if (url != null) {
+        JdbcUrls.requireNoH2CodeSettings(url, allowH2CodeSettings);
       }
     }
   }

@@ -91,6 +91,21 @@ final class JdbcUrls {
     return found;
   }
 
+  /**
+   * Rejects an H2 URL holding {@link #h2CodeSettings} unless {@code allowed}, naming the settings
+   * and both ways to allow them ({@code allowH2CodeSettings(true)}, {@code
+   * #jdtm.allowH2CodeSettings=true}), for the store's and the barrier's builders alike.
+   */
+  static void requireNoH2CodeSettings(String url, boolean allowed) {
+    List<String> code = h2CodeSettings(url);
+    if (!code.isEmpty() && !allowed) {
+      throw new IllegalArgumentException("the H2 URL '" + Stores.redact(url) + "' holds "
+          + String.join(", ", code) + ", which runs code when a connection opens; remove it, or "
+          + "allow it with allowH2CodeSettings(true) or the URI option "
+          + "#jdtm.allowH2CodeSettings=true");
+    }
+  }
+
   private static String h2Rest(String url) {
     String lower = url.toLowerCase(Locale.ROOT);
     return lower.startsWith("jdbc:h2:") ? lower.substring("jdbc:h2:".length()) : null;

@@ -67,7 +67,7 @@ class H2CodeSettingsTest {
     }
   }
 
-  private static boolean tableRanExists(Connection c) throws SQLException {
+  static boolean tableRanExists(Connection c) throws SQLException {
     try (ResultSet rs = c.getMetaData().getTables(null, null, "RAN", null)) {
       return rs.next();
     }

@@ -126,14 +126,14 @@ class H2WriteThroughTest {
     }
   }
 
-  private static JdbcDataSource dataSource(String url) {
+  static JdbcDataSource dataSource(String url) {
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
     return ds;
   }
 
   /** Every WRITE_DELAY row H2 lists for the (open) database at {@code url}. */
-  private static List<String> writeDelays(String url) throws SQLException {
+  static List<String> writeDelays(String url) throws SQLException {
     List<String> values = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "

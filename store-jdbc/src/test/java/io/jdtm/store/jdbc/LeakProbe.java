@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the JDBC store fail in every way {@link SecretLeakTest} and {@link SecretLeakIT} look at,
+ * Makes the JDBC store (and, on H2, the barrier) fail in every way {@link SecretLeakTest} and {@link SecretLeakIT} look at,
  * in a JVM of its own that logs everything at TRACE: connect failures with a password in each URL
  * form, and writes that fail inside the batch with a payload holding {@link #MARKER}. Prints each
  * exception as a caller might show it: {@code toString()}, {@code printStackTrace()} (causes and
@@ -64,7 +64,8 @@ final class LeakProbe {
     return switch (kind) {
       case "h2" -> List.of("h2-url-password-wrong", "h2-file-url-password-wrong",
           "h2-credentials-wrong",
-          "h2-tcp-bad-port-url-password", "h2-write-url", "h2-write-manager");
+          "h2-tcp-bad-port-url-password", "h2-write-url", "h2-write-manager",
+          "h2-barrier-file-url-password-wrong", "h2-barrier-credentials-wrong");
       case "postgres" -> List.of("postgres-userinfo-unknown-user", "postgres-password-param",
           "postgres-sslpassword-bad-port", "postgres-userinfo-unreachable",
           "postgres-credentials-bad-port", "postgres-write-url", "postgres-write-datasource",
@@ -110,6 +111,10 @@ final class LeakProbe {
         () -> Stores.open("jdbc:h2:tcp://127.0.0.1:1/mem:x;USER=sa;PASSWORD=" + SECRET));
     s.put("h2-write-url", () -> create(Stores.open(writes)));
     s.put("h2-write-manager", () -> submit(Stores.open(writes)));
+    s.put("h2-barrier-file-url-password-wrong",
+        () -> JdbcBarrier.builder().url(file + ";USER=sa;PASSWORD=" + SECRET).build());
+    s.put("h2-barrier-credentials-wrong",
+        () -> JdbcBarrier.builder().url(guarded).credentials("sa", SECRET).build());
     return s;
   }
 
