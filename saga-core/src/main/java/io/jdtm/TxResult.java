@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>The last error is the one recorded in the store (so {@code await} on another instance sees
  * it too): a short text naming the branch, the op and what went wrong (an exception's class and
- * message, an HTTP status, a timeout), never a payload; at most a few hundred characters.
+ * message, an HTTP status without the answer's body, a timeout), never a payload; at most a few
+ * hundred characters.
  */
 public final class TxResult {
   private final String gid;

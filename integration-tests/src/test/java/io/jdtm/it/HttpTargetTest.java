@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.jdtm.BranchFailedException;
 import io.jdtm.CallResult;
 import io.jdtm.TransactionManager;
+import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -138,7 +139,8 @@ class HttpTargetTest {
       tcc.branch(base + "/try1", base + "/confirm1", base + "/cancel1", new Transfer("A", 5));
       tcc.branch(base + "/try2", base + "/confirm2", base + "/cancel2", new Transfer("B", 5));
       tcc.branch(base + "/try3", base + "/confirm3", base + "/cancel3", new Transfer("C", 5));
-    })).isInstanceOf(BranchFailedException.class).hasMessageContaining("HTTP 409: no funds");
+    })).isInstanceOf(BranchFailedException.class).hasMessageContaining("HTTP 409")
+        .hasMessageNotContaining("no funds");
 
     assertThat(tm.await("http-tcc-no", Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.FAILED);
     for (String branch : List.of("1", "2")) {
@@ -198,7 +200,8 @@ class HttpTargetTest {
     String gid = tm.saga().step(base + "/refuse", base + "/undo", new Transfer("A", 30)).submit();
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.FAILED);
-    assertThat(tm.find(gid).orElseThrow().reason()).contains("HTTP 409: no funds");
+    assertThat(tm.find(gid).orElseThrow().reason()).contains("HTTP 409")
+        .doesNotContain("no funds");
     assertThat(at("/undo")).singleElement()
         .satisfies(r -> assertThat(r.query()).endsWith("&op=compensate"));
   }
@@ -234,7 +237,7 @@ class HttpTargetTest {
 
     String gid = tm.saga().step(base + "/flaky", base + "/undo", 1).submit();
     assertThat(tm.find(gid).orElseThrow().branch("01", ACTION).lastError())
-        .isEqualTo("HTTP 500: boom");
+        .isEqualTo("HTTP 500");
     for (int i = 0; i < 2; i++) {
       h.clock.set(tm.find(gid).orElseThrow().nextDueAt());
       tm.runRecoveryPass();
@@ -242,6 +245,25 @@ class HttpTargetTest {
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
     assertThat(at("/flaky")).hasSize(3);
+  }
+
+  @Test
+  void await_errorAnswerWithBody_resultCarriesStatusButNoBody() {
+    String card = "{\"card\":\"4111111111111111\"}";
+    answer("/leaky", new Answer(500, card));
+    answer("/refuse", new Answer(409, card));
+
+    String retried = tm.saga().step(base + "/leaky", base + "/undo", 1).submit();
+    String failed = tm.saga().step(base + "/refuse", base + "/undo", 1).submit();
+
+    TxResult pending = tm.await(retried, Duration.ofMillis(50));
+    assertThat(pending.lastError()).contains("branch 01 action: HTTP 500");
+    TxResult refused = tm.await(failed, Duration.ofSeconds(10));
+    assertThat(refused.status()).isEqualTo(TxStatus.FAILED);
+    assertThat(refused.reason()).hasValueSatisfying(r -> assertThat(r).contains("HTTP 409"));
+    for (TxResult r : List.of(pending, refused)) {
+      assertThat(r.toString()).doesNotContain("4111");
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
 
 /**
  * Calls DTM-style HTTP branches asynchronously: POST of the encoded payload (GET, without a body,
@@ -21,10 +22,13 @@ import java.util.concurrent.CompletionException;
  * followed; the whole exchange, body included, is bounded by the request timeout and at most
  * {@value #MAX_BODY} bytes of the answer are read. Answers follow DTM: status 425 or a body
  * containing {@code ONGOING} is ONGOING; 409 or a body containing {@code FAILURE} is FAILURE;
- * another 2xx is SUCCESS; anything else is unknown. One HTTP client is shared by every manager in
- * the JVM and created on first use. Thread-safe.
+ * another 2xx is SUCCESS; anything else is unknown. A failed or unknown answer is described by its
+ * status code alone: its body, which may echo business data, is logged at DEBUG only and never
+ * reaches the store, a result or an exception. One HTTP client is shared by every manager in the
+ * JVM and created on first use. Thread-safe.
  */
 final class HttpInvoker {
+  private static final Logger log = Logs.get(HttpInvoker.class);
   /** Largest answer body read; the rest is discarded. */
   static final int MAX_BODY = 64 * 1024;
   private static final int MAX_BODY_SHOWN = 200;
@@ -69,9 +73,14 @@ final class HttpInvoker {
   }
 
   private static Call toCall(BranchRecord branch, Answer answer, String body) {
-    return answer.result() == CallResult.SUCCESS
-        ? new Call(branch, CallResult.SUCCESS, null, body)
-        : new Call(branch, answer.result(), answer.detail());
+    if (answer.result() == CallResult.SUCCESS) {
+      return new Call(branch, CallResult.SUCCESS, null, body);
+    }
+    if (answer.detail() != null && log.isDebugEnabled()) {
+      log.debug("branch={} op={}: {} answered with body: {}", branch.branchId(),
+          branch.op().wireName(), answer.detail(), shorten(body == null ? "" : body));
+    }
+    return new Call(branch, answer.result(), answer.detail());
   }
 
   private static Throwable cause(Throwable error) {
@@ -87,7 +96,7 @@ final class HttpInvoker {
     return "HTTP call failed: " + cause;
   }
 
-  /** An HTTP answer mapped to a call result. */
+  /** An HTTP answer mapped to a call result; the detail names the status, never the body. */
   record Answer(CallResult result, String detail) {}
 
   static Answer classify(int status, String body) {
@@ -96,10 +105,10 @@ final class HttpInvoker {
       return new Answer(CallResult.ONGOING, null);
     }
     if (status == 409 || text.contains("FAILURE")) {
-      return new Answer(CallResult.FAILURE, "HTTP " + status + ": " + shorten(text));
+      return new Answer(CallResult.FAILURE, "HTTP " + status);
     }
     if (status < 200 || status > 299) {
-      return new Answer(CallResult.UNKNOWN, "HTTP " + status + ": " + shorten(text));
+      return new Answer(CallResult.UNKNOWN, "HTTP " + status);
     }
     return new Answer(CallResult.SUCCESS, null);
   }
