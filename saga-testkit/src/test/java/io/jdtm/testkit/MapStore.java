@@ -29,7 +29,17 @@ final class MapStore implements TransactionStore {
 
   private final TreeMap<String, TxRecord> records = new TreeMap<>();
   private final ReentrantLock lock = new ReentrantLock();
+  private final Set<StoreCapability> capabilities;
   private boolean closed;
+
+  MapStore() {
+    this(Set.of());
+  }
+
+  /** A store declaring {@code capabilities} (it keeps nothing across a close whatever it says). */
+  MapStore(Set<StoreCapability> capabilities) {
+    this.capabilities = Set.copyOf(capabilities);
+  }
 
   @Override
   public CreateResult create(TxRecord record) {
@@ -86,7 +96,7 @@ final class MapStore implements TransactionStore {
 
   @Override
   public Set<StoreCapability> capabilities() {
-    return Set.of();
+    return capabilities;
   }
 
   @Override
