@@ -24,6 +24,13 @@ package io.jdtm;
  * pairs with its action's or try's call N. The calls must therefore come in the same order on
  * every delivery.
  *
+ * <p>A call takes its barrier id even when it fails (its work's FAILURE, ONGOING or exception, or
+ * a failure of the participant's database). So never retry {@link #call} within one delivery:
+ * the retry would take the next id, and the next delivery would number its calls differently
+ * from this one. Throw instead; the manager redelivers the op with a new context. Likewise a
+ * compensation or cancel makes as many barrier calls as its action or try: with fewer, only the
+ * action's or try's matching calls are blocked when they arrive late, and its further calls run.
+ *
  * <p>For 2-phase messages, {@link #call} with op {@link BranchOp#MSG} (branch {@code 00}) guards
  * the local transaction, and {@link #queryPrepared} is the check-back: it decides, once and for
  * all, whether that local transaction committed.

@@ -136,7 +136,8 @@ public final class BranchContext {
    * calls in one branch op, each a local effect of its own taking effect once. A redelivery of
    * the op comes with a new context whose calls count from {@code "01"} again, finding the rows
    * of the earlier delivery's calls in the same order. Make a branch op's barrier calls in the same
-   * order on every delivery, one after the other.
+   * order on every delivery, one after the other. An id is used up even when its call fails, so
+   * never retry a barrier call with the same context: let the manager redeliver instead.
    *
    * <p>The local transaction of a 2-phase message (op {@link BranchOp#MSG}) is a single call with
    * id {@code "01"}, where the check-back looks.
