@@ -8,6 +8,7 @@ import io.jdtm.BranchContext;
 import io.jdtm.BranchOp;
 import io.jdtm.Mode;
 import io.jdtm.Outcome;
+import io.jdtm.testkit.BarrierContract;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -32,12 +33,13 @@ import org.junit.jupiter.api.TestInstance;
  * What every database's {@link JdbcBarrier} must do, run on each with a nearly empty subclass:
  * DTM's rules (duplicates, null compensation, anti-hanging), rollback of the rows with the
  * business, 2-phase messages and their check-back, the caller's transaction and JDBI forms, purge,
- * and concurrent calls that must serialize on the barrier's key. Business effects are observed in
- * a small accounts table beside the barrier's. Waits for real concurrency are bounded; nothing
- * sleeps to let logical time pass.
+ * and concurrent calls that must serialize on the barrier's key; several calls in one delivery
+ * come from the testkit's {@link BarrierContract}. Business effects are observed in a small
+ * accounts table beside the barrier's. Waits for real concurrency are bounded; nothing sleeps to
+ * let logical time pass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class JdbcBarrierContract {
+abstract class JdbcBarrierContract extends BarrierContract<Connection> {
   private static final AtomicInteger GIDS = new AtomicInteger();
   /** How long a call must stay blocked to count as waiting for another transaction. */
   private static final long WAITING_MS = 300;
@@ -74,6 +76,26 @@ abstract class JdbcBarrierContract {
       accounts.close();
       barrier.close();
     }
+  }
+
+  @Override
+  protected JdbcBarrier barrier() {
+    return barrier;
+  }
+
+  @Override
+  protected String openAccount(long balance) throws SQLException {
+    return accounts.open(balance);
+  }
+
+  @Override
+  protected void add(Connection tx, String account, long delta) throws SQLException {
+    accounts.add(tx, account, delta);
+  }
+
+  @Override
+  protected long balance(String account) throws SQLException {
+    return accounts.balance(account);
   }
 
   static String newGid() {
@@ -229,108 +251,6 @@ abstract class JdbcBarrierContract {
 
     assertThat(runs).hasValue(4);
     assertThat(accounts.balance(account)).isEqualTo(96);
-  }
-
-  @Test
-  void call_twoCallsInOneDelivery_eachRunsOnceAndARedeliveryRunsNone() throws Exception {
-    String account = accounts.open(1000);
-    String gid = newGid();
-    AtomicInteger runs = new AtomicInteger();
-
-    List<Outcome> first = deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
-    List<Outcome> again = deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
-
-    assertThat(first).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(again).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(runs).hasValue(2);
-    assertThat(accounts.balance(account)).isEqualTo(989);
-  }
-
-  @Test
-  void call_threeCallsInOneDelivery_eachActionAndCompensationRunsOnce() throws Exception {
-    String account = accounts.open(1000);
-    String gid = newGid();
-    AtomicInteger actions = new AtomicInteger();
-    AtomicInteger compensations = new AtomicInteger();
-
-    for (int delivery = 0; delivery < 2; delivery++) {
-      deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, actions, -1, -10, -100);
-    }
-    long afterActions = accounts.balance(account);
-    for (int delivery = 0; delivery < 2; delivery++) {
-      deliver(ctx(gid, Mode.SAGA, BranchOp.COMPENSATE), account, compensations, 1, 10, 100);
-    }
-
-    assertThat(afterActions).isEqualTo(889);
-    assertThat(actions).hasValue(3);
-    assertThat(compensations).hasValue(3);
-    assertThat(accounts.balance(account)).isEqualTo(1000);
-  }
-
-  @Test
-  void call_compensateBeforeATwoCallAction_isNullCompensationAndBlocksBothLateCalls()
-      throws Exception {
-    String account = accounts.open(1000);
-    String gid = newGid();
-    AtomicInteger runs = new AtomicInteger();
-
-    List<Outcome> compensate =
-        deliver(ctx(gid, Mode.SAGA, BranchOp.COMPENSATE), account, runs, 1, 10);
-    List<Outcome> lateAction =
-        deliver(ctx(gid, Mode.SAGA, BranchOp.ACTION), account, runs, -1, -10);
-
-    assertThat(compensate).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(lateAction).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(runs).hasValue(0);
-    assertThat(accounts.balance(account)).isEqualTo(1000);
-  }
-
-  @Test
-  void call_redeliveryAfterADeliveryDiedAfterItsFirstCall_runsOnlyTheSecondCall()
-      throws Exception {
-    String account = accounts.open(1000);
-    String gid = newGid();
-    AtomicInteger runs = new AtomicInteger();
-    deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, runs, -1); // then the process died
-
-    List<Outcome> redelivery = deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, runs, -1, -10);
-
-    assertThat(redelivery).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(runs).hasValue(2);
-    assertThat(accounts.balance(account)).isEqualTo(989);
-  }
-
-  @Test
-  void call_cancelAfterATryDiedAfterItsFirstCall_undoesCallOneAndBlocksTheLateCallTwo()
-      throws Exception {
-    String account = accounts.open(1000);
-    String gid = newGid();
-    AtomicInteger tries = new AtomicInteger();
-    AtomicInteger cancels = new AtomicInteger();
-    deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, tries, -1); // then the process died
-
-    deliver(ctx(gid, Mode.TCC, BranchOp.CANCEL), account, cancels, 1, 10);
-    List<Outcome> lateTry = deliver(ctx(gid, Mode.TCC, BranchOp.TRY), account, tries, -1, -10);
-
-    assertThat(lateTry).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(tries).hasValue(1);
-    assertThat(cancels).hasValue(1);
-    assertThat(accounts.balance(account)).isEqualTo(1000);
-  }
-
-  @Test
-  void call_secondMsgCallOfOneContext_isRefusedWithoutBusiness() throws Exception {
-    String account = accounts.open(100);
-    String gid = newGid();
-    AtomicInteger runs = new AtomicInteger();
-    BranchContext local = msg(gid);
-    barrier.call(local, accounts.move(account, -30, runs));
-
-    assertThatThrownBy(() -> barrier.call(local, accounts.move(account, -30, runs)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("one barrier call");
-    assertThat(runs).hasValue(1);
-    assertThat(accounts.balance(account)).isEqualTo(70);
-    assertThat(barrier.queryPrepared(gid)).isEqualTo(Outcome.success());
   }
 
   @Test
@@ -852,16 +772,6 @@ abstract class JdbcBarrierContract {
         .isEqualTo(Outcome.Kind.FAILURE);
     assertThat(runs).hasValue(0);
     assertThat(accounts.balance(account)).isEqualTo(100);
-  }
-
-  /** One delivery of a branch op whose handler makes one barrier call per amount, in order. */
-  private List<Outcome> deliver(BranchContext delivery, String account, AtomicInteger runs,
-      long... amounts) throws Exception {
-    List<Outcome> outcomes = new ArrayList<>();
-    for (long amount : amounts) {
-      outcomes.add(barrier.call(delivery, accounts.move(account, amount, runs)));
-    }
-    return outcomes;
   }
 
   private <T> Future<T> submit(Callable<T> task) {
