@@ -78,26 +78,23 @@ public abstract class BarrierContract<T> {
   @Test
   void call_compensateBeforeATwoCallAction_isNullCompensationAndBlocksBothLateCalls()
       throws Exception {
-    Branch branch = new Branch(1000);
-
-    List<Outcome> compensate = branch.deliver(Mode.SAGA, BranchOp.COMPENSATE, 1, 10);
-    List<Outcome> lateAction = branch.deliver(Mode.SAGA, BranchOp.ACTION, -1, -10);
-
-    assertThat(compensate).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(lateAction).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(branch.runs).hasValue(0);
-    assertThat(balance(branch.account)).isEqualTo(1000);
+    undoBeforeATwoCallOrigin_isNullAndBlocksBothLateCalls(Mode.SAGA, BranchOp.COMPENSATE);
   }
 
   @Test
   void call_cancelBeforeATwoCallTry_isNullCancelAndBlocksBothLateCalls() throws Exception {
+    undoBeforeATwoCallOrigin_isNullAndBlocksBothLateCalls(Mode.TCC, BranchOp.CANCEL);
+  }
+
+  private void undoBeforeATwoCallOrigin_isNullAndBlocksBothLateCalls(Mode mode, BranchOp undo)
+      throws Exception {
     Branch branch = new Branch(1000);
 
-    List<Outcome> cancel = branch.deliver(Mode.TCC, BranchOp.CANCEL, 1, 10);
-    List<Outcome> lateTry = branch.deliver(Mode.TCC, BranchOp.TRY, -1, -10);
+    List<Outcome> undone = branch.deliver(mode, undo, 1, 10);
+    List<Outcome> lateOrigin = branch.deliver(mode, undo.origin(), -1, -10);
 
-    assertThat(cancel).containsExactly(Outcome.success(), Outcome.success());
-    assertThat(lateTry).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(undone).containsExactly(Outcome.success(), Outcome.success());
+    assertThat(lateOrigin).containsExactly(Outcome.success(), Outcome.success());
     assertThat(branch.runs).hasValue(0);
     assertThat(balance(branch.account)).isEqualTo(1000);
   }
