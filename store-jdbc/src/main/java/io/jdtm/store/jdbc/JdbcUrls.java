@@ -93,16 +93,15 @@ final class JdbcUrls {
 
   /**
    * Rejects an H2 URL holding {@link #h2CodeSettings} unless {@code allowed}, naming the settings
-   * and both ways to allow them ({@code allowH2CodeSettings(true)}, {@code
-   * #jdtm.allowH2CodeSettings=true}), for the store's and the barrier's builders alike.
+   * and the builder option that allows them ({@code allowH2CodeSettings(true)}, never a URI option),
+   * for the store's and the barrier's builders alike.
    */
   static void requireNoH2CodeSettings(String url, boolean allowed) {
     List<String> code = h2CodeSettings(url);
     if (!code.isEmpty() && !allowed) {
       throw new IllegalArgumentException("the H2 URL '" + Stores.redact(url) + "' holds "
           + String.join(", ", code) + ", which runs code when a connection opens; remove it, or "
-          + "allow it with allowH2CodeSettings(true) or the URI option "
-          + "#jdtm.allowH2CodeSettings=true");
+          + "allow it with allowH2CodeSettings(true) on the builder");
     }
   }
 
