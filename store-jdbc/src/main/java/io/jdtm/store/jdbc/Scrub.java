@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Takes secrets and payload bytes out of driver and pool text before it reaches an exception or a
  * log: URL user info and password-like parameters (as {@link Stores#redact}), the known secret
- * values, PostgreSQL's batch statement text with its bound values, and binary literals ({@code
+ * values, PostgreSQL's batch statement text with its bound values, JDBI's statement context
+ * ({@code [statement:"...", arguments:{...}]}), the values in PostgreSQL's details ({@code
+ * Failing row contains (...)}, {@code Key (...)=(...)}), and binary literals ({@code
  * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. A throwable whose chain
  * (causes, suppressed and next exceptions) holds such text is replaced by a copy with scrubbed
  * messages that keeps each class name, SQLState, error code and stack trace. Immutable and
@@ -21,6 +23,13 @@ final class Scrub {
   static final Scrub PATTERNS = new Scrub(Set.of());
   private static final Pattern BATCH_STATEMENT =
       Pattern.compile("(?s)(Batch entry \\d+) .* (was aborted)");
+  /** JDBI's statement context, appended last to its exception messages. */
+  private static final Pattern JDBI_CONTEXT =
+      Pattern.compile("(?s)\\s*\\[(?:statement|arguments):.*\\]");
+  /** PostgreSQL's details; values may hold parentheses, so up to the last one. */
+  private static final Pattern FAILING_ROW =
+      Pattern.compile("(?s)(Failing row contains )\\(.*\\)");
+  private static final Pattern KEY_VALUES = Pattern.compile("(?s)(Key \\(.*?\\)=)\\(.*\\)");
   private static final Pattern BINARY =
       Pattern.compile("(?i)\\\\x[0-9a-f]+|\\bx'[0-9a-f]*'|\\b0x[0-9a-f]{8,}");
   private static final String MASK = "***";
@@ -39,7 +48,10 @@ final class Scrub {
     for (String secret : secrets) {
       out = out.replace(secret, MASK);
     }
+    out = JDBI_CONTEXT.matcher(out).replaceAll("");
     out = BATCH_STATEMENT.matcher(out).replaceAll("$1 $2");
+    out = FAILING_ROW.matcher(out).replaceAll("$1(" + MASK + ")");
+    out = KEY_VALUES.matcher(out).replaceAll("$1(" + MASK + ")");
     return BINARY.matcher(out).replaceAll("<bytes>");
   }
 

@@ -19,8 +19,32 @@ class ScrubTest {
 
     assertThat(scrub.text(text)).isEqualTo("Incorrect port value : ***@db; "
         + "Batch entry 0 was aborted: ERROR: x "
-        + "Detail: Failing row contains (g, <bytes>). H2: <bytes>; "
+        + "Detail: Failing row contains (***). H2: <bytes>; "
         + "jdbc:mariadb://***@db/x?password=***");
+  }
+
+  @Test
+  void text_jdbiStatementContext_removed() {
+    String text = "Check constraint violation: \"C\" [23513-232] [statement:\"INSERT INTO t "
+        + "(gid, custom_data) VALUES (:gid, :data)\", rewritten:\"x\", parsed:\"y\", "
+        + "arguments:{positional:{}, named:{gid:g1,data:{\"card\":\"4111]}\"}}, finder:[]}]";
+
+    assertThat(scrub.text(text)).isEqualTo("Check constraint violation: \"C\" [23513-232]");
+    assertThat(scrub.text("Unique index violation [arguments:{named:{reason:pan 4111}}]"))
+        .isEqualTo("Unique index violation");
+  }
+
+  @Test
+  void text_postgresRowAndKeyDetails_valuesRemoved() {
+    String row = "ERROR: new row violates check constraint \"c\"\n"
+        + "  Detail: Failing row contains (g1, {\"card\": \"4111 (visa)\"}, null).";
+    String key = "ERROR: duplicate key value violates unique constraint \"k\"\n"
+        + "  Detail: Key (gid, note)=(g1, card 4111) already exists.";
+
+    assertThat(scrub.text(row)).isEqualTo("ERROR: new row violates check constraint \"c\"\n"
+        + "  Detail: Failing row contains (***).");
+    assertThat(scrub.text(key)).isEqualTo("ERROR: duplicate key value violates unique "
+        + "constraint \"k\"\n  Detail: Key (gid, note)=(***) already exists.");
   }
 
   @Test
