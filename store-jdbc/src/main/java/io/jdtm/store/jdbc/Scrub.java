@@ -1,6 +1,8 @@
 package io.jdtm.store.jdbc;
 
 import io.jdtm.Stores;
+import java.sql.BatchUpdateException;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -15,8 +17,10 @@ import java.util.regex.Pattern;
  * Failing row contains (...)}, {@code Key (...)=(...)}), and binary literals ({@code
  * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. A throwable whose chain
  * (causes, suppressed and next exceptions) holds such text is replaced by a copy with scrubbed
- * messages that keeps each class name, SQLState, error code and stack trace. Immutable and
- * thread-safe.
+ * messages that keeps each stack trace, and each class name, except that an SQL exception becomes
+ * one of the nearest standard {@code java.sql} type (so that {@code instanceof
+ * SQLTransientException} and the like still hold) with the same SQLState and error code.
+ * Immutable and thread-safe.
  */
 final class Scrub {
   /** Nothing known beyond what the patterns find. */
@@ -86,7 +90,7 @@ final class Scrub {
       return done;
     }
     Throwable c = t instanceof SQLException sql
-        ? new ScrubbedSqlException(sql, text(sql.getMessage()))
+        ? sqlCopy(sql, text(sql.getMessage()))
         : new ScrubbedException(t, text(t.getMessage()));
     copies.put(t, c);
     c.setStackTrace(t.getStackTrace());
@@ -102,20 +106,32 @@ final class Scrub {
     return c;
   }
 
-  /** A scrubbed copy of an SQL exception: same SQLState, code, class name and stack trace. */
-  static final class ScrubbedSqlException extends SQLException {
-    private static final long serialVersionUID = 1L;
-    private final String originalClass;
-
-    ScrubbedSqlException(SQLException original, String message) {
-      super(message, original.getSQLState(), original.getErrorCode());
-      this.originalClass = original.getClass().getName();
+  /**
+   * An SQL exception with {@code message}, of the nearest standard {@code java.sql} type of {@code
+   * original} (a driver's subclass of {@link java.sql.SQLTransientConnectionException} gives one of
+   * that), with its SQLState, error code and batch update counts; no cause yet.
+   */
+  static SQLException sqlCopy(SQLException original, String message) {
+    String state = original.getSQLState();
+    int code = original.getErrorCode();
+    if (original instanceof BatchUpdateException b) {
+      return new BatchUpdateException(message, state, code, b.getUpdateCounts());
     }
-
-    @Override
-    public String toString() {
-      return Scrub.toString(originalClass, getLocalizedMessage());
+    if (original instanceof SQLClientInfoException c) {
+      return new SQLClientInfoException(message, state, code, c.getFailedProperties());
     }
+    for (Class<?> type = original.getClass(); type != SQLException.class;
+        type = type.getSuperclass()) {
+      if (type.getPackageName().equals("java.sql")) {
+        try {
+          return (SQLException) type.getConstructor(String.class, String.class, int.class)
+              .newInstance(message, state, code);
+        } catch (ReflectiveOperationException e) {
+          // DataTruncation has no such constructor: its supertype then
+        }
+      }
+    }
+    return new SQLException(message, state, code);
   }
 
   /** A scrubbed copy of another throwable: same class name and stack trace. */

@@ -3,7 +3,11 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.BatchUpdateException;
+import java.sql.DataTruncation;
 import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLWarning;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,24 @@ class ScrubTest {
         + "  Detail: Failing row contains (***).");
     assertThat(scrub.text(key)).isEqualTo("ERROR: duplicate key value violates unique "
         + "constraint \"k\"\n  Detail: Key (gid, note)=(***) already exists.");
+  }
+
+  @Test
+  void chain_driverSubclassOfAStandardType_copyKeepsTheStandardType() {
+    SQLException timeout = new SQLTransientConnectionException("pool S3cret timed out", "08001",
+        7) {
+      private static final long serialVersionUID = 1L;
+    };
+
+    Throwable copy = scrub.chain(new IllegalStateException("wrapped", timeout));
+
+    assertThat(copy.getCause()).isExactlyInstanceOf(SQLTransientConnectionException.class)
+        .hasMessage("pool *** timed out");
+    assertThat(((SQLException) copy.getCause()).getErrorCode()).isEqualTo(7);
+    assertThat((Throwable) Scrub.sqlCopy(new DataTruncation(1, true, true, 2, 1), "m"))
+        .isExactlyInstanceOf(SQLWarning.class);
+    assertThat((Throwable) Scrub.sqlCopy(new SQLSyntaxErrorException("x", "42000", 1), "m"))
+        .isExactlyInstanceOf(SQLSyntaxErrorException.class);
   }
 
   @Test
