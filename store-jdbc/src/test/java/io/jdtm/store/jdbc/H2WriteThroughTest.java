@@ -38,7 +38,7 @@ class H2WriteThroughTest {
     String url = "jdbc:h2:file:" + dir.resolve("delayed") + ";write_delay=100";
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().url(url).createSchema(true).build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -88,7 +88,7 @@ class H2WriteThroughTest {
     }
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().url(url).credentials("app", "pw").build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -119,7 +119,7 @@ class H2WriteThroughTest {
 
   private static Result capabilitiesAndWarning(JdbcDataSource ds) {
     List<JdbcStore> opened = new ArrayList<>();
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().dataSource(ds).createSchema(true).build()));
     try (JdbcStore store = opened.get(0)) {
       return new Result(store.capabilities(), warning);

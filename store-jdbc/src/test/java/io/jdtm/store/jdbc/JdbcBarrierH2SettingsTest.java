@@ -136,7 +136,7 @@ class JdbcBarrierH2SettingsTest {
 
   private static Built build(Supplier<JdbcBarrier> build) {
     List<JdbcBarrier> built = new ArrayList<>();
-    String log = Stderr.of(() -> built.add(build.get()));
+    String log = StderrCapture.during(() -> built.add(build.get()));
     return new Built(built.get(0), log);
   }
 
