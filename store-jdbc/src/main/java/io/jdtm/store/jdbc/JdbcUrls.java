@@ -50,11 +50,16 @@ final class JdbcUrls {
     return rest != null && (rest.startsWith("mem:") || rest.matches("(tcp|ssl)://[^/]*/mem:.*"));
   }
 
+  /** An H2 database on a server ({@code tcp:} or {@code ssl:}). */
+  static boolean isH2Server(String url) {
+    String rest = h2Rest(url);
+    return rest != null && (rest.startsWith("tcp:") || rest.startsWith("ssl:"));
+  }
+
   /** An H2 database other processes can open too: server mode or automatic mixed mode. */
   static boolean isH2Shared(String url) {
     String rest = h2Rest(url);
-    return rest != null && (rest.startsWith("tcp:") || rest.startsWith("ssl:")
-        || rest.contains(";auto_server=true"));
+    return isH2Server(url) || rest != null && rest.contains(";auto_server=true");
   }
 
   /**
@@ -93,8 +98,8 @@ final class JdbcUrls {
 
   /**
    * Rejects an H2 URL holding {@link #h2CodeSettings} unless {@code allowed}, naming the settings
-   * and the builder option that allows them ({@code allowH2CodeSettings(true)}, never a URI option),
-   * for the store's and the barrier's builders alike.
+   * and the builder option that allows them ({@code allowH2CodeSettings(true)}, never a URI
+   * option), for the store's and the barrier's builders alike.
    */
   static void requireNoH2CodeSettings(String url, boolean allowed) {
     List<String> code = h2CodeSettings(url);
