@@ -334,10 +334,10 @@ public final class JdbcStore implements TransactionStore {
     /**
      * Whether an H2 {@link #url} may hold connection settings that run code when a connection
      * opens (default false; on purpose no URI option: whoever can write such a setting into a URL
-     * could add the option too): {@code INIT} runs
-     * any SQL ({@code INIT=RUNSCRIPT FROM 'http://...'} runs a script from anywhere, {@code CREATE
-     * ALIAS} compiles Java), {@code DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER}
-     * instantiate a class. Allow them only for a URL no one else can write.
+     * could add the option too): {@code INIT} runs any SQL ({@code INIT=RUNSCRIPT FROM
+     * 'http://...'} runs a script from anywhere, {@code CREATE ALIAS} compiles Java), {@code
+     * DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER} instantiate a class. Allow them
+     * only for a URL no one else can write.
      */
     public Builder allowH2CodeSettings(boolean allow) {
       this.allowH2CodeSettings = allow;

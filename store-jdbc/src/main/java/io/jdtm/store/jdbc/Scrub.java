@@ -17,10 +17,9 @@ import java.util.regex.Pattern;
  * Failing row contains (...)}, {@code Key (...)=(...)}), and binary literals ({@code
  * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. A throwable whose chain
  * (causes, suppressed and next exceptions) holds such text is replaced by a copy with scrubbed
- * messages that keeps each stack trace, and each class name, except that an SQL exception becomes
- * one of the nearest standard {@code java.sql} type (so that {@code instanceof
- * SQLTransientException} and the like still hold) with the same SQLState and error code.
- * Immutable and thread-safe.
+ * messages that keeps each stack trace and class name, except that an SQL exception's copy is of
+ * its nearest standard {@code java.sql} type (so that {@code instanceof SQLTransientException} and
+ * the like still hold), with the same SQLState and error code. Immutable and thread-safe.
  */
 final class Scrub {
   /** Nothing known beyond what the patterns find. */

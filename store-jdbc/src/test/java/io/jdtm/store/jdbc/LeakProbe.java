@@ -54,10 +54,11 @@ final class LeakProbe {
    * transaction's insert fail for custom data holding {@link #REFUSED_TX}.
    */
   static List<String> checks(String prefix) {
-    return List.of("ALTER TABLE " + prefix + "branch ADD CONSTRAINT " + prefix + "leak_check CHECK "
-        + "(target <> '" + REFUSED_TARGET + "')",
+    return List.of(
+        "ALTER TABLE " + prefix + "branch ADD CONSTRAINT " + prefix + "leak_check CHECK "
+            + "(target <> '" + REFUSED_TARGET + "')",
         "ALTER TABLE " + prefix + "tx ADD CONSTRAINT " + prefix + "leak_tx_check CHECK "
-        + "(custom_data NOT LIKE '%" + REFUSED_TX + "%')");
+            + "(custom_data NOT LIKE '%" + REFUSED_TX + "%')");
   }
 
   public static void main(String[] args) throws Exception {
