@@ -11,6 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.StatementExceptions.MessageRendering;
 import org.jdbi.v3.core.statement.TemplateEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,9 +124,14 @@ final class Db {
     }
   }
 
-  /** Our SQL uses {@code :name} parameters and no templates, whatever the Jdbi's settings. */
+  /**
+   * Our SQL uses {@code :name} parameters and no templates, and a failing statement's exception
+   * shows neither its text nor its bound values (payloads, custom data), whatever the Jdbi's
+   * settings; set on the handle, so that a Jdbi of the caller's keeps its own.
+   */
   private static Handle configure(Handle h) {
     h.getConfig(SqlStatements.class).setSqlParser(PARSER).setTemplateEngine(TemplateEngine.NOP);
+    h.getConfig(StatementExceptions.class).setMessageRendering(MessageRendering.NONE);
     return h;
   }
 

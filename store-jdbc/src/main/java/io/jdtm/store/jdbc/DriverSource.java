@@ -42,10 +42,11 @@ final class DriverSource implements DataSource {
     return c;
   }
 
-  /** The credentials are fixed when the pool is opened; these are ignored. */
+  /** The credentials are fixed when the pool is opened: other ones are refused, never ignored. */
   @Override
   public Connection getConnection(String user, String password) throws SQLException {
-    return getConnection();
+    throw new SQLFeatureNotSupportedException(
+        "this data source connects with the credentials it was opened with only");
   }
 
   @Override

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * commit returned, so a killed process loses what it acknowledged last. With {@code WRITE_DELAY=0}
  * each commit writes its changes to the file before it returns (H2 2.x: {@code
  * TransactionStore.endTransaction} commits the MVStore when its auto-commit delay is 0); the file
- * is not forced to disk (no fsync), so the operating system still holds them for a while.
- * Thread-safe (stateless).
+ * is not forced to disk (no fsync), so the operating system still holds them for a while. The
+ * setting applies to the whole database, for every client: jdtm adds it only to URLs of databases
+ * it opens itself (files), never to an H2 server's ({@code tcp:}, {@code ssl:}), where it only
+ * reads it and warns. Thread-safe (stateless).
  */
 final class H2WriteThrough {
   private static final Logger log = LoggerFactory.getLogger(H2WriteThrough.class);
@@ -35,21 +37,23 @@ final class H2WriteThrough {
   private H2WriteThrough() {}
 
   /**
-   * The URL to open: an H2 file or server URL that names no {@code WRITE_DELAY} gets {@code
+   * The URL to open: an H2 file URL that names no {@code WRITE_DELAY} gets {@code
    * ;WRITE_DELAY=0}, unless H2 refuses it to {@code user} (a setting for admins only), which a
-   * trial connection finds out; any other URL, and one that sets it explicitly, is returned as it
-   * is.
+   * trial connection to the file finds out; any other URL, one that sets it explicitly, and one
+   * holding settings that run code (the trial would run them once more) is returned as it is.
    */
   static String url(String url, String user, String password) {
     String writeThrough = url(url);
-    return writeThrough.equals(url) || adminAllowed(writeThrough, user, password) ? writeThrough
-        : url;
+    if (writeThrough.equals(url) || !JdbcUrls.h2CodeSettings(url).isEmpty()) {
+      return url;
+    }
+    return adminAllowed(writeThrough, user, password) ? writeThrough : url;
   }
 
   /** {@link #url(String, String, String)} without the trial connection. */
   static String url(String url) {
     if (Dialect.ofUrl(url).orElse(null) != Dialect.H2 || JdbcUrls.isH2Memory(url)
-        || NAMED.matcher(url.toUpperCase(Locale.ROOT)).find()) {
+        || JdbcUrls.isH2Server(url) || NAMED.matcher(url.toUpperCase(Locale.ROOT)).find()) {
       return url;
     }
     return url + (url.endsWith(";") ? "" : ";") + SETTING + "=0";
@@ -118,7 +122,8 @@ final class H2WriteThrough {
     }
     log.warn("jdtm {} on H2 at {} is not {}: {}, so a commit reaches the file only after it "
         + "returned and a process kill can lose {}. Open it with WRITE_DELAY=0 in the URL, as an "
-        + "admin (the {} adds it to a URL it opens that does not set it)", risk.who, where,
+        + "admin (the {} adds it to an H2 file URL that does not set it and runs no code at "
+        + "connect; on an H2 server it applies to every client)", risk.who, where,
         risk.missing, delay.map(d -> SETTING + " is " + String.join(" and ", d) + " ms")
             .orElse(SETTING + " could not be read"), risk.lost, risk.who);
     return false;

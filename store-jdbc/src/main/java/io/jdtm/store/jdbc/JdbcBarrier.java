@@ -264,8 +264,6 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
         case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
         case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
         case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
-        case UriOptions.ALLOW_H2_CODE_SETTINGS ->
-            allowH2CodeSettings(UriOptions.parseBoolean(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }
@@ -343,8 +341,7 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
     /**
      * As {@link JdbcStore.Builder#allowH2CodeSettings}, for {@link #url}: whether an H2 URL may
      * hold settings that run code when a connection opens ({@code INIT}, {@code
-     * DATABASE_EVENT_LISTENER}, {@code JAVA_OBJECT_SERIALIZER}; default false, URI option {@code
-     * jdtm.allowH2CodeSettings=true}).
+     * DATABASE_EVENT_LISTENER}, {@code JAVA_OBJECT_SERIALIZER}; default false, and no URI option).
      */
     public Builder allowH2CodeSettings(boolean allow) {
       this.allowH2CodeSettings = allow;

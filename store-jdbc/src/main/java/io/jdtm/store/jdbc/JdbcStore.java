@@ -253,8 +253,6 @@ public final class JdbcStore implements TransactionStore {
         case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
         case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
         case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
-        case UriOptions.ALLOW_H2_CODE_SETTINGS ->
-            allowH2CodeSettings(UriOptions.parseBoolean(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }
@@ -335,10 +333,11 @@ public final class JdbcStore implements TransactionStore {
 
     /**
      * Whether an H2 {@link #url} may hold connection settings that run code when a connection
-     * opens (default false; URI option {@code jdtm.allowH2CodeSettings=true}): {@code INIT} runs
-     * any SQL ({@code INIT=RUNSCRIPT FROM 'http://...'} runs a script from anywhere, {@code CREATE
-     * ALIAS} compiles Java), {@code DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER}
-     * instantiate a class. Allow them only for a URL no one else can write.
+     * opens (default false; on purpose no URI option: whoever can write such a setting into a URL
+     * could add the option too): {@code INIT} runs any SQL ({@code INIT=RUNSCRIPT FROM
+     * 'http://...'} runs a script from anywhere, {@code CREATE ALIAS} compiles Java), {@code
+     * DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER} instantiate a class. Allow them
+     * only for a URL no one else can write.
      */
     public Builder allowH2CodeSettings(boolean allow) {
       this.allowH2CodeSettings = allow;

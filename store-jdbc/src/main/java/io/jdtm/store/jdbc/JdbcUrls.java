@@ -50,11 +50,16 @@ final class JdbcUrls {
     return rest != null && (rest.startsWith("mem:") || rest.matches("(tcp|ssl)://[^/]*/mem:.*"));
   }
 
+  /** An H2 database on a server ({@code tcp:} or {@code ssl:}). */
+  static boolean isH2Server(String url) {
+    String rest = h2Rest(url);
+    return rest != null && (rest.startsWith("tcp:") || rest.startsWith("ssl:"));
+  }
+
   /** An H2 database other processes can open too: server mode or automatic mixed mode. */
   static boolean isH2Shared(String url) {
     String rest = h2Rest(url);
-    return rest != null && (rest.startsWith("tcp:") || rest.startsWith("ssl:")
-        || rest.contains(";auto_server=true"));
+    return isH2Server(url) || rest != null && rest.contains(";auto_server=true");
   }
 
   /**
@@ -93,16 +98,15 @@ final class JdbcUrls {
 
   /**
    * Rejects an H2 URL holding {@link #h2CodeSettings} unless {@code allowed}, naming the settings
-   * and both ways to allow them ({@code allowH2CodeSettings(true)}, {@code
-   * #jdtm.allowH2CodeSettings=true}), for the store's and the barrier's builders alike.
+   * and the builder option that allows them ({@code allowH2CodeSettings(true)}, never a URI
+   * option), for the store's and the barrier's builders alike.
    */
   static void requireNoH2CodeSettings(String url, boolean allowed) {
     List<String> code = h2CodeSettings(url);
     if (!code.isEmpty() && !allowed) {
       throw new IllegalArgumentException("the H2 URL '" + Stores.redact(url) + "' holds "
           + String.join(", ", code) + ", which runs code when a connection opens; remove it, or "
-          + "allow it with allowH2CodeSettings(true) or the URI option "
-          + "#jdtm.allowH2CodeSettings=true");
+          + "allow it with allowH2CodeSettings(true) on the builder");
     }
   }
 

@@ -1,6 +1,8 @@
 package io.jdtm.store.jdbc;
 
 import io.jdtm.Stores;
+import java.sql.BatchUpdateException;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -10,17 +12,27 @@ import java.util.regex.Pattern;
 /**
  * Takes secrets and payload bytes out of driver and pool text before it reaches an exception or a
  * log: URL user info and password-like parameters (as {@link Stores#redact}), the known secret
- * values, PostgreSQL's batch statement text with its bound values, and binary literals ({@code
+ * values, PostgreSQL's batch statement text with its bound values, JDBI's statement context
+ * ({@code [statement:"...", arguments:{...}]}), the values in PostgreSQL's details ({@code
+ * Failing row contains (...)}, {@code Key (...)=(...)}), and binary literals ({@code
  * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. A throwable whose chain
  * (causes, suppressed and next exceptions) holds such text is replaced by a copy with scrubbed
- * messages that keeps each class name, SQLState, error code and stack trace. Immutable and
- * thread-safe.
+ * messages that keeps each stack trace and class name, except that an SQL exception's copy is of
+ * its nearest standard {@code java.sql} type (so that {@code instanceof SQLTransientException} and
+ * the like still hold), with the same SQLState and error code. Immutable and thread-safe.
  */
 final class Scrub {
   /** Nothing known beyond what the patterns find. */
   static final Scrub PATTERNS = new Scrub(Set.of());
   private static final Pattern BATCH_STATEMENT =
       Pattern.compile("(?s)(Batch entry \\d+) .* (was aborted)");
+  /** JDBI's statement context, appended last to its exception messages. */
+  private static final Pattern JDBI_CONTEXT =
+      Pattern.compile("(?s)\\s*\\[(?:statement|arguments):.*\\]");
+  /** PostgreSQL's details; values may hold parentheses, so up to the last one. */
+  private static final Pattern FAILING_ROW =
+      Pattern.compile("(?s)(Failing row contains )\\(.*\\)");
+  private static final Pattern KEY_VALUES = Pattern.compile("(?s)(Key \\(.*?\\)=)\\(.*\\)");
   private static final Pattern BINARY =
       Pattern.compile("(?i)\\\\x[0-9a-f]+|\\bx'[0-9a-f]*'|\\b0x[0-9a-f]{8,}");
   private static final String MASK = "***";
@@ -39,7 +51,10 @@ final class Scrub {
     for (String secret : secrets) {
       out = out.replace(secret, MASK);
     }
+    out = JDBI_CONTEXT.matcher(out).replaceAll("");
     out = BATCH_STATEMENT.matcher(out).replaceAll("$1 $2");
+    out = FAILING_ROW.matcher(out).replaceAll("$1(" + MASK + ")");
+    out = KEY_VALUES.matcher(out).replaceAll("$1(" + MASK + ")");
     return BINARY.matcher(out).replaceAll("<bytes>");
   }
 
@@ -74,7 +89,7 @@ final class Scrub {
       return done;
     }
     Throwable c = t instanceof SQLException sql
-        ? new ScrubbedSqlException(sql, text(sql.getMessage()))
+        ? sqlCopy(sql, text(sql.getMessage()))
         : new ScrubbedException(t, text(t.getMessage()));
     copies.put(t, c);
     c.setStackTrace(t.getStackTrace());
@@ -90,20 +105,32 @@ final class Scrub {
     return c;
   }
 
-  /** A scrubbed copy of an SQL exception: same SQLState, code, class name and stack trace. */
-  static final class ScrubbedSqlException extends SQLException {
-    private static final long serialVersionUID = 1L;
-    private final String originalClass;
-
-    ScrubbedSqlException(SQLException original, String message) {
-      super(message, original.getSQLState(), original.getErrorCode());
-      this.originalClass = original.getClass().getName();
+  /**
+   * An SQL exception with {@code message}, of the nearest standard {@code java.sql} type of {@code
+   * original} (a driver's subclass of {@link java.sql.SQLTransientConnectionException} gives one of
+   * that), with its SQLState, error code and batch update counts; no cause yet.
+   */
+  static SQLException sqlCopy(SQLException original, String message) {
+    String state = original.getSQLState();
+    int code = original.getErrorCode();
+    if (original instanceof BatchUpdateException b) {
+      return new BatchUpdateException(message, state, code, b.getUpdateCounts());
     }
-
-    @Override
-    public String toString() {
-      return Scrub.toString(originalClass, getLocalizedMessage());
+    if (original instanceof SQLClientInfoException c) {
+      return new SQLClientInfoException(message, state, code, c.getFailedProperties());
     }
+    for (Class<?> type = original.getClass(); type != SQLException.class;
+        type = type.getSuperclass()) {
+      if (type.getPackageName().equals("java.sql")) {
+        try {
+          return (SQLException) type.getConstructor(String.class, String.class, int.class)
+              .newInstance(message, state, code);
+        } catch (ReflectiveOperationException e) {
+          // DataTruncation has no such constructor: its supertype then
+        }
+      }
+    }
+    return new SQLException(message, state, code);
   }
 
   /** A scrubbed copy of another throwable: same class name and stack trace. */

@@ -25,11 +25,10 @@ record UriOptions(String jdbcUrl, Map<String, String> options) {
   static final String MAX_POOL_SIZE = "maxPoolSize";
   static final String CONNECT_TIMEOUT = "connectTimeout";
   static final String SOCKET_TIMEOUT = "socketTimeout";
-  static final String ALLOW_H2_CODE_SETTINGS = "allowH2CodeSettings";
   private static final Set<String> NAMES = Set.of(TABLE_PREFIX, CREATE_SCHEMA, MAX_POOL_SIZE,
-      CONNECT_TIMEOUT, SOCKET_TIMEOUT, ALLOW_H2_CODE_SETTINGS);
+      CONNECT_TIMEOUT, SOCKET_TIMEOUT);
   private static final String KNOWN = "jdtm.tablePrefix, jdtm.createSchema, jdtm.maxPoolSize, "
-      + "jdtm.connectTimeout, jdtm.socketTimeout, jdtm.allowH2CodeSettings";
+      + "jdtm.connectTimeout, jdtm.socketTimeout";
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
   UriOptions {

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,21 +38,30 @@ class H2CodeSettingsTest {
       assertThatThrownBy(() -> Stores.open(url + setting + "#jdtm.createSchema=true"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("holds " + name + ", which runs code")
-          .hasMessageContaining("allowH2CodeSettings(true)")
-          .hasMessageContaining("#jdtm.allowH2CodeSettings=true");
+          .hasMessageContaining("allowH2CodeSettings(true) on the builder")
+          .hasMessageNotContaining("#jdtm.");
       assertThat(tableRanExists(keeper)).as("the setting did not run").isFalse();
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(booleans = {true, false})
-  void open_initAllowedByBuilderOrUriOption_opensAndRunsIt(boolean byUri) throws SQLException {
+  @Test
+  void open_initWithUriOptionToAllowIt_refusedAsUnknownBeforeConnecting() throws SQLException {
+    String url = H2Stores.memoryUrl();
+    try (Connection keeper = DriverManager.getConnection(url)) {
+      assertThatThrownBy(() ->
+          Stores.open(url + INIT + "#jdtm.createSchema=true&jdtm.allowH2CodeSettings=true"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown jdtm option 'jdtm.allowH2CodeSettings'");
+      assertThat(tableRanExists(keeper)).as("the setting did not run").isFalse();
+    }
+  }
+
+  @Test
+  void open_initAllowedByBuilder_opensAndRunsIt() throws SQLException {
     String url = H2Stores.memoryUrl();
     try (Connection keeper = DriverManager.getConnection(url);
-        TransactionStore store = byUri
-            ? Stores.open(url + INIT + "#jdtm.createSchema=true&jdtm.allowH2CodeSettings=true")
-            : JdbcStore.builder().url(url + INIT).createSchema(true).allowH2CodeSettings(true)
-                .build()) {
+        TransactionStore store = JdbcStore.builder().url(url + INIT).createSchema(true)
+            .allowH2CodeSettings(true).build()) {
       assertThat(store.load("none")).isEmpty();
       assertThat(tableRanExists(keeper)).isTrue();
     }

@@ -38,7 +38,7 @@ class H2WriteThroughTest {
     String url = "jdbc:h2:file:" + dir.resolve("delayed") + ";write_delay=100";
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().url(url).createSchema(true).build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -88,7 +88,7 @@ class H2WriteThroughTest {
     }
     List<JdbcStore> opened = new ArrayList<>();
 
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().url(url).credentials("app", "pw").build()));
 
     try (JdbcStore store = opened.get(0)) {
@@ -103,15 +103,34 @@ class H2WriteThroughTest {
         "jdbc:h2:./data/jdtm;WRITE_DELAY=0");
     assertThat(H2WriteThrough.url("jdbc:h2:./data/jdtm;")).isEqualTo(
         "jdbc:h2:./data/jdtm;WRITE_DELAY=0");
-    assertThat(H2WriteThrough.url("jdbc:h2:tcp://db/~/jdtm;AUTO_RECONNECT=TRUE")).isEqualTo(
-        "jdbc:h2:tcp://db/~/jdtm;AUTO_RECONNECT=TRUE;WRITE_DELAY=0");
   }
 
   @Test
-  void url_memoryOtherDatabasesOrExplicitSetting_isLeftAlone() {
+  void url_memoryServerOtherDatabasesOrExplicitSetting_isLeftAlone() {
     for (String url : List.of("jdbc:h2:mem:jdtm", "jdbc:h2:tcp://db/mem:jdtm",
+        "jdbc:h2:tcp://db/~/jdtm;AUTO_RECONNECT=TRUE", "jdbc:h2:ssl://db/~/jdtm",
         "jdbc:postgresql://db/app", "jdbc:h2:./jdtm;Write_Delay = 2000")) {
       assertThat(H2WriteThrough.url(url)).isEqualTo(url);
+    }
+  }
+
+  @Test
+  void open_h2FileUrlWithInitAllowed_runsItOnceKeepsWriteDelayAndWarns() throws SQLException {
+    String url = "jdbc:h2:file:" + dir.resolve("init");
+    String init = ";INIT=CREATE TABLE IF NOT EXISTS RUNS(X INT)\\;INSERT INTO RUNS VALUES (1)";
+    List<JdbcStore> opened = new ArrayList<>();
+
+    String warning = StderrCapture.during(() -> opened.add(JdbcStore.builder().url(url + init)
+        .allowH2CodeSettings(true).maxPoolSize(1).createSchema(true).build()));
+
+    try (JdbcStore store = opened.get(0); Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM RUNS")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).as("INIT runs once, for the pool's one connection").isEqualTo(1);
+      assertThat(writeDelays(url)).containsOnly("500");
+      assertThat(store.capabilities()).doesNotContain(StoreCapability.DURABLE);
+      assertThat(warning).contains("not DURABLE", "WRITE_DELAY is 500 ms");
     }
   }
 
@@ -119,7 +138,7 @@ class H2WriteThroughTest {
 
   private static Result capabilitiesAndWarning(JdbcDataSource ds) {
     List<JdbcStore> opened = new ArrayList<>();
-    String warning = Stderr.of(() ->
+    String warning = StderrCapture.during(() ->
         opened.add(JdbcStore.builder().dataSource(ds).createSchema(true).build()));
     try (JdbcStore store = opened.get(0)) {
       return new Result(store.capabilities(), warning);

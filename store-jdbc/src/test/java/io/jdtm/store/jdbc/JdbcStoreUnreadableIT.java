@@ -156,7 +156,7 @@ class JdbcStoreUnreadableIT {
       t.corrupt(corruption, "bad");
       List<List<String>> passes = new ArrayList<>();
 
-      String log = Stderr.of(() -> {
+      String log = StderrCapture.during(() -> {
         for (int i = 0; i < 3; i++) {
           passes.add(gids(store.claimDue(T0, "node-a", LEASE, 3)));
         }
@@ -193,9 +193,10 @@ class JdbcStoreUnreadableIT {
           .containsExactlyInAnyOrder("ok-1", "ok-2");
 
       Instant parkOver = T0.plus(Claims.PARK).plusSeconds(1);
-      String log = Stderr.of(() -> assertThat(gids(store.claimDue(parkOver, "node-c", LEASE, 10)))
-          .as("once the park is over the corrupt record is looked at again, and parked again")
-          .containsExactlyInAnyOrder("ok-1", "ok-2"));
+      String log = StderrCapture.during(() ->
+          assertThat(gids(store.claimDue(parkOver, "node-c", LEASE, 10)))
+              .as("once the park is over the corrupt record is looked at again, and parked again")
+              .containsExactlyInAnyOrder("ok-1", "ok-2"));
       assertThat(t.leaseOf("bad"))
           .isEqualTo("(unreadable) until " + parkOver.plus(Claims.PARK));
       assertThat(log).contains("WARN", "gid=bad", "still unreadable").doesNotContain("ERROR");

@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the JDBC store (and, on H2, the barrier) fail in every way {@link SecretLeakTest} and {@link SecretLeakIT} look at,
  * in a JVM of its own that logs everything at TRACE: connect failures with a password in each URL
- * form, and writes that fail inside the batch with a payload holding {@link #MARKER}. Prints each
+ * form, and writes that fail inside the batch, or on the transaction's own row, with a payload and
+ * the transaction's custom data (a text column) holding {@link #MARKER}. Prints each
  * exception as a caller might show it: {@code toString()}, {@code printStackTrace()} (causes and
  * suppressed) and {@code log.error("...", e)}.
  *
  * <p>Arguments: {@code h2 DIRECTORY} (for a database file), or {@code postgres|mariadb URL USER
  * TABLE_PREFIX} with the server's password in {@link #PASSWORD_ENV}; the server's tables must
- * exist, with the constraint of {@link #check} added.
+ * exist, with the constraints of {@link #checks} added.
  */
 final class LeakProbe {
   static final String SECRET = "S3cretPW4-leak";
@@ -41,15 +42,23 @@ final class LeakProbe {
   static final String SCENARIO = "SCENARIO ";
   /** The target a write is refused for: the constraint stands in for a full disk. */
   static final String REFUSED_TARGET = "handler:refused";
+  /** Custom data holding this makes the database refuse the transaction's row. */
+  static final String REFUSED_TX = "tx-refused";
   private static final Logger log = LoggerFactory.getLogger(LeakProbe.class);
   private static final List<Connection> KEEPERS = new ArrayList<>();
 
   private LeakProbe() {}
 
-  /** The constraint that makes a branch insert fail inside the create's batch. */
-  static String check(String prefix) {
-    return "ALTER TABLE " + prefix + "branch ADD CONSTRAINT " + prefix + "leak_check CHECK "
-        + "(target <> '" + REFUSED_TARGET + "')";
+  /**
+   * The constraints that make a branch insert fail inside the create's batch, and the
+   * transaction's insert fail for custom data holding {@link #REFUSED_TX}.
+   */
+  static List<String> checks(String prefix) {
+    return List.of(
+        "ALTER TABLE " + prefix + "branch ADD CONSTRAINT " + prefix + "leak_check CHECK "
+            + "(target <> '" + REFUSED_TARGET + "')",
+        "ALTER TABLE " + prefix + "tx ADD CONSTRAINT " + prefix + "leak_tx_check CHECK "
+            + "(custom_data NOT LIKE '%" + REFUSED_TX + "%')");
   }
 
   public static void main(String[] args) throws Exception {
@@ -64,16 +73,16 @@ final class LeakProbe {
     return switch (kind) {
       case "h2" -> List.of("h2-url-password-wrong", "h2-file-url-password-wrong",
           "h2-credentials-wrong",
-          "h2-tcp-bad-port-url-password", "h2-write-url", "h2-write-manager",
+          "h2-tcp-bad-port-url-password", "h2-write-url", "h2-write-tx-url", "h2-write-manager",
           "h2-barrier-file-url-password-wrong", "h2-barrier-credentials-wrong");
       case "postgres" -> List.of("postgres-userinfo-unknown-user", "postgres-password-param",
           "postgres-sslpassword-bad-port", "postgres-userinfo-unreachable",
           "postgres-credentials-bad-port", "postgres-write-url", "postgres-write-datasource",
-          "postgres-write-manager");
+          "postgres-write-tx-url", "postgres-write-tx-datasource", "postgres-write-manager");
       default -> List.of("mariadb-userinfo-wrong-password", "mariadb-password-param",
           "mariadb-userinfo-bad-port", "mariadb-userinfo-unreachable", "mysql-userinfo-wrong-password",
           "mysql-password-param-bad-port", "mariadb-write-url", "mysql-write-url",
-          "mariadb-write-manager");
+          "mariadb-write-tx-url", "mariadb-write-manager");
     };
   }
 
@@ -97,7 +106,9 @@ final class LeakProbe {
     KEEPERS.add(DriverManager.getConnection(writes));
     JdbcStore.builder().url(writes).createSchema(true).build().close();
     try (Statement st = KEEPERS.get(1).createStatement()) {
-      st.execute(check(Tables.DEFAULT_PREFIX));
+      for (String check : checks(Tables.DEFAULT_PREFIX)) {
+        st.execute(check);
+      }
     }
     Map<String, Supplier<Object>> s = new LinkedHashMap<>();
     s.put("h2-url-password-wrong", () -> Stores.open(guarded + ";USER=sa;PASSWORD=" + SECRET));
@@ -110,6 +121,7 @@ final class LeakProbe {
     s.put("h2-tcp-bad-port-url-password",
         () -> Stores.open("jdbc:h2:tcp://127.0.0.1:1/mem:x;USER=sa;PASSWORD=" + SECRET));
     s.put("h2-write-url", () -> create(Stores.open(writes)));
+    s.put("h2-write-tx-url", () -> createRefusedTx(Stores.open(writes)));
     s.put("h2-write-manager", () -> submit(Stores.open(writes)));
     s.put("h2-barrier-file-url-password-wrong",
         () -> JdbcBarrier.builder().url(file + ";USER=sa;PASSWORD=" + SECRET).build());
@@ -137,13 +149,12 @@ final class LeakProbe {
       s.put("postgres-credentials-bad-port", () -> JdbcStore.builder()
           .url(scheme + "127.0.0.1:1" + path + fast).credentials("nobody_leak", SECRET).build());
       s.put("postgres-write-url", () -> create(store(url, user, password, prefix)));
-      s.put("postgres-write-datasource", () -> {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(user);
-        ds.setPassword(password);
-        return create(JdbcStore.builder().dataSource(ds).tablePrefix(prefix).build());
-      });
+      s.put("postgres-write-datasource",
+          () -> create(postgresDataSource(url, user, password, prefix)));
+      s.put("postgres-write-tx-url", () -> createRefusedTx(store(url, user, password, prefix)));
+      // A DataSource of the caller's: PostgreSQL's "Failing row contains (...)" detail is on.
+      s.put("postgres-write-tx-datasource",
+          () -> createRefusedTx(postgresDataSource(url, user, password, prefix)));
       s.put("postgres-write-manager", () -> submit(store(url, user, password, prefix)));
       return s;
     }
@@ -163,6 +174,7 @@ final class LeakProbe {
     s.put("mariadb-write-url", () -> create(store(url, user, password, prefix)));
     s.put("mysql-write-url",
         () -> create(store(mysql + hostPort + path, user, password, prefix)));
+    s.put("mariadb-write-tx-url", () -> createRefusedTx(store(url, user, password, prefix)));
     s.put("mariadb-write-manager", () -> submit(store(url, user, password, prefix)));
     return s;
   }
@@ -171,12 +183,31 @@ final class LeakProbe {
     return JdbcStore.builder().url(url).credentials(user, password).tablePrefix(prefix).build();
   }
 
+  private static JdbcStore postgresDataSource(String url, String user, String password,
+      String prefix) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(url);
+    ds.setUser(user);
+    ds.setPassword(password);
+    return JdbcStore.builder().dataSource(ds).tablePrefix(prefix).build();
+  }
+
   /** A create whose second branch row the database refuses, inside the batch. */
   private static Object create(TransactionStore store) {
+    return create(store, "{\"card\":\"" + MARKER + "\"}");
+  }
+
+  /** A create whose transaction row the database refuses. */
+  private static Object createRefusedTx(TransactionStore store) {
+    return create(store, "{\"card\":\"" + MARKER + "\",\"note\":\"" + REFUSED_TX + "\"}");
+  }
+
+  private static Object create(TransactionStore store, String customData) {
     try (store) {
       byte[] payload = ("{\"note\":\"" + MARKER + "\"}").getBytes(StandardCharsets.UTF_8);
       Instant now = Instant.now();
       TxRecord r = TestRecords.saga("leak-" + System.nanoTime(), now, now).toBuilder()
+          .customData(customData)
           .branches(List.of(
               BranchRecord.prepared("01", io.jdtm.BranchOp.ACTION, "handler:ok", payload,
                   List.of()),

@@ -3,7 +3,11 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.BatchUpdateException;
+import java.sql.DataTruncation;
 import java.sql.SQLException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLWarning;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +23,50 @@ class ScrubTest {
 
     assertThat(scrub.text(text)).isEqualTo("Incorrect port value : ***@db; "
         + "Batch entry 0 was aborted: ERROR: x "
-        + "Detail: Failing row contains (g, <bytes>). H2: <bytes>; "
+        + "Detail: Failing row contains (***). H2: <bytes>; "
         + "jdbc:mariadb://***@db/x?password=***");
+  }
+
+  @Test
+  void text_jdbiStatementContext_removed() {
+    String text = "Check constraint violation: \"C\" [23513-232] [statement:\"INSERT INTO t "
+        + "(gid, custom_data) VALUES (:gid, :data)\", rewritten:\"x\", parsed:\"y\", "
+        + "arguments:{positional:{}, named:{gid:g1,data:{\"card\":\"4111]}\"}}, finder:[]}]";
+
+    assertThat(scrub.text(text)).isEqualTo("Check constraint violation: \"C\" [23513-232]");
+    assertThat(scrub.text("Unique index violation [arguments:{named:{reason:pan 4111}}]"))
+        .isEqualTo("Unique index violation");
+  }
+
+  @Test
+  void text_postgresRowAndKeyDetails_valuesRemoved() {
+    String row = "ERROR: new row violates check constraint \"c\"\n"
+        + "  Detail: Failing row contains (g1, {\"card\": \"4111 (visa)\"}, null).";
+    String key = "ERROR: duplicate key value violates unique constraint \"k\"\n"
+        + "  Detail: Key (gid, note)=(g1, card 4111) already exists.";
+
+    assertThat(scrub.text(row)).isEqualTo("ERROR: new row violates check constraint \"c\"\n"
+        + "  Detail: Failing row contains (***).");
+    assertThat(scrub.text(key)).isEqualTo("ERROR: duplicate key value violates unique "
+        + "constraint \"k\"\n  Detail: Key (gid, note)=(***) already exists.");
+  }
+
+  @Test
+  void chain_driverSubclassOfAStandardType_copyKeepsTheStandardType() {
+    SQLException timeout = new SQLTransientConnectionException("pool S3cret timed out", "08001",
+        7) {
+      private static final long serialVersionUID = 1L;
+    };
+
+    Throwable copy = scrub.chain(new IllegalStateException("wrapped", timeout));
+
+    assertThat(copy.getCause()).isExactlyInstanceOf(SQLTransientConnectionException.class)
+        .hasMessage("pool *** timed out");
+    assertThat(((SQLException) copy.getCause()).getErrorCode()).isEqualTo(7);
+    assertThat((Throwable) Scrub.sqlCopy(new DataTruncation(1, true, true, 2, 1), "m"))
+        .isExactlyInstanceOf(SQLWarning.class);
+    assertThat((Throwable) Scrub.sqlCopy(new SQLSyntaxErrorException("x", "42000", 1), "m"))
+        .isExactlyInstanceOf(SQLSyntaxErrorException.class);
   }
 
   @Test
