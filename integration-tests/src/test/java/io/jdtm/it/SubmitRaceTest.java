@@ -90,4 +90,43 @@ class SubmitRaceTest {
       assertThat(h.ledger.calls("pay-2", "01", ACTION)).isEqualTo(1);
     }
   }
+
+  /**
+   * The submit holding the gid writes the record, but its create then fails (the answer is
+   * lost); a concurrent submit of the same saga finds the record stored: the saga must start when
+   * the holder lets go, not after its lease.
+   */
+  @Test
+  void concurrentSubmits_holderCreateWritesThenFails_startsTheStoredSagaAtOnce()
+      throws Exception {
+    CountDownLatch holderWrote = new CountDownLatch(1);
+    CountDownLatch otherSubmitted = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    try (Harness h = new Harness(new DelegatingStore(new MemoryStore()) {
+      @Override
+      public CreateResult create(TxRecord record) {
+        CreateResult result = delegate.create(record);
+        if (!first.getAndSet(false)) {
+          return result;
+        }
+        holderWrote.countDown();
+        waitFor(otherSubmitted);
+        throw new IllegalStateException("connection reset after the insert");
+      }
+    })) {
+      TransactionManager tm = h.manager("n1");
+      CompletableFuture<String> holder = CompletableFuture.supplyAsync(
+          () -> tm.saga("pay-3").step("bankA", "bankA", 30).submit());
+      assertThat(holderWrote.await(10, TimeUnit.SECONDS)).isTrue();
+
+      tm.saga("pay-3").step("bankA", "bankA", 30).submit(); // finds it stored; not the holder
+      otherSubmitted.countDown();
+
+      assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(StoreUnavailableException.class);
+      assertThat(h.status("pay-3")).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
+      assertThat(h.ledger.calls("pay-3", "01", ACTION)).isEqualTo(1);
+    }
+  }
 }

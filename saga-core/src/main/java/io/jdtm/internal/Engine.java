@@ -131,6 +131,11 @@ public final class Engine implements AutoCloseable {
         // leaving it for recovery after the lease.
         log.debug("gid={}: submitted again; starting what the first submit stored", record.gid());
         dispatch(existing);
+      } else if (!reserved && isUnstarted(existing) && driving.reserveOrHandOver(existing)) {
+        // The submit that stored it let go of the gid without starting it (its create failed
+        // after writing): start it now. While that submit holds the gid, it gets the record.
+        log.debug("gid={}: submitted again; starting what another submit stored", record.gid());
+        dispatch(existing);
       } else {
         release(record.gid(), reserved);
         log.debug("gid={}: submitted again with identical content; nothing to do",
@@ -148,6 +153,7 @@ public final class Engine implements AutoCloseable {
         record.mode().wireName(), record.branches().size());
     if (inlineFor.compareTo(Duration.ZERO) > 0) {
       inFlight.enter();
+      driving.hold(result.record());
       driveInline(result.record(), System.nanoTime() + saturatedNanos(inlineFor));
     } else {
       dispatch(result.record());
@@ -280,7 +286,7 @@ public final class Engine implements AutoCloseable {
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
-    driving.hold(record.gid());
+    driving.hold(record);
     execute(record);
   }
 
@@ -355,7 +361,7 @@ public final class Engine implements AutoCloseable {
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
-      driving.hold(r.gid());
+      driving.hold(r);
       driveSafely(r);
       return r;
     }, config.executor());
