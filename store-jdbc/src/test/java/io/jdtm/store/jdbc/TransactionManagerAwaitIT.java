@@ -67,6 +67,35 @@ class TransactionManagerAwaitIT {
     }
   }
 
+  /**
+   * Each await gives up while its store read hangs on the network: the reads left behind must
+   * not pile up a thread each (one shared read per gid, not one per call).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "mariadb"})
+  void await_repeatedWhileTheStoreHangs_leavesOneStoreReadInFlight(String server) {
+    try (Rig rig = new Rig(server)) {
+      String gid = rig.tm.saga().step("ongoing", "ongoing", Map.of()).submit();
+      rig.server.proxy().blackhole();
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(catchThrowable(() -> rig.tm.await(gid, Duration.ofMillis(100))))
+            .isInstanceOf(StoreUnavailableException.class);
+      }
+
+      assertThat(threadsInStoreLoad()).isEqualTo(1); // the network timeout is far from over
+    }
+  }
+
+  /** Live threads inside a JdbcStore.load call. */
+  private static long threadsInStoreLoad() {
+    return Thread.getAllStackTraces().values().stream()
+        .filter(stack -> java.util.Arrays.stream(stack).anyMatch(f ->
+            f.getClassName().equals(JdbcStore.class.getName())
+                && f.getMethodName().equals("load")))
+        .count();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"postgres", "mariadb"})
   void submitAndWait_storeStopsAnsweringAfterTheCreate_returnsSubmittedWithinTheTimeout(
