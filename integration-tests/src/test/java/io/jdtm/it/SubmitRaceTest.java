@@ -61,34 +61,7 @@ class SubmitRaceTest {
    */
   @Test
   void concurrentSubmits_holderFailsToCreate_startsTheStoredSagaAtOnce() throws Exception {
-    CountDownLatch holderInCreate = new CountDownLatch(1);
-    CountDownLatch otherStored = new CountDownLatch(1);
-    AtomicBoolean first = new AtomicBoolean(true);
-    try (Harness h = new Harness(new DelegatingStore(new MemoryStore()) {
-      @Override
-      public CreateResult create(TxRecord record) {
-        if (!first.getAndSet(false)) {
-          return delegate.create(record);
-        }
-        holderInCreate.countDown();
-        waitFor(otherStored);
-        throw new IllegalStateException("connection reset");
-      }
-    })) {
-      TransactionManager tm = h.manager("n1");
-      CompletableFuture<String> holder = CompletableFuture.supplyAsync(
-          () -> tm.saga("pay-2").step("bankA", "bankA", 30).submit());
-      assertThat(holderInCreate.await(10, TimeUnit.SECONDS)).isTrue();
-
-      tm.saga("pay-2").step("bankA", "bankA", 30).submit(); // stores it; the holder has the gid
-      otherStored.countDown();
-
-      assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(h.status("pay-2")).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
-      assertThat(h.ledger.calls("pay-2", "01", ACTION)).isEqualTo(1);
-    }
+    assertTheSagaStartsAtOnceWhenTheHolderFails("pay-2", false);
   }
 
   /**
@@ -99,34 +72,45 @@ class SubmitRaceTest {
   @Test
   void concurrentSubmits_holderCreateWritesThenFails_startsTheStoredSagaAtOnce()
       throws Exception {
-    CountDownLatch holderWrote = new CountDownLatch(1);
+    assertTheSagaStartsAtOnceWhenTheHolderFails("pay-3", true);
+  }
+
+  /**
+   * The first submit of {@code gid} holds it and, in create() (after writing the record when
+   * {@code holderWrites}), waits for a second submit of the same saga, then fails.
+   */
+  private static void assertTheSagaStartsAtOnceWhenTheHolderFails(String gid,
+      boolean holderWrites) throws Exception {
+    CountDownLatch holderInCreate = new CountDownLatch(1);
     CountDownLatch otherSubmitted = new CountDownLatch(1);
     AtomicBoolean first = new AtomicBoolean(true);
     try (Harness h = new Harness(new DelegatingStore(new MemoryStore()) {
       @Override
       public CreateResult create(TxRecord record) {
-        CreateResult result = delegate.create(record);
         if (!first.getAndSet(false)) {
-          return result;
+          return delegate.create(record);
         }
-        holderWrote.countDown();
+        if (holderWrites) {
+          delegate.create(record);
+        }
+        holderInCreate.countDown();
         waitFor(otherSubmitted);
-        throw new IllegalStateException("connection reset after the insert");
+        throw new IllegalStateException("connection reset");
       }
     })) {
       TransactionManager tm = h.manager("n1");
       CompletableFuture<String> holder = CompletableFuture.supplyAsync(
-          () -> tm.saga("pay-3").step("bankA", "bankA", 30).submit());
-      assertThat(holderWrote.await(10, TimeUnit.SECONDS)).isTrue();
+          () -> tm.saga(gid).step("bankA", "bankA", 30).submit());
+      assertThat(holderInCreate.await(10, TimeUnit.SECONDS)).isTrue();
 
-      tm.saga("pay-3").step("bankA", "bankA", 30).submit(); // finds it stored; not the holder
+      tm.saga(gid).step("bankA", "bankA", 30).submit(); // the holder has the gid
       otherSubmitted.countDown();
 
       assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(h.status("pay-3")).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
-      assertThat(h.ledger.calls("pay-3", "01", ACTION)).isEqualTo(1);
+      assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
+      assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(1);
     }
   }
 }
