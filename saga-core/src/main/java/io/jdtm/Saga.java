@@ -120,6 +120,11 @@ public final class Saga extends TxBuilder<Saga> {
    * the saga and drives it while the timeout lasts (no further hand-offs); what is left then, or
    * when this thread is interrupted, goes on on the executor. This call returns within the timeout
    * whatever the store and the branches do: a round still running then goes on without the caller.
+   * Limits: when the executor refuses the task or runs it on this thread, a spare thread of the
+   * manager (16 at most at once) takes it, and only when those are all busy does this thread,
+   * which may then wait on the store past the timeout; called from a handler on a bounded
+   * executor whose workers are all busy, the task waits in its queue and this call throws
+   * StoreUnavailableException at the timeout although the store may be fine.
    *
    * @return the status (terminal, or the last one read if time ran out), the rollback reason and
    *     the last error of a branch op that has not succeeded

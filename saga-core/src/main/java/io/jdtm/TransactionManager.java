@@ -135,7 +135,8 @@ public final class TransactionManager implements AutoCloseable {
   /**
    * Waits up to {@code timeout} for the transaction to finish, whichever instance drives it. It
    * returns within the timeout whatever the store does: a store read still running then is left
-   * to end on its own.
+   * to end on its own. The waiters of one gid share one store read, and a manager reads for
+   * waiters on 8 threads at most, so a hanging store holds no more however often this is called.
    *
    * @return the status (terminal, or the last one read when time ran out), the rollback reason
    *     and the last error of a branch op that has not succeeded

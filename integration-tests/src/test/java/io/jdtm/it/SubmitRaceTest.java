@@ -61,8 +61,28 @@ class SubmitRaceTest {
    */
   @Test
   void concurrentSubmits_holderFailsToCreate_startsTheStoredSagaAtOnce() throws Exception {
+    assertTheSagaStartsAtOnceWhenTheHolderFails("pay-2", false);
+  }
+
+  /**
+   * The submit holding the gid writes the record, but its create then fails (the answer is
+   * lost); a concurrent submit of the same saga finds the record stored: the saga must start when
+   * the holder lets go, not after its lease.
+   */
+  @Test
+  void concurrentSubmits_holderCreateWritesThenFails_startsTheStoredSagaAtOnce()
+      throws Exception {
+    assertTheSagaStartsAtOnceWhenTheHolderFails("pay-3", true);
+  }
+
+  /**
+   * The first submit of {@code gid} holds it and, in create() (after writing the record when
+   * {@code holderWrites}), waits for a second submit of the same saga, then fails.
+   */
+  private static void assertTheSagaStartsAtOnceWhenTheHolderFails(String gid,
+      boolean holderWrites) throws Exception {
     CountDownLatch holderInCreate = new CountDownLatch(1);
-    CountDownLatch otherStored = new CountDownLatch(1);
+    CountDownLatch otherSubmitted = new CountDownLatch(1);
     AtomicBoolean first = new AtomicBoolean(true);
     try (Harness h = new Harness(new DelegatingStore(new MemoryStore()) {
       @Override
@@ -70,24 +90,27 @@ class SubmitRaceTest {
         if (!first.getAndSet(false)) {
           return delegate.create(record);
         }
+        if (holderWrites) {
+          delegate.create(record);
+        }
         holderInCreate.countDown();
-        waitFor(otherStored);
+        waitFor(otherSubmitted);
         throw new IllegalStateException("connection reset");
       }
     })) {
       TransactionManager tm = h.manager("n1");
       CompletableFuture<String> holder = CompletableFuture.supplyAsync(
-          () -> tm.saga("pay-2").step("bankA", "bankA", 30).submit());
+          () -> tm.saga(gid).step("bankA", "bankA", 30).submit());
       assertThat(holderInCreate.await(10, TimeUnit.SECONDS)).isTrue();
 
-      tm.saga("pay-2").step("bankA", "bankA", 30).submit(); // stores it; the holder has the gid
-      otherStored.countDown();
+      tm.saga(gid).step("bankA", "bankA", 30).submit(); // the holder has the gid
+      otherSubmitted.countDown();
 
       assertThatThrownBy(() -> holder.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(StoreUnavailableException.class);
-      assertThat(h.status("pay-2")).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
-      assertThat(h.ledger.calls("pay-2", "01", ACTION)).isEqualTo(1);
+      assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
+      assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(1);
     }
   }
 }

@@ -46,6 +46,15 @@ public final class DefaultExecutors {
     return Overflow.POOL;
   }
 
+  /**
+   * Up to {@code max} daemon threads named {@code prefix + n}, created on demand and retired when
+   * idle; refuses a task when all are busy.
+   */
+  static ExecutorService spare(String prefix, int max) {
+    return new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonThreads(prefix));
+  }
+
   /** Runs an overflowing task on the caller; refuses it once the pool is shut down. */
   private static void runOrRefuse(Runnable task, ThreadPoolExecutor pool) {
     if (pool.isShutdown()) {

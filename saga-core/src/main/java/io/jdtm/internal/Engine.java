@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,8 @@ import org.slf4j.Logger;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = Logs.get(Engine.class);
+  /** Most submitAndWait calls storing and starting their transaction on spare threads at once. */
+  static final int SPARE_THREADS = 16;
 
   private final EngineConfig config;
   private final GidGenerator gids;
@@ -46,6 +49,11 @@ public final class Engine implements AutoCloseable {
   private final BranchInvoker invoker;
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
+  /**
+   * Where a submitAndWait stores and starts its transaction when the executor refuses the task or
+   * would run it on the caller.
+   */
+  private final ExecutorService spares;
   /** Gids this instance is driving now. */
   private final Reservations driving = new Reservations();
   /** TCC sessions joined from inside a try, per try invocation (see TccSession#join). */
@@ -67,7 +75,10 @@ public final class Engine implements AutoCloseable {
         events, completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
-    this.waits = new Waits(config.store(), completions, config.pollInterval());
+    this.spares = DefaultExecutors.spare("jdtm-" + config.instanceId() + "-submit-",
+        SPARE_THREADS);
+    this.waits = new Waits(config.store(), completions, config.pollInterval(),
+        config.instanceId());
   }
 
   public EngineConfig config() {
@@ -131,6 +142,11 @@ public final class Engine implements AutoCloseable {
         // leaving it for recovery after the lease.
         log.debug("gid={}: submitted again; starting what the first submit stored", record.gid());
         dispatch(existing);
+      } else if (!reserved && isUnstarted(existing) && driving.reserveOrHandOver(existing)) {
+        // The submit that stored it let go of the gid without starting it (its create failed
+        // after writing): start it now. While that submit holds the gid, it gets the record.
+        log.debug("gid={}: submitted again; starting what another submit stored", record.gid());
+        dispatch(existing);
       } else {
         release(record.gid(), reserved);
         log.debug("gid={}: submitted again with identical content; nothing to do",
@@ -148,6 +164,7 @@ public final class Engine implements AutoCloseable {
         record.mode().wireName(), record.branches().size());
     if (inlineFor.compareTo(Duration.ZERO) > 0) {
       inFlight.enter();
+      driving.hold(result.record());
       driveInline(result.record(), System.nanoTime() + saturatedNanos(inlineFor));
     } else {
       dispatch(result.record());
@@ -280,7 +297,7 @@ public final class Engine implements AutoCloseable {
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
-    driving.hold(record.gid());
+    driving.hold(record);
     execute(record);
   }
 
@@ -355,7 +372,7 @@ public final class Engine implements AutoCloseable {
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
-      driving.hold(r.gid());
+      driving.hold(r);
       driveSafely(r);
       return r;
     }, config.executor());
@@ -387,7 +404,13 @@ public final class Engine implements AutoCloseable {
   /**
    * Submits {@code record} and waits up to {@code timeout} for it to finish. A worker of the
    * executor stores it and drives it for up to the timeout (as {@link #submit(TxRecord,
-   * Duration)}), so that the caller never waits on the store past its deadline.
+   * Duration)}), so that the caller never waits on the store past its deadline. When the executor
+   * refuses that task, or runs it on the calling thread (a caller-runs executor, or the JDK 17
+   * default pool when saturated), a spare thread of this instance (at most {@value
+   * #SPARE_THREADS} at once) runs it instead; only when those are all busy too does the caller
+   * run it, and then it may wait on the store past the timeout. A task the executor queues starts
+   * only when a worker is free: called from a handler on a bounded executor whose workers are all
+   * busy, this waits the whole timeout and throws StoreUnavailableException.
    *
    * @return the terminal result, or the last one known when time ran out
    * @throws StoreUnavailableException when the store failed, or did not confirm the record within
@@ -405,13 +428,36 @@ public final class Engine implements AutoCloseable {
           throw e;
         }
       });
-      try {
-        config.executor().execute(task);
-      } catch (RejectedExecutionException e) {
-        task.run();
-      }
+      executeOffCaller(task);
       awaitStored(task, stored, deadline, record.gid());
       return waiter.await(deadline, stored.join());
+    }
+  }
+
+  /**
+   * Runs {@code task} on the executor, or on a spare thread when the executor refuses it or runs
+   * it on this thread; on this thread only when the spare threads are all busy too.
+   */
+  private void executeOffCaller(Runnable task) {
+    Thread caller = Thread.currentThread();
+    try {
+      config.executor().execute(() -> {
+        if (Thread.currentThread() == caller) {
+          executeOnSpare(task);
+        } else {
+          task.run();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      executeOnSpare(task);
+    }
+  }
+
+  private void executeOnSpare(Runnable task) {
+    try {
+      spares.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
     }
   }
 

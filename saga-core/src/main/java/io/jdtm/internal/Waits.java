@@ -7,19 +7,26 @@ import io.jdtm.TxResult;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxRecord;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Waits for transactions to finish: wakes as soon as this instance finishes one, and meanwhile
  * reads the store every poll interval (another instance may finish it). A waiter never waits on
- * the store past its deadline: each read runs on a spare thread, and a read still running at the
+ * the store past its deadline: each read runs on a reader thread, and a read still running at the
  * deadline is left to end on its own (bounded by the store's own timeouts) while the waiter
- * returns the last status it knows. Thread-safe.
+ * returns the last status it knows. A hanging store cannot pile up threads: the waiters of a gid
+ * share its one read in flight, and the readers are at most {@value #MAX_READERS} per instance
+ * (a waiter finding them all busy waits for a finish or its deadline); idle readers retire.
+ * Thread-safe.
  */
 final class Waits {
   private static final long MAX_POLL_NANOS = 250_000_000L;
@@ -29,15 +36,53 @@ final class Waits {
    * reports the store unavailable (so a short timeout on a healthy store still gets an answer).
    */
   static final long GRACE_NANOS = 500_000_000L;
+  /** Most store reads in flight at once for waiters, per instance. */
+  static final int MAX_READERS = 8;
 
   private final TransactionStore store;
   private final Completions completions;
   private final long pollNanos;
+  private final ExecutorService readers;
+  /** The read in flight per gid, shared by its waiters. */
+  private final Map<String, CompletableFuture<Optional<TxRecord>>> reads =
+      new ConcurrentHashMap<>();
 
-  Waits(TransactionStore store, Completions completions, Duration pollInterval) {
+  Waits(TransactionStore store, Completions completions, Duration pollInterval,
+      String instanceId) {
     this.store = store;
     this.completions = completions;
     this.pollNanos = Math.max(MIN_POLL_NANOS, Math.min(pollInterval.toNanos(), MAX_POLL_NANOS));
+    this.readers = DefaultExecutors.spare("jdtm-" + instanceId + "-await-", MAX_READERS);
+  }
+
+  /**
+   * The read of {@code gid} in flight, started if there is none; one that never completes when
+   * all readers are busy (the waiter then waits for a finish or its deadline).
+   */
+  private CompletableFuture<Optional<TxRecord>> read(String gid) {
+    CompletableFuture<Optional<TxRecord>> mine = new CompletableFuture<>();
+    CompletableFuture<Optional<TxRecord>> running = reads.putIfAbsent(gid, mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      readers.execute(() -> load(gid, mine));
+    } catch (RejectedExecutionException e) {
+      reads.remove(gid, mine);
+    }
+    return mine;
+  }
+
+  private void load(String gid, CompletableFuture<Optional<TxRecord>> read) {
+    try {
+      Optional<TxRecord> found = store.load(gid);
+      reads.remove(gid, read); // first, so that a waiter woken by it reads afresh next time
+      read.complete(found);
+    } catch (Throwable e) {
+      reads.remove(gid, read);
+      read.completeExceptionally(e);
+      Throwables.rethrowIfFatal(e);
+    }
   }
 
   /** Starts watching {@code gid}: a finish from now on is not missed. Close the waiter after. */
@@ -78,8 +123,7 @@ final class Waits {
         if (last != null && deadline - System.nanoTime() <= 0) {
           return Results.of(last);
         }
-        CompletableFuture<Optional<TxRecord>> read =
-            CompletableFuture.supplyAsync(() -> store.load(gid), DefaultExecutors.overflow());
+        CompletableFuture<Optional<TxRecord>> read = read(gid);
         if (!settle(CompletableFuture.anyOf(read, done),
             last == null ? deadline + GRACE_NANOS : deadline)) {
           return timedOut(last);

@@ -25,13 +25,16 @@ final class Sql {
 
   final String insertTx;
   /**
-   * Whether a record exists, asked before inserting it; {@code null} where the insert itself
-   * skips an existing gid without an error (PostgreSQL) or a duplicate-key error is not logged
-   * (H2). MariaDB's driver logs every error the server returns as a WARN, so on the documented
-   * idempotent path (submitting or preparing a gid again) the insert is not even tried; a
-   * concurrent insert of the same gid can still lose with a duplicate-key error.
+   * Whether {@link #insertTx} meets an existing gid without an error and reports it through its
+   * generated key (MariaDB). MariaDB's driver logs every error the server returns as a WARN, so
+   * on the documented idempotent path (submitting or preparing a gid again) the insert must not
+   * fail: it updates nothing on an existing row but sets {@code LAST_INSERT_ID(1)}, which the
+   * server returns in the statement's answer (its affected-row count cannot tell: with the
+   * driver's default {@code useAffectedRows=false} it is 1 for an insert and for an existing
+   * row). An inserted row generates no key. Elsewhere the insert itself skips an existing gid
+   * (PostgreSQL) or fails with a duplicate-key error that is not logged (H2).
    */
-  final String txExistsBeforeInsert;
+  final boolean insertMarksExisting;
   final String insertBranch;
   final String updateTx;
   final String updateBranch;
@@ -51,9 +54,12 @@ final class Sql {
         + "next_due_at, created_at, updated_at, reason, custom_data, options) VALUES (:gid, :mode, "
         + ":status, :version, :leaseOwner, :leaseEpoch, :nextDueAt, :createdAt, :updatedAt, "
         + ":reason, :customData, :options)"
-        + (dialect == Dialect.POSTGRESQL ? " ON CONFLICT (gid) DO NOTHING" : "");
-    txExistsBeforeInsert = dialect == Dialect.MARIADB
-        ? "SELECT 1 FROM " + t.tx() + " WHERE gid = :gid" : null;
+        + switch (dialect) {
+          case POSTGRESQL -> " ON CONFLICT (gid) DO NOTHING";
+          case MARIADB -> " ON DUPLICATE KEY UPDATE gid = IF(LAST_INSERT_ID(1) = 1, gid, NULL)";
+          default -> "";
+        };
+    insertMarksExisting = dialect == Dialect.MARIADB;
     insertBranch = "INSERT INTO " + t.branch() + " (gid, branch_id, op, ord, target, payload, "
         + "depends_on, status, attempts, backoff_level, retry_at, last_error) VALUES (:gid, "
         + ":branchId, :op, :ord, :target, :payload, :dependsOn, :status, :attempts, "

@@ -40,29 +40,27 @@ final class Writes {
    */
   boolean insert(Handle h, TxRecord r) throws SQLException {
     checkCount(r.gid(), r.branches().size());
-    if (exists(h, r.gid())) {
-      return false;
-    }
-    int rows;
-    try {
-      rows = Rows.bindTx(h.createUpdate(sql.insertTx), r).execute();
-    } catch (UnableToExecuteStatementException e) {
-      if (SqlErrors.find(e).filter(SqlErrors::isDuplicateKey).isPresent()) {
-        return false;
-      }
-      throw e;
-    }
-    if (rows == 0) {
+    if (!insertTx(h, r)) {
       return false;
     }
     insertBranches(h, List.of(new Added(r.gid(), 0, r.branches())));
     return true;
   }
 
-  /** Whether {@code gid} is stored, where the dialect asks before inserting (see Sql). */
-  private boolean exists(Handle h, String gid) {
-    return sql.txExistsBeforeInsert != null && h.createQuery(sql.txExistsBeforeInsert)
-        .bind("gid", gid).mapTo(Integer.class).findOne().isPresent();
+  /** Inserts the record row; false, having written nothing, when its gid exists (see Sql). */
+  private boolean insertTx(Handle h, TxRecord r) {
+    if (sql.insertMarksExisting) {
+      return Rows.bindTx(h.createUpdate(sql.insertTx), r).executeAndReturnGeneratedKeys()
+          .mapTo(Long.class).findFirst().isEmpty();
+    }
+    try {
+      return Rows.bindTx(h.createUpdate(sql.insertTx), r).execute() == 1;
+    } catch (UnableToExecuteStatementException e) {
+      if (SqlErrors.find(e).filter(SqlErrors::isDuplicateKey).isPresent()) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

@@ -74,6 +74,38 @@ class JdbcStoreServersIT {
     }
   }
 
+  /** One round trip for the record row, whether the gid is new or exists (no SELECT first). */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "mariadb"})
+  void create_newOrExistingGid_touchesTheRecordTableWithOneStatement(String server) {
+    ServerTables t = tables(server, "onestmt");
+    t.emptyStore().close(); // creates the tables
+    List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TestServers.Server s = t.server();
+    org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(s.url(), s.user(), s.password())
+        .setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+          @Override
+          public void logBeforeExecution(org.jdbi.v3.core.statement.StatementContext ctx) {
+            statements.add(ctx.getRenderedSql());
+          }
+        });
+    try (JdbcStore store = JdbcStore.builder().jdbi(jdbi).tablePrefix(t.prefix()).build()) {
+      TxRecord r = TestRecords.saga("one-1", T0, T0);
+      statements.clear();
+      assertThat(store.create(r).created()).isTrue();
+      List<String> onCreate = List.copyOf(statements);
+      statements.clear();
+      assertThat(store.create(r).created()).isFalse();
+      List<String> onExisting = List.copyOf(statements);
+
+      String tx = " " + t.prefix() + "tx ";
+      assertThat(onCreate).filteredOn(q -> q.contains(tx)).singleElement().asString()
+          .startsWith("INSERT");
+      assertThat(onExisting).filteredOn(q -> q.contains(tx)).first().asString()
+          .startsWith("INSERT");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"postgres", "mariadb"})
   void build_missingSchema_namesTheTableAndTheRemedies(String server) {

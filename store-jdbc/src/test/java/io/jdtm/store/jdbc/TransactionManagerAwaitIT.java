@@ -9,7 +9,10 @@ import io.jdtm.TransactionManager;
 import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,6 +68,41 @@ class TransactionManagerAwaitIT {
       assertThat(thrown).isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("no status within the timeout");
     }
+  }
+
+  /**
+   * Each await gives up while its store read hangs on the network: the reads left behind must
+   * not pile up a thread each (one shared read per gid, not one per call).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "mariadb"})
+  void await_repeatedWhileTheStoreHangs_leavesOneStoreReadInFlight(String server) {
+    try (Rig rig = new Rig(server)) {
+      String gid = rig.tm.saga().step("ongoing", "ongoing", Map.of()).submit();
+      rig.server.proxy().blackhole();
+      Set<Thread> earlier = threadsInStoreLoad(); // reads of earlier tests, ending on their own
+
+      for (int i = 0; i < 5; i++) {
+        assertThat(catchThrowable(() -> rig.tm.await(gid, Duration.ofMillis(100))))
+            .isInstanceOf(StoreUnavailableException.class);
+      }
+
+      Set<Thread> now = threadsInStoreLoad();
+      now.removeAll(earlier);
+      assertThat(now).hasSize(1); // its network timeout is far from over
+    }
+  }
+
+  /** Live threads inside a JdbcStore.load call. */
+  private static Set<Thread> threadsInStoreLoad() {
+    Set<Thread> found = new HashSet<>();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (Arrays.stream(stack).anyMatch(f -> f.getClassName().equals(JdbcStore.class.getName())
+          && f.getMethodName().equals("load"))) {
+        found.add(thread);
+      }
+    });
+    return found;
   }
 
   @ParameterizedTest
