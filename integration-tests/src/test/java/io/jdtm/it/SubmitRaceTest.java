@@ -9,6 +9,7 @@ import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
 import io.jdtm.store.memory.MemoryStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -111,6 +112,52 @@ class SubmitRaceTest {
           .hasCauseInstanceOf(StoreUnavailableException.class);
       assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED); // no clock advanced
       assertThat(h.ledger.calls(gid, "01", ACTION)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A resubmit reads the stored saga while the first submit drives it, and acts on what it read
+   * only after that submit has finished the saga and let go of the gid: the stale copy must not
+   * start the saga again (its action would run a second time).
+   */
+  @Test
+  void resubmit_readBeforeTheFirstSubmitFinished_doesNotStartTheSagaAgain() throws Exception {
+    CountDownLatch firstCreated = new CountDownLatch(1);
+    CountDownLatch resubmitRead = new CountDownLatch(1);
+    CountDownLatch firstReturned = new CountDownLatch(1);
+    AtomicBoolean firstUpdate = new AtomicBoolean(true);
+    try (Harness h = new Harness(new DelegatingStore(new MemoryStore()) {
+      @Override
+      public CreateResult create(TxRecord record) {
+        CreateResult result = delegate.create(record);
+        if (result.created()) {
+          firstCreated.countDown();
+        } else {
+          resubmitRead.countDown();
+          waitFor(firstReturned); // the first submit finishes the saga meanwhile
+        }
+        return result;
+      }
+
+      @Override
+      public boolean update(TxUpdate update) {
+        if (firstUpdate.getAndSet(false)) {
+          waitFor(resubmitRead); // the resubmit has read the unstarted record
+        }
+        return delegate.update(update);
+      }
+    })) {
+      TransactionManager tm = h.manager("n1");
+      CompletableFuture<Void> first = CompletableFuture.supplyAsync(
+          () -> tm.saga("pay-4").step("bankA", "bankA", 30).submit())
+          .thenRun(firstReturned::countDown);
+      assertThat(firstCreated.await(10, TimeUnit.SECONDS)).isTrue();
+
+      tm.saga("pay-4").step("bankA", "bankA", 30).submit();
+      first.get(10, TimeUnit.SECONDS);
+
+      assertThat(h.status("pay-4")).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(h.ledger.calls("pay-4", "01", ACTION)).isEqualTo(1);
     }
   }
 }

@@ -144,9 +144,10 @@ public final class Engine implements AutoCloseable {
         dispatch(existing);
       } else if (!reserved && isUnstarted(existing) && driving.reserveOrHandOver(existing)) {
         // The submit that stored it let go of the gid without starting it (its create failed
-        // after writing): start it now. While that submit holds the gid, it gets the record.
+        // after writing): start it now, if it is still unstarted (the record was read before the
+        // gid was taken). While that submit holds the gid, it gets the record.
         log.debug("gid={}: submitted again; starting what another submit stored", record.gid());
-        dispatch(existing);
+        dispatchIfUnstarted(existing);
       } else {
         release(record.gid(), reserved);
         log.debug("gid={}: submitted again with identical content; nothing to do",
@@ -289,8 +290,36 @@ public final class Engine implements AutoCloseable {
   /** Lets go of {@code gid}, driving a record another submit stored meanwhile, if any. */
   private void release(String gid) {
     TxRecord handedOver = driving.release(gid);
-    if (handedOver != null) {
-      dispatch(handedOver);
+    if (handedOver == null) {
+      return;
+    }
+    if (handedOver.version() == 1) {
+      dispatchIfUnstarted(handedOver); // a submit's copy, maybe read long before
+    } else {
+      dispatch(handedOver); // a recovery claim: written by this instance just now
+    }
+  }
+
+  /**
+   * Drives the transaction of {@code read}, whose gid the caller holds, if the store still has it
+   * unstarted: {@code read} may have been read before an earlier driver took the transaction
+   * further (even to its end) and let go, and driving that stale copy would call its first branch
+   * again. Otherwise lets go of the gid.
+   */
+  private void dispatchIfUnstarted(TxRecord read) {
+    Optional<TxRecord> current;
+    try {
+      current = config.store().load(read.gid());
+    } catch (RuntimeException e) {
+      log.debug("gid={}: not started now, the store failed; recovery will: {}", read.gid(),
+          e.toString());
+      release(read.gid());
+      return;
+    }
+    if (current.isPresent() && isUnstarted(current.get())) {
+      dispatch(current.get());
+    } else {
+      release(read.gid());
     }
   }
 
@@ -540,6 +569,7 @@ public final class Engine implements AutoCloseable {
     closed.set(true);
     halted.set(true);
     recovery.stop();
+    spares.shutdown();
     if (config.ownedExecutor() != null) {
       config.ownedExecutor().shutdown();
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  * deadline is left to end on its own (bounded by the store's own timeouts) while the waiter
  * returns the last status it knows. A hanging store cannot pile up threads: the waiters of a gid
  * share its one read in flight, and the readers are at most {@value #MAX_READERS} per instance
- * (a waiter finding them all busy waits for a finish or its deadline); idle readers retire.
+ * (a waiter finding them all busy waits one poll interval for a finish, then asks again); idle
+ * readers retire.
  * Thread-safe.
  */
 final class Waits {
@@ -56,8 +57,8 @@ final class Waits {
   }
 
   /**
-   * The read of {@code gid} in flight, started if there is none; one that never completes when
-   * all readers are busy (the waiter then waits for a finish or its deadline).
+   * The read of {@code gid} in flight, started if there is none; {@code null} when all readers are
+   * busy (the waiter then waits one poll interval for a finish and asks again).
    */
   private CompletableFuture<Optional<TxRecord>> read(String gid) {
     CompletableFuture<Optional<TxRecord>> mine = new CompletableFuture<>();
@@ -69,6 +70,7 @@ final class Waits {
       readers.execute(() -> load(gid, mine));
     } catch (RejectedExecutionException e) {
       reads.remove(gid, mine);
+      return null;
     }
     return mine;
   }
@@ -123,9 +125,16 @@ final class Waits {
         if (last != null && deadline - System.nanoTime() <= 0) {
           return Results.of(last);
         }
+        long until = last == null ? deadline + GRACE_NANOS : deadline;
         CompletableFuture<Optional<TxRecord>> read = read(gid);
-        if (!settle(CompletableFuture.anyOf(read, done),
-            last == null ? deadline + GRACE_NANOS : deadline)) {
+        if (read == null) { // every reader busy: ask again after a poll interval
+          if (!settle(done, Math.min(until, System.nanoTime() + pollNanos))
+              && until - System.nanoTime() <= 0) {
+            return timedOut(last);
+          }
+          continue;
+        }
+        if (!settle(CompletableFuture.anyOf(read, done), until)) {
           return timedOut(last);
         }
         if (!done.isDone()) {
