@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  * values, PostgreSQL's batch statement text with its bound values, JDBI's statement context
  * ({@code [statement:"...", arguments:{...}]}), the values in PostgreSQL's details ({@code
  * Failing row contains (...)}, {@code Key (...)=(...)}), and binary literals ({@code
- * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. A throwable whose chain
+ * \x7b22...}, {@code X'7b22...'}), which is how drivers show payloads. Those patterns know English
+ * text only, and a PostgreSQL server's details follow its {@code lc_messages}: so an exception of
+ * the PostgreSQL driver that carries the server's error fields gets a message of the server's
+ * primary message and the SQLState only, without detail, hint, where or position (found by class
+ * name, the driver being optional), and the patterns then apply to that. A throwable whose chain
  * (causes, suppressed and next exceptions) holds such text is replaced by a copy with scrubbed
  * messages that keeps each stack trace and class name, except that an SQL exception's copy is of
  * its nearest standard {@code java.sql} type (so that {@code instanceof SQLTransientException} and
@@ -36,6 +40,7 @@ final class Scrub {
   private static final Pattern BINARY =
       Pattern.compile("(?i)\\\\x[0-9a-f]+|\\bx'[0-9a-f]*'|\\b0x[0-9a-f]{8,}");
   private static final String MASK = "***";
+  private static final String PG_EXCEPTION = "org.postgresql.util.PSQLException";
 
   private final Set<String> secrets;
 
@@ -58,6 +63,46 @@ final class Scrub {
     return BINARY.matcher(out).replaceAll("<bytes>");
   }
 
+  /**
+   * The scrubbed message of {@code t}: for a PostgreSQL server error, its primary message and
+   * SQLState only; else {@link #text} of its message.
+   */
+  String message(Throwable t) {
+    String primary = serverPrimary(t);
+    return primary == null ? text(t.getMessage())
+        : text(primary) + " (SQLState " + ((SQLException) t).getSQLState() + ")";
+  }
+
+  /**
+   * The server's primary message when {@code t} is the PostgreSQL driver's exception for an error
+   * the server reported (its detail, hint and where may hold row values, in the server's language);
+   * else null. Reflective, since the driver is optional.
+   */
+  static String serverPrimary(Throwable t) {
+    if (!(t instanceof SQLException) || !isPgException(t.getClass())) {
+      return null;
+    }
+    try {
+      Object server = t.getClass().getMethod("getServerErrorMessage").invoke(t);
+      if (server == null) {
+        return null;
+      }
+      Object primary = server.getClass().getMethod("getMessage").invoke(server);
+      return primary == null ? "" : primary.toString();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  private static boolean isPgException(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      if (c.getName().equals(PG_EXCEPTION)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** {@code t} itself when nothing in its chain needs scrubbing, else a scrubbed copy. */
   Throwable chain(Throwable t) {
     return clean(t, new IdentityHashMap<>()) ? t : copy(t, new IdentityHashMap<>());
@@ -68,7 +113,7 @@ final class Scrub {
       return true;
     }
     String message = t.getMessage();
-    if (message != null && !text(message).equals(message)) {
+    if (message != null && !message(t).equals(message)) {
       return false;
     }
     for (Throwable s : t.getSuppressed()) {
@@ -89,7 +134,7 @@ final class Scrub {
       return done;
     }
     Throwable c = t instanceof SQLException sql
-        ? sqlCopy(sql, text(sql.getMessage()))
+        ? sqlCopy(sql, message(sql))
         : new ScrubbedException(t, text(t.getMessage()));
     copies.put(t, c);
     c.setStackTrace(t.getStackTrace());

@@ -64,10 +64,13 @@ final class SqlErrors {
 
   /**
    * The message and SQLState of {@code e}, for an exception message: scrubbed of secrets in URL
-   * form and of bound values and binary literals (see {@link Scrub}).
+   * form and of bound values and binary literals, and for a PostgreSQL server error only the
+   * server's primary message (see {@link Scrub}).
    */
   static String describe(SQLException e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName()
+    String primary = Scrub.serverPrimary(e);
+    String message = primary != null ? Scrub.PATTERNS.text(primary)
+        : e.getMessage() == null ? e.getClass().getSimpleName()
         : Scrub.PATTERNS.text(e.getMessage().strip());
     return message + " (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
   }

@@ -10,6 +10,9 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.SQLWarning;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.postgresql.util.ServerErrorMessage;
 
 class ScrubTest {
   private final Scrub scrub = new Scrub(Set.of("S3cret"));
@@ -98,5 +101,31 @@ class ScrubTest {
     assertThat(cause.getStackTrace()).isEqualTo(batch.getStackTrace());
     assertThat((Throwable) cause.getNextException()).isSameAs(cause.getCause())
         .hasToString("java.sql.SQLException: next ***");
+  }
+
+  @Test
+  void chain_postgresErrorInGerman_keepsOnlyStateAndPrimaryMessage() {
+    PSQLException german = new PSQLException(new ServerErrorMessage("SFEHLER\0VERROR\0C23514\0"
+        + "Mneue Zeile verletzt Check-Constraint \"c\"\0"
+        + "DFehlgeschlagene Zeile enthält (MARKER)\0HHinweis MARKER\0WWhere MARKER\0P12\0"));
+    RuntimeException top = new IllegalStateException("wrapped", german);
+
+    Throwable copy = scrub.chain(top);
+
+    assertThat(copy).isNotSameAs(top);
+    assertThat(copy.getCause()).isExactlyInstanceOf(SQLException.class)
+        .hasMessage("neue Zeile verletzt Check-Constraint \"c\" (SQLState 23514)");
+    assertThat(((SQLException) copy.getCause()).getSQLState()).isEqualTo("23514");
+    assertThat(SqlErrors.describe(german)).doesNotContain("MARKER")
+        .isEqualTo("neue Zeile verletzt Check-Constraint \"c\" (SQLState 23514, code 0)");
+  }
+
+  @Test
+  void chain_postgresClientErrorWithoutServerMessage_patternsOnly() {
+    PSQLException client = new PSQLException("connection to S3cret refused",
+        PSQLState.CONNECTION_UNABLE_TO_CONNECT);
+
+    assertThat(scrub.chain(client)).isExactlyInstanceOf(SQLException.class)
+        .hasMessage("connection to *** refused");
   }
 }
