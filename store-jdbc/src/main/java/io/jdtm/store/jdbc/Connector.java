@@ -25,7 +25,7 @@ final class Connector {
       Tables tables, boolean createSchema, int maxPoolSize, Timeouts timeouts) {}
 
   /** What the database says about itself. */
-  private record Probe(String product, int major, int minor, String url) {}
+  private record Probe(String product, int major, int minor, String url, String driver) {}
 
   private Connector() {}
 
@@ -47,7 +47,7 @@ final class Connector {
         Schema.create(db, dialect, s.tables());
       }
       Schema.verify(db, dialect, s.tables());
-      Sql sql = new Sql(dialect, s.tables(), skipLocked(probe));
+      Sql sql = new Sql(dialect, s.tables(), skipLocked(probe), probe.driver());
       // H2's metadata URL drops settings such as AUTO_SERVER: judge by the given URL if any.
       Set<StoreCapability> caps = capabilities(dialect,
           s.url() != null ? s.url() : probe.url(), () -> H2WriteThrough.verify(jdbi, where));
@@ -68,7 +68,7 @@ final class Connector {
         DatabaseMetaData md = h.getConnection().getMetaData();
         String url = md.getURL();
         return new Probe(md.getDatabaseProductName(), md.getDatabaseMajorVersion(),
-            md.getDatabaseMinorVersion(), url == null ? "" : url);
+            md.getDatabaseMinorVersion(), url == null ? "" : url, md.getDriverName());
       });
     } catch (SQLException | JdbiException e) {
       throw Connections.failure(where, e);

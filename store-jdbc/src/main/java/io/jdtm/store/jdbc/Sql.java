@@ -17,6 +17,8 @@ final class Sql {
   static final int TX_COLUMN_COUNT = 12;
   static final String BRANCH_COLUMNS = "b.branch_id, b.op, b.target, b.payload, b.depends_on, "
       + "b.status, b.attempts, b.backoff_level, b.retry_at, b.last_error";
+  /** {@link java.sql.DatabaseMetaData#getDriverName()} of MariaDB Connector/J. */
+  static final String MARIADB_DRIVER = "MariaDB Connector/J";
   /** Same text as the PostgreSQL partial index predicate, so the planner can use that index. */
   static final String FINISHED = statusList();
   /** How many statuses {@link #updateTx} binds as those the record may be in: the active ones. */
@@ -26,15 +28,22 @@ final class Sql {
   final String insertTx;
   /**
    * Whether {@link #insertTx} meets an existing gid without an error and reports it through its
-   * generated key (MariaDB). MariaDB's driver logs every error the server returns as a WARN, so
-   * on the documented idempotent path (submitting or preparing a gid again) the insert must not
-   * fail: it updates nothing on an existing row but sets {@code LAST_INSERT_ID(1)}, which the
-   * server returns in the statement's answer (its affected-row count cannot tell: with the
-   * driver's default {@code useAffectedRows=false} it is 1 for an insert and for an existing
-   * row). An inserted row generates no key. Elsewhere the insert itself skips an existing gid
-   * (PostgreSQL) or fails with a duplicate-key error that is not logged (H2).
+   * generated key (MariaDB/MySQL through MariaDB Connector/J, see {@link #marksExisting}).
+   * MariaDB's driver logs every error the server returns as a WARN, so on the documented
+   * idempotent path (submitting or preparing a gid again) the insert must not fail: it updates
+   * nothing on an existing row but sets {@code LAST_INSERT_ID(1)}, which the server returns in the
+   * statement's answer (its affected-row count cannot tell: with the driver's default {@code
+   * useAffectedRows=false} it is 1 for an insert and for an existing row). An inserted row
+   * generates no key. Elsewhere the insert itself skips an existing gid (PostgreSQL) or fails with
+   * a duplicate-key error that is not logged (H2), or {@link #txExistsBeforeInsert} asks first.
    */
   final boolean insertMarksExisting;
+  /**
+   * Whether a record exists, asked before inserting it on MariaDB/MySQL through another driver
+   * than MariaDB Connector/J (whose generated keys {@link #insertMarksExisting} needs); else
+   * {@code null}. A concurrent insert of the same gid can still lose with a duplicate-key error.
+   */
+  final String txExistsBeforeInsert;
   final String insertBranch;
   final String updateTx;
   final String updateBranch;
@@ -48,18 +57,25 @@ final class Sql {
   final String purgeCandidates;
   private final Tables tables;
 
-  Sql(Dialect dialect, Tables t, boolean skipLocked) {
+  /**
+   * Statements for {@code dialect}; {@code driverName} is the JDBC driver's {@link
+   * java.sql.DatabaseMetaData#getDriverName()}, which decides how a create meets an existing gid.
+   */
+  Sql(Dialect dialect, Tables t, boolean skipLocked, String driverName) {
     this.tables = t;
+    insertMarksExisting = marksExisting(dialect, driverName);
     insertTx = "INSERT INTO " + t.tx() + " (gid, mode, status, version, lease_owner, lease_epoch, "
         + "next_due_at, created_at, updated_at, reason, custom_data, options) VALUES (:gid, :mode, "
         + ":status, :version, :leaseOwner, :leaseEpoch, :nextDueAt, :createdAt, :updatedAt, "
         + ":reason, :customData, :options)"
         + switch (dialect) {
           case POSTGRESQL -> " ON CONFLICT (gid) DO NOTHING";
-          case MARIADB -> " ON DUPLICATE KEY UPDATE gid = IF(LAST_INSERT_ID(1) = 1, gid, NULL)";
+          case MARIADB -> insertMarksExisting
+              ? " ON DUPLICATE KEY UPDATE gid = IF(LAST_INSERT_ID(1) = 1, gid, NULL)" : "";
           default -> "";
         };
-    insertMarksExisting = dialect == Dialect.MARIADB;
+    txExistsBeforeInsert = dialect == Dialect.MARIADB && !insertMarksExisting
+        ? "SELECT 1 FROM " + t.tx() + " WHERE gid = :gid" : null;
     insertBranch = "INSERT INTO " + t.branch() + " (gid, branch_id, op, ord, target, payload, "
         + "depends_on, status, attempts, backoff_level, retry_at, last_error) VALUES (:gid, "
         + ":branchId, :op, :ord, :target, :payload, :dependsOn, :status, :attempts, "
@@ -164,5 +180,16 @@ final class Sql {
   private static String statusList() {
     return Arrays.stream(TxStatus.values()).filter(TxStatus::isTerminal)
         .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Whether a create may be the one insert that reports an existing gid by its generated key
+   * ({@link #insertMarksExisting}): on MariaDB/MySQL through MariaDB Connector/J only, whose
+   * generated keys are tested. MySQL Connector/J, for one, can answer an existing gid as a new one
+   * (with {@code useAffectedRows=true}), so other drivers ask first whether the gid exists.
+   */
+  static boolean marksExisting(Dialect dialect, String driverName) {
+    return dialect == Dialect.MARIADB && driverName != null
+        && driverName.startsWith(MARIADB_DRIVER);
   }
 }

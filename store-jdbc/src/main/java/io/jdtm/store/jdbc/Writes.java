@@ -49,6 +49,10 @@ final class Writes {
 
   /** Inserts the record row; false, having written nothing, when its gid exists (see Sql). */
   private boolean insertTx(Handle h, TxRecord r) {
+    if (sql.txExistsBeforeInsert != null && h.createQuery(sql.txExistsBeforeInsert)
+        .bind("gid", r.gid()).mapTo(Integer.class).findOne().isPresent()) {
+      return false;
+    }
     if (sql.insertMarksExisting) {
       return Rows.bindTx(h.createUpdate(sql.insertTx), r).executeAndReturnGeneratedKeys()
           .mapTo(Long.class).findFirst().isEmpty();

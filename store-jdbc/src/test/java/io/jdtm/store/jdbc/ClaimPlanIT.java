@@ -41,7 +41,7 @@ class ClaimPlanIT {
     POSTGRES.emptyStore().close();
     POSTGRES.execute(fill(p, "generate_series(1, " + ROWS + ") AS s(i)", "i"),
         "ANALYZE " + p + "tx");
-    Sql sql = new Sql(Dialect.POSTGRESQL, new Tables(p), true);
+    Sql sql = new Sql(Dialect.POSTGRESQL, new Tables(p), true, "PostgreSQL JDBC Driver");
 
     String plan = explain(POSTGRES, "EXPLAIN " + sql.claimReturning,
         Map.of("owner", "planner", "until", NOW + 30_000, "now", NOW, "limit", 100));
@@ -56,7 +56,7 @@ class ClaimPlanIT {
     String p = MARIADB.prefix();
     MARIADB.emptyStore().close();
     MARIADB.execute(fill(p, "seq_1_to_" + ROWS, "seq"), "ANALYZE TABLE " + p + "tx");
-    Sql sql = new Sql(Dialect.MARIADB, new Tables(p), true);
+    Sql sql = new Sql(Dialect.MARIADB, new Tables(p), true, Sql.MARIADB_DRIVER);
 
     String plan = explain(MARIADB, "EXPLAIN FORMAT=JSON " + sql.claimCandidates,
         Map.of("now", NOW, "limit", 100));
