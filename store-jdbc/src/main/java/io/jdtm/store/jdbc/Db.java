@@ -76,7 +76,7 @@ final class Db {
           throw unavailable(what, gid, e, sql);
         }
         log.debug("{} of gid={} rolled back by the database (attempt {}); retrying: {}", what, gid,
-            attempt, Scrub.PATTERNS.text(sql.toString()));
+            attempt, SqlErrors.describe(sql));
         pause(attempt);
       }
     }

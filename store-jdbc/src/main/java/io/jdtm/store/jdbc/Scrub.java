@@ -41,6 +41,8 @@ final class Scrub {
       Pattern.compile("(?i)\\\\x[0-9a-f]+|\\bx'[0-9a-f]*'|\\b0x[0-9a-f]{8,}");
   private static final String MASK = "***";
   private static final String PG_EXCEPTION = "org.postgresql.util.PSQLException";
+  /** In place of a PostgreSQL server error's primary message that could not be read. */
+  private static final String UNREAD = "PostgreSQL server error";
 
   private final Set<String> secrets;
 
@@ -88,9 +90,9 @@ final class Scrub {
         return null;
       }
       Object primary = server.getClass().getMethod("getMessage").invoke(server);
-      return primary == null ? "" : primary.toString();
+      return primary == null ? UNREAD : primary.toString();
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return "";
+      return UNREAD;
     }
   }
 
