@@ -87,7 +87,7 @@ final class ResultTables {
         .append("|---|--:|--:|--:|--:|---|--:|\n");
     for (JmhResult p : peers) {
       Optional<JmhResult> mine = PeerMatch.jdtmRowFor(p, rows);
-      out.append(row(p.benchmark() + "." + p.method(), p.threads(), p.param("steps", ""),
+      out.append(row(p.benchmark() + "." + p.method() + otherParams(p), p.threads(), p.param("steps", ""),
           ops(p.opsPerSecond()), mine.map(m -> ops(m.opsPerSecond())).orElse("-"),
           PeerMatch.describe(p),
           mine.map(m -> ratio(m.opsPerSecond(), p.opsPerSecond())).orElse("-")));
@@ -108,6 +108,16 @@ final class ResultTables {
   private Optional<JmhResult> baselineOf(JmhResult r) {
     return rows.stream().filter(b -> b.method().equals(r.method() + "Baseline")
         && b.sameWorkload(r)).findFirst();
+  }
+
+  private static String otherParams(JmhResult r) {
+    StringBuilder b = new StringBuilder();
+    r.params().forEach((k, v) -> {
+      if (!k.equals("steps") && !k.equals("threads")) {
+        b.append(b.length() == 0 ? " (" : ", ").append(k).append('=').append(v);
+      }
+    });
+    return b.length() == 0 ? "" : b.append(')').toString();
   }
 
   private static String row(Object... cells) {
