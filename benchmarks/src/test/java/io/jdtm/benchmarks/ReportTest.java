@@ -12,6 +12,10 @@ class ReportTest {
     return Report.read(List.of(resource("sample-results.json")));
   }
 
+  private static String markdown() throws Exception {
+    return Report.markdown(sample(), "2 cores", "2026-12-05T06:00Z");
+  }
+
   private static Path resource(String name) throws URISyntaxException {
     return Path.of(ReportTest.class.getResource(name).toURI());
   }
@@ -36,21 +40,21 @@ class ReportTest {
 
   @Test
   void markdown_endToEndRow_showsLatencyBaselineAndRatio() throws Exception {
-    String md = Report.markdown(sample(), "2 cores", "2026-12-05T06:00Z");
+    String md = markdown();
 
     assertThat(md).contains("| saga | h2mem | 3 | 8 | 4,000 | 1.50 | 3.00 | 5.00 | 8,000 | 0.50x |");
   }
 
   @Test
   void markdown_storeRow_showsBaselineAndRatio() throws Exception {
-    String md = Report.markdown(sample(), "2 cores", "2026-12-05T06:00Z");
+    String md = markdown();
 
     assertThat(md).contains("| create | postgres |  | 1 | 100,000 | 200,000 | 0.50x |");
   }
 
   @Test
   void markdown_peerWithMatchingWorkload_showsJdtmOverPeer() throws Exception {
-    String md = Report.markdown(sample(), "2 cores", "2026-12-05T06:00Z");
+    String md = markdown();
 
     assertThat(md).contains("| SeataSagaPeerBenchmark.saga (h2=mem) | 8 | 3 | 2,000 | 4,000 "
         + "| saga on h2mem | 2.00x |");
@@ -58,7 +62,7 @@ class ReportTest {
 
   @Test
   void markdown_peerWithoutJdtmRowInTheRun_showsNoRatio() throws Exception {
-    String md = Report.markdown(sample(), "2 cores", "2026-12-05T06:00Z");
+    String md = markdown();
 
     assertThat(md).contains("| CamelSagaPeerBenchmark.saga | 8 | 3 | 500,000 | - | saga on memory | - |");
   }
