@@ -23,6 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * and p99.9; throughput is threads / mean time (every client thread runs back to back). Client
  * threads come from JMH ({@code -t}). Return values of the manager's calls are ignored: their
  * types are not what is measured.
+ *
+ * <p>Thread-safe as JMH uses it: set up and torn down on one thread, measured from many.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

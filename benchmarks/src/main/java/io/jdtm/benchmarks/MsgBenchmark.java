@@ -12,6 +12,8 @@ import org.openjdk.jmh.annotations.Param;
  * barrier) and {@value #ACTIONS} no-op actions, awaited until delivered; beside the outbox
  * baseline: the order and message rows in one local transaction, then one fenced UPDATE and
  * commit per action. JDBC stores only: the local transaction shares their database.
+ *
+ * <p>Thread-safe as {@link EndToEndBase} says.
  */
 public class MsgBenchmark extends EndToEndBase {
   static final int ACTIONS = 2;

@@ -21,7 +21,8 @@ final class Records {
   private static final byte[] PAYLOAD = "{\"amount\":1}".getBytes(StandardCharsets.UTF_8);
   private static final TxOptions OPTIONS =
       new TxOptions(null, Duration.ofSeconds(10), -1, Duration.ofSeconds(3), false);
-  private static final String RUN = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final String RUN =
+      HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final AtomicLong COUNT = new AtomicLong();
 
   private Records() {}

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes the Markdown table of one benchmark run from JMH's JSON result files, so that no other
  * tool (python, jq) is needed: {@code java -cp benchmarks.jar io.jdtm.benchmarks.Report
  * results.md a.json b.json ...}. Peers' rows (benchmarks named {@code *PeerBenchmark}) go beside
- * the matching jdtm workload.
+ * the matching jdtm workload. Stateless and thread-safe.
  */
 public final class Report {
   private Report() {}

@@ -1,6 +1,7 @@
 package io.jdtm.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,14 @@ import java.util.Set;
 final class ResultTables {
   private static final Set<String> STORE_BENCHMARKS =
       Set.of("StoreWriteBenchmark", "StoreApplyBenchmark", "StoreClaimBenchmark");
+  private static final List<String> METHODS =
+      List.of("create", "update", "apply", "claimDue", "saga", "tcc", "msg");
+  /** Rows by operation, then size (steps or batch), store and threads. */
+  private static final Comparator<JmhResult> ORDER = Comparator
+      .comparingInt((JmhResult r) -> rank(METHODS, r.method()))
+      .thenComparingInt(r -> Integer.parseInt(r.param("steps", r.param("batch", "0"))))
+      .thenComparingInt(r -> rank(StoreFixture.NAMES, r.param("store", "")))
+      .thenComparingInt(JmhResult::threads);
 
   private final List<JmhResult> rows;
   private final StringBuilder out = new StringBuilder();
@@ -83,11 +92,12 @@ final class ResultTables {
       return;
     }
     out.append("### Peers, same workloads (transactions/s)\n\n")
-        .append("| Peer | Threads | Steps | Peer | jdtm | Compared with | jdtm / peer |\n")
+        .append("| Peer benchmark | Threads | Steps | Peer | jdtm | Compared with | jdtm / peer |\n")
         .append("|---|--:|--:|--:|--:|---|--:|\n");
     for (JmhResult p : peers) {
       Optional<JmhResult> mine = PeerMatch.jdtmRowFor(p, rows);
-      out.append(row(p.benchmark() + "." + p.method() + otherParams(p), p.threads(), p.param("steps", ""),
+      out.append(row(p.benchmark() + "." + p.method() + otherParams(p), p.threads(),
+          p.param("steps", ""),
           ops(p.opsPerSecond()), mine.map(m -> ops(m.opsPerSecond())).orElse("-"),
           PeerMatch.describe(p),
           mine.map(m -> ratio(m.opsPerSecond(), p.opsPerSecond())).orElse("-")));
@@ -102,7 +112,13 @@ final class ResultTables {
         picked.add(r);
       }
     }
+    picked.sort(ORDER);
     return picked;
+  }
+
+  private static int rank(List<String> order, String value) {
+    int i = order.indexOf(value);
+    return i < 0 ? order.size() : i;
   }
 
   private Optional<JmhResult> baselineOf(JmhResult r) {
@@ -138,6 +154,7 @@ final class ResultTables {
   }
 
   static String ratio(double mine, double theirs) {
-    return String.format(Locale.ROOT, "%.2fx", mine / theirs);
+    double r = mine / theirs;
+    return String.format(Locale.ROOT, r < 0.1 ? "%.3fx" : "%.2fx", r);
   }
 }

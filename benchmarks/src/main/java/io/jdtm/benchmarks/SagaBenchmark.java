@@ -7,6 +7,8 @@ import org.openjdk.jmh.annotations.Param;
 /**
  * A saga of {@code steps} no-op steps through {@code submitAndWait}, beside the raw baseline: the
  * saga row inserted and committed, then per step one fenced UPDATE and commit.
+ *
+ * <p>Thread-safe as {@link EndToEndBase} says.
  */
 public class SagaBenchmark extends EndToEndBase {
   @Param({"memory", "h2mem", "h2file", "postgres", "mariadb"})

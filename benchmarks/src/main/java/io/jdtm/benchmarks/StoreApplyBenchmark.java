@@ -13,6 +13,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * {@code apply} of a batch of compare-and-set updates (one per record), beside its baseline: the
  * same fenced UPDATEs in one JDBC batch and one commit. The score counts batches.
+ *
+ * <p>Thread-safe as {@link StoreBenchmarkBase} says.
  */
 public class StoreApplyBenchmark extends StoreBenchmarkBase {
   @Param({"1", "16", "128"})
@@ -36,7 +38,7 @@ public class StoreApplyBenchmark extends StoreBenchmarkBase {
     return moved;
   }
 
-  /** {@code batch} records per thread, each moved one version per call. */
+  /** {@code batch} records, each moved one version per call. One per thread. */
   @State(Scope.Thread)
   public static class Batch {
     final List<String> gids = new ArrayList<>();
@@ -67,7 +69,7 @@ public class StoreApplyBenchmark extends StoreBenchmarkBase {
     }
   }
 
-  /** The baseline's rows per thread. */
+  /** The baseline's rows, one set per thread. */
   @State(Scope.Thread)
   public static class BaselineBatch extends Batch {
     @Override

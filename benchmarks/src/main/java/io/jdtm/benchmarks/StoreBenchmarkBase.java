@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The JMH setup every store benchmark shares: the {@code store} parameter picks the store under
  * test, opened once per trial with its raw baseline beside it. A method {@code x} is measured
  * against {@code xBaseline} in the same run. Each subclass instance is one trial's state.
+ *
+ * <p>Thread-safe as JMH uses it: set up and torn down on one thread, measured from many.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -16,6 +16,8 @@ import org.openjdk.jmh.annotations.Param;
  * {@code claimDue} of {@value #LIMIT} records (the default recovery batch) from a backlog of due
  * records. Time is logical: each call claims at the next millisecond with a 1 ms lease, so what
  * it claims is due again one call later and the backlog never drains. The score counts calls.
+ *
+ * <p>Thread-safe as {@link StoreBenchmarkBase} says.
  */
 public class StoreClaimBenchmark extends StoreBenchmarkBase {
   static final int LIMIT = 64;

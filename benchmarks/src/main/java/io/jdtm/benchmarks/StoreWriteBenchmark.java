@@ -11,6 +11,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * {@code create} of a 3-step saga record and a compare-and-set {@code update}, each beside its
  * raw baseline (INSERT + commit; fenced UPDATE + commit).
+ *
+ * <p>Thread-safe as {@link StoreBenchmarkBase} says.
  */
 public class StoreWriteBenchmark extends StoreBenchmarkBase {
 
@@ -62,7 +64,7 @@ public class StoreWriteBenchmark extends StoreBenchmarkBase {
     }
   }
 
-  /** The baseline's row per thread. */
+  /** The baseline's row, one per thread. */
   @State(Scope.Thread)
   public static class BaselineRow extends Row {
     @Override

@@ -7,6 +7,8 @@ import org.openjdk.jmh.annotations.Param;
  * A TCC transaction of {@value #BRANCHES} no-op branches, awaited to its terminal status (confirms
  * run after the body), beside the raw baseline: the row inserted, then one fenced UPDATE per try
  * and one for the submit, each committed.
+ *
+ * <p>Thread-safe as {@link EndToEndBase} says.
  */
 public class TccBenchmark extends EndToEndBase {
   static final int BRANCHES = 3;

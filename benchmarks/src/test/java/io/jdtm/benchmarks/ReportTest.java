@@ -42,7 +42,8 @@ class ReportTest {
   void markdown_endToEndRow_showsLatencyBaselineAndRatio() throws Exception {
     String md = markdown();
 
-    assertThat(md).contains("| saga | h2mem | 3 | 8 | 4,000 | 1.50 | 3.00 | 5.00 | 8,000 | 0.50x |");
+    assertThat(md)
+        .contains("| saga | h2mem | 3 | 8 | 4,000 | 1.50 | 3.00 | 5.00 | 8,000 | 0.50x |");
   }
 
   @Test
@@ -64,7 +65,8 @@ class ReportTest {
   void markdown_peerWithoutJdtmRowInTheRun_showsNoRatio() throws Exception {
     String md = markdown();
 
-    assertThat(md).contains("| CamelSagaPeerBenchmark.saga | 8 | 3 | 500,000 | - | saga on memory | - |");
+    assertThat(md).contains(
+        "| CamelSagaPeerBenchmark.saga | 8 | 3 | 500,000 | - | saga on memory | - |");
   }
 
   @Test
