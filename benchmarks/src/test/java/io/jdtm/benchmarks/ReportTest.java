@@ -3,9 +3,11 @@ package io.jdtm.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
   private static List<JmhResult> sample() throws Exception {
@@ -18,6 +20,23 @@ class ReportTest {
 
   private static Path resource(String name) throws URISyntaxException {
     return Path.of(ReportTest.class.getResource(name).toURI());
+  }
+
+  @Test
+  void compact_rowWithRawSamples_dropsThemAndKeepsScores(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("run.json");
+    Files.writeString(file, "[{\"benchmark\": \"io.jdtm.benchmarks.SagaBenchmark.saga\","
+        + " \"mode\": \"sample\", \"threads\": 2, \"params\": {\"store\": \"memory\"},"
+        + " \"primaryMetric\": {\"score\": 500.0, \"scoreUnit\": \"us/op\","
+        + " \"scorePercentiles\": {\"99.0\": 900.0}, \"rawDataHistogram\": [[[1.0, 7]]],"
+        + " \"rawData\": [[1.0]]}, \"secondaryMetrics\": {}}]");
+
+    Report.compact(List.of(file));
+
+    assertThat(Files.readString(file)).doesNotContain("rawData");
+    JmhResult saga = Report.read(List.of(file)).get(0);
+    assertThat(saga.opsPerSecond()).isEqualTo(4000.0);
+    assertThat(saga.p99()).isEqualTo(0.9);
   }
 
   @Test
