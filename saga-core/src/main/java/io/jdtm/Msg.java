@@ -66,8 +66,11 @@ public final class Msg extends TxBuilder<Msg> {
    *
    * @return the gid
    * @throws IllegalStateException when no check-back is set
-   * @throws InvalidTransactionException, NoSuchHandlerException, PayloadCodecException on bad
-   *     input (nothing is stored)
+   * @throws InvalidTransactionException on bad input (nothing is stored)
+   * @throws NoSuchHandlerException when a target names a handler not registered (nothing is
+   *     stored)
+   * @throws PayloadCodecException when the payload cannot be encoded or is too large (nothing
+   *     is stored)
    * @throws DuplicateTransactionException when the gid exists with other content
    */
   public String prepare() {

@@ -116,21 +116,19 @@ public final class Saga extends TxBuilder<Saga> {
   }
 
   /**
-   * Submits and waits up to {@code timeout} for the saga to finish. Meanwhile the saga is driven
-   * on the calling thread, which saves the hand-offs to the executor; what is left when the
-   * timeout runs out, or when this thread is interrupted, goes on on the executor. A round already
-   * started when the timeout runs out (its branch calls, up to the request timeout, and its store
-   * writes) holds the caller until it ends.
+   * Submits and waits up to {@code timeout} for the saga to finish. A worker of the executor stores
+   * the saga and drives it while the timeout lasts (no further hand-offs); what is left then, or
+   * when this thread is interrupted, goes on on the executor. This call returns within the timeout
+   * whatever the store and the branches do: a round still running then goes on without the caller.
    *
-   * @return the terminal status, or the current one if time ran out
+   * @return the status (terminal, or the last one read if time ran out), the rollback reason and
+   *     the last error of a branch op that has not succeeded
+   * @throws StoreUnavailableException when the store failed, or did not confirm the saga within
+   *     the timeout (plus half a second): it may or may not be stored; submitting again is safe
    */
-  public TxStatus submitAndWait(Duration timeout) {
+  public TxResult submitAndWait(Duration timeout) {
     Check.positive(timeout, "timeout");
-    long start = System.nanoTime();
-    // Driven on this thread while the timeout lasts (no hand-offs), then by the executor.
-    String gid = engine.submit(toRecord(), timeout);
-    Duration left = timeout.minusNanos(System.nanoTime() - start);
-    return engine.await(gid, left.isNegative() ? Duration.ZERO : left);
+    return engine.submitAndWait(toRecord(), timeout);
   }
 
   private TxRecord toRecord() {

@@ -4,6 +4,7 @@ import io.jdtm.spi.StoreProvider;
 import io.jdtm.spi.TransactionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,6 +18,9 @@ public final class Stores {
   private static final Pattern SECRET_PARAM =
       Pattern.compile("(?i)([a-z_.-]*(?:password|passwd|pwd|secret|token|apikey|api_key|"
           + "access_key|auth)[a-z_.-]*)=[^&;#]*");
+
+  private static final List<String> JDBC_SCHEMES =
+      List.of("jdbc:h2:", "jdbc:postgresql:", "jdbc:mariadb:", "jdbc:mysql:");
 
   private Stores() {}
 
@@ -34,7 +38,7 @@ public final class Stores {
     List<StoreProvider> matching = all.stream().filter(p -> p.supports(uri)).toList();
     if (matching.isEmpty()) {
       throw new IllegalArgumentException("no store provider accepts '" + redact(uri)
-          + "'; available: " + describe(all) + ". Add the store module to the class path.");
+          + "'; available: " + describe(all) + ". " + missingModule(uri));
     }
     if (matching.size() > 1) {
       throw new IllegalArgumentException("several store providers accept '" + redact(uri)
@@ -59,6 +63,24 @@ public final class Stores {
   public static String redact(String uri) {
     String masked = USER_INFO.matcher(uri).replaceAll("//***@");
     return SECRET_PARAM.matcher(masked).replaceAll("$1=***");
+  }
+
+  /** What to add for a URI no provider on the class path accepts. */
+  private static String missingModule(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("memory:")) {
+      return "Add the io.jdtm:store-memory module to the class path.";
+    }
+    for (String scheme : JDBC_SCHEMES) {
+      if (lower.startsWith(scheme)) {
+        return "Add the io.jdtm:store-jdbc module (and the database's JDBC driver) to the class"
+            + " path.";
+      }
+    }
+    if (lower.startsWith("redis:") || lower.startsWith("rediss:")) {
+      return "The Redis store (io.jdtm:store-redis) is not available yet.";
+    }
+    return "Add the store module to the class path.";
   }
 
   private static String describe(List<StoreProvider> providers) {

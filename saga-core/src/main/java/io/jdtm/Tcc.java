@@ -19,8 +19,11 @@ public interface Tcc {
    *     inside branch 01's try) and what the try returned
    * @throws BranchFailedException when the try does not answer SUCCESS (refused, ONGOING, an
    *     exception or no answer in time); let it propagate so the transaction rolls back
-   * @throws InvalidTransactionException, NoSuchHandlerException, PayloadCodecException on bad
-   *     input (nothing is registered)
+   * @throws InvalidTransactionException on bad input (nothing is registered)
+   * @throws NoSuchHandlerException when a target names a handler not registered (nothing is
+   *     registered)
+   * @throws PayloadCodecException when the payload cannot be encoded or is too large (nothing
+   *     is registered)
    */
   TryResult branch(String tryTarget, String confirmTarget, String cancelTarget, Object payload);
 

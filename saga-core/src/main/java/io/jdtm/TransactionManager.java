@@ -43,7 +43,7 @@ import java.util.random.RandomGenerator;
  *          .build()) {
  *   tm.start();
  *   TxStatus s = tm.saga().step("debit", "debitUndo", new Transfer("A", 30))
- *       .submitAndWait(Duration.ofSeconds(10));
+ *       .submitAndWait(Duration.ofSeconds(10)).status();
  * }
  * }</pre>
  *
@@ -133,12 +133,17 @@ public final class TransactionManager implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for the transaction to finish, whichever instance drives it.
+   * Waits up to {@code timeout} for the transaction to finish, whichever instance drives it. It
+   * returns within the timeout whatever the store does: a store read still running then is left
+   * to end on its own.
    *
-   * @return the terminal status, or the current one when time ran out
+   * @return the status (terminal, or the last one read when time ran out), the rollback reason
+   *     and the last error of a branch op that has not succeeded
    * @throws InvalidTransactionException when no transaction has this gid
+   * @throws StoreUnavailableException when the store failed, or gave no status within the
+   *     timeout (plus half a second)
    */
-  public TxStatus await(String gid, Duration timeout) {
+  public TxResult await(String gid, Duration timeout) {
     return engine.await(gid, Check.positive(timeout, "timeout"));
   }
 
@@ -151,10 +156,10 @@ public final class TransactionManager implements AutoCloseable {
    * Runs one recovery pass now, on the calling thread and the executor: claims due transactions
    * (up to the batch size) and drives them as far as they go now.
    *
-   * @return how many transactions were claimed
+   * @return the gids claimed in this pass
    */
-  public int runRecoveryPass() {
-    return engine.runRecoveryPass();
+  public RecoveryPass runRecoveryPass() {
+    return new RecoveryPass(engine.runRecoveryPass());
   }
 
   /** This instance's id, the lease owner it writes into records. */
@@ -182,7 +187,7 @@ public final class TransactionManager implements AutoCloseable {
   private static TransactionView view(TxRecord r) {
     return new TransactionView(r.gid(), r.mode(), r.status(), r.createdAt(), r.updatedAt(),
         r.nextDueAt(), r.reason(), r.customData(),
-        r.branches().stream().map(TransactionManager::view).toList());
+        r.branches().stream().map(TransactionManager::view).toList(), r.options());
   }
 
   private static BranchView view(BranchRecord b) {

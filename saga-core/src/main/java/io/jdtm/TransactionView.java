@@ -1,5 +1,6 @@
 package io.jdtm;
 
+import io.jdtm.spi.TxOptions;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,6 +11,8 @@ import java.util.List;
  * @param reason why it is aborting or failed, or {@code null}
  * @param nextDueAt when it will next be looked at, or {@code null} when terminal
  * @param branches branch ops in definition order
+ * @param options the options stored with it, as every instance drives it: timeoutToFail (null for
+ *     never), retryInterval, retryLimit (-1 for none), requestTimeout, concurrent
  */
 public record TransactionView(
     String gid,
@@ -20,7 +23,8 @@ public record TransactionView(
     Instant nextDueAt,
     String reason,
     String customData,
-    List<BranchView> branches) {
+    List<BranchView> branches,
+    TxOptions options) {
 
   public TransactionView {
     branches = List.copyOf(branches);

@@ -3,6 +3,7 @@ package io.jdtm;
 import io.jdtm.internal.Engine;
 import io.jdtm.internal.TxDefaults;
 import io.jdtm.spi.TxOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,9 +50,21 @@ abstract class TxBuilder<B extends TxBuilder<B>> {
     return self();
   }
 
-  /** Free text stored with the transaction (for admin queries); keep secrets out of it. */
+  /**
+   * Free text stored with the transaction (for admin queries); keep secrets out of it. At most the
+   * manager's {@code maxPayloadBytes} (default 64 KiB) in UTF-8.
+   *
+   * @throws InvalidTransactionException when it is longer; nothing is stored
+   */
   public B customData(String data) {
-    this.customData = Objects.requireNonNull(data, "customData");
+    Objects.requireNonNull(data, "customData");
+    int limit = engine.config().defaults().maxPayloadBytes();
+    int bytes = data.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > limit) {
+      throw new InvalidTransactionException("customData is " + bytes + " bytes in UTF-8; the "
+          + "limit is " + limit + " (raise it with maxPayloadBytes)", gid);
+    }
+    this.customData = data;
     return self();
   }
 

@@ -108,6 +108,38 @@ class StoresTest {
   }
 
   @Test
+  void open_memoryWithoutStoreMemory_namesTheMissingArtifact() {
+    assertThatThrownBy(() -> Stores.open("memory:"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no store provider accepts 'memory:'")
+        .hasMessageContaining("Add the io.jdtm:store-memory module to the class path");
+  }
+
+  @Test
+  void open_jdbcWithoutStoreJdbc_namesTheMissingArtifact() {
+    assertThatThrownBy(() -> Stores.open("jdbc:h2:./data/jdtm#jdtm.createSchema=true"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no store provider accepts 'jdbc:h2:./data/jdtm")
+        .hasMessageContaining("Add the io.jdtm:store-jdbc module");
+  }
+
+  @Test
+  void open_redisUri_saysTheRedisStoreIsNotAvailableYet() {
+    assertThatThrownBy(() -> Stores.open("rediss://:tok@127.0.0.1:6380/0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("The Redis store (io.jdtm:store-redis) is not available yet")
+        .hasMessageNotContaining("tok@");
+  }
+
+  @Test
+  void open_unknownScheme_asksForTheStoreModule() {
+    assertThatThrownBy(() -> Stores.open("jdbc:sqlserver://db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Add the store module to the class path")
+        .hasMessageNotContaining("io.jdtm:");
+  }
+
+  @Test
   void open_blankUri_isRejected() {
     assertThatThrownBy(() -> Stores.open(" ")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -45,7 +45,7 @@ public final class CrashRecoveryDemo {
       try (TransactionManager b = manager(store, "manager-B", bankA, bankB, victim, crashed).start()) {
         System.out.println("manager-B started; it takes over once A's lease (" + LEASE
             + ") runs out");
-        TxStatus status = b.await(gid, Duration.ofSeconds(30));
+        TxStatus status = b.await(gid, Duration.ofSeconds(30)).status();
         System.out.println("manager-B finished " + gid + ": " + status);
       }
     }

@@ -31,7 +31,7 @@ final class Demos {
     List<TxRecord> open = store.query(TxQuery.all(TxQuery.MAX_LIMIT).withStatuses(
         EnumSet.of(TxStatus.PREPARED, TxStatus.SUBMITTED, TxStatus.ABORTING))).records();
     for (TxRecord r : open) {
-      TxStatus status = tm.await(r.gid(), timeout);
+      TxStatus status = tm.await(r.gid(), timeout).status();
       System.out.println("resumed " + r.gid() + " from an earlier run: " + status);
     }
     return open.size();

@@ -68,7 +68,7 @@ public final class OrderMessageDemo {
     } catch (BranchFailedException refused) {
       System.out.println("  refused: " + refused.getMessage());
     }
-    System.out.println("  -> " + tm.await(gid, Duration.ofSeconds(30)));
+    System.out.println("  -> " + tm.await(gid, Duration.ofSeconds(30)).status());
   }
 
   /** The local transaction: take the items from stock, or refuse. */

@@ -61,7 +61,7 @@ public final class TccTransferDemo {
     } catch (BranchFailedException e) {
       System.out.println("  (a try failed: " + e.getMessage() + ")");
     }
-    TxStatus status = tm.await(gid, Duration.ofSeconds(30));
+    TxStatus status = tm.await(gid, Duration.ofSeconds(30)).status();
     System.out.println("  -> " + status);
   }
 }

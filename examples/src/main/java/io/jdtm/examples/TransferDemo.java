@@ -57,7 +57,7 @@ public final class TransferDemo {
     TxStatus status = tm.saga()
         .step("debit", "debitUndo", new Transfer("alice", amount))
         .step("credit", "creditUndo", new Transfer("bob", amount))
-        .submitAndWait(Duration.ofSeconds(30));
+        .submitAndWait(Duration.ofSeconds(30)).status();
     System.out.println("  -> " + status);
   }
 }

@@ -69,7 +69,7 @@ class ApiEdgeCasesTest {
     TransactionManager tm = h.manager("n");
 
     assertThatThrownBy(() -> tm.saga("w-1").step("bankA", "bankA", new Transfer("A", 1))
-        .submitAndWait(null)).isInstanceOf(NullPointerException.class);
+        .submitAndWait(null).status()).isInstanceOf(NullPointerException.class);
     assertThat(h.store.query(TxQuery.all(10)).records()).as("stored before failing").isEmpty();
     assertThat(h.ledger.entries()).as("called before failing").isEmpty();
   }
@@ -88,11 +88,11 @@ class ApiEdgeCasesTest {
           .step("blocking", "bankA", new Amount(1));
 
       TxStatus status = assertTimeoutPreemptively(Duration.ofSeconds(10),
-          () -> saga.submitAndWait(Duration.ofNanos(1)));
+          () -> saga.submitAndWait(Duration.ofNanos(1)).status());
 
       assertThat(status).isEqualTo(TxStatus.SUBMITTED);
       release.countDown();
-      assertThat(tm.await("w-2", Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(tm.await("w-2", Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.SUCCEEDED);
     } finally {
       pool.shutdownNow();
     }
@@ -133,7 +133,7 @@ class ApiEdgeCasesTest {
       caller.join(10_000);
       assertThat(caller.isAlive()).as("caller still waiting").isFalse();
 
-      assertThat(tm.await("w-3", Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(tm.await("w-3", Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.SUCCEEDED);
       assertThat(calls.get()).isEqualTo(2);
     } finally {
       release.countDown();
@@ -147,7 +147,8 @@ class ApiEdgeCasesTest {
     TransactionManager tm = h.manager("n");
     String gid = tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
 
-    assertThat(tm.await(gid, ChronoUnit.FOREVER.getDuration())).isEqualTo(TxStatus.SUCCEEDED);
+    assertThat(tm.await(gid, ChronoUnit.FOREVER.getDuration()).status())
+        .isEqualTo(TxStatus.SUCCEEDED);
   }
 
   /**

@@ -66,7 +66,7 @@ class BarrierCallsPerBranchTest {
     lostAnswers.set(1);
 
     String gid = tm.saga().step("creditTwice", "debitTwice", 5L).submit();
-    h.clock.advance(Harness.RETRY);
+    h.clock.advance(Harness.RETRY.multipliedBy(2)); // the first retry waits two intervals, as in DTM
     tm.runRecoveryPass();
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);

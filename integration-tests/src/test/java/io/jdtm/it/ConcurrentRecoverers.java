@@ -46,7 +46,7 @@ final class ConcurrentRecoverers {
           TransactionManager tm = recoverers.get(i);
           AtomicInteger count = claimed.get(i);
           done.add(threads.submit(() -> {
-            for (int n; (n = tm.runRecoveryPass()) > 0; ) {
+            for (int n; (n = tm.runRecoveryPass().size()) > 0; ) {
               count.addAndGet(n);
             }
           }));

@@ -68,7 +68,7 @@ abstract class ConcurrentSagaCases {
     }
 
     for (String gid : gids) {
-      assertThat(tm.await(gid, Duration.ofSeconds(10))).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(tm.await(gid, Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.SUCCEEDED);
       assertThat(seqOf(gid, "02", ACTION)).isGreaterThan(seqOf(gid, "01", ACTION));
       assertThat(seqOf(gid, "03", ACTION)).isGreaterThan(seqOf(gid, "01", ACTION));
       assertThat(seqOf(gid, "04", ACTION)).isGreaterThan(seqOf(gid, "02", ACTION))
@@ -83,7 +83,7 @@ abstract class ConcurrentSagaCases {
 
     String gid = diamond();
 
-    assertThat(tm.await(gid, Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(tm.await(gid, Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.FAILED);
     for (String id : List.of("01", "02", "03", "04", "05")) {
       assertThat(h.ledger.calls(gid, id, COMPENSATE)).as("compensation of %s", id).isEqualTo(1);
     }
@@ -99,7 +99,7 @@ abstract class ConcurrentSagaCases {
 
     String gid = diamond();
 
-    assertThat(tm.await(gid, Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(tm.await(gid, Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.FAILED);
     assertThat(h.ledger.calls(gid, "02", ACTION)).isZero();
     assertThat(h.ledger.calls(gid, "04", ACTION)).isZero();
     assertThat(h.ledger.calls(gid, "04", COMPENSATE)).isZero();

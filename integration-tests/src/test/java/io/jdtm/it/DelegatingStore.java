@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** A real store behind a subclassable wrapper (for fault injection; not a mock). */
 class DelegatingStore implements TransactionStore {
@@ -19,6 +21,15 @@ class DelegatingStore implements TransactionStore {
 
   DelegatingStore(TransactionStore delegate) {
     this.delegate = delegate;
+  }
+
+  /** Holds the calling store operation until {@code go} opens (10 s at most). */
+  static void waitFor(CountDownLatch go) {
+    try {
+      go.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.jdtm.it;
 
 import static io.jdtm.BranchOp.COMPENSATE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -152,26 +153,21 @@ class HttpAnswersTest {
   }
 
   /**
-   * A target with an out-of-range port passes submit; at call time the JDK client throws
-   * IllegalArgumentException, which HttpInvoker does not catch: the drive dies, no attempt or
-   * event is recorded, retryLimit never counts, and the saga is re-claimed every lease forever.
+   * A target with an out-of-range port must not pass submit: at call time the JDK client would
+   * throw IllegalArgumentException, and the saga would be re-claimed every lease forever. It is
+   * refused before anything is stored.
    */
   @Test
-  void targetWithOutOfRangePort_isRejectedAtSubmitOrRecordedAsAnAttempt() {
+  void targetWithOutOfRangePort_isRejectedAtSubmit() {
     TransactionManager tm = h.manager("http", b -> b.requestTimeout(Duration.ofSeconds(2)));
-    String gid;
-    try {
-      gid = tm.saga().step("http://127.0.0.1:99999/x", "bankA", new Transfer("A", 30))
-          .retryLimit(0)
-          .submit();
-    } catch (io.jdtm.InvalidTransactionException rejected) {
-      return; // acceptable: rejected before anything is stored
-    }
-    for (int i = 0; i < 3; i++) {
-      h.clock.advance(Harness.LEASE);
-      tm.runRecoveryPass();
-    }
-    assertThat(h.branchEvents).as("calls recorded for %s", gid).isNotEmpty();
-    assertThat(h.status(gid)).as("retryLimit(0) should roll back").isEqualTo(TxStatus.FAILED);
+
+    assertThatThrownBy(() -> tm.saga()
+        .step("http://127.0.0.1:99999/x", "bankA", new Transfer("A", 30))
+        .retryLimit(0)
+        .submit())
+        .isInstanceOf(io.jdtm.InvalidTransactionException.class)
+        .hasMessageContaining("a port from 1 to 65535");
+    assertThat(h.store.query(io.jdtm.spi.TxQuery.all(10)).records()).isEmpty();
+    assertThat(h.branchEvents).isEmpty();
   }
 }

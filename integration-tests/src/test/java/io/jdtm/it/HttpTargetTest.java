@@ -140,7 +140,7 @@ class HttpTargetTest {
       tcc.branch(base + "/try3", base + "/confirm3", base + "/cancel3", new Transfer("C", 5));
     })).isInstanceOf(BranchFailedException.class).hasMessageContaining("HTTP 409: no funds");
 
-    assertThat(tm.await("http-tcc-no", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(tm.await("http-tcc-no", Duration.ofSeconds(10)).status()).isEqualTo(TxStatus.FAILED);
     for (String branch : List.of("1", "2")) {
       String body = "{\"account\":\"" + (branch.equals("1") ? "A" : "B") + "\",\"amount\":5}";
       assertThat(at("/try" + branch)).singleElement().isEqualTo(new Received("/try" + branch,
@@ -163,7 +163,8 @@ class HttpTargetTest {
         .satisfies(e -> assertThat(((BranchFailedException) e).result())
             .isEqualTo(CallResult.FAILURE));
 
-    assertThat(tm.await("http-tcc-body", Duration.ofSeconds(10))).isEqualTo(TxStatus.FAILED);
+    assertThat(tm.await("http-tcc-body", Duration.ofSeconds(10)).status())
+        .isEqualTo(TxStatus.FAILED);
     assertThat(at("/cancel")).singleElement().satisfies(r -> assertThat(r.query())
         .isEqualTo("gid=http-tcc-body&trans_type=tcc&branch_id=01&op=cancel"));
     assertThat(at("/confirm")).isEmpty();

@@ -30,7 +30,7 @@ class MemoryStoreEdgeCasesTest {
 
       for (int i = 0; i < 3; i++) {
         assertThat(tm.saga().step("bankA", "bankA", new Transfer("A", i))
-            .submitAndWait(Duration.ofSeconds(1))).isEqualTo(TxStatus.SUCCEEDED);
+            .submitAndWait(Duration.ofSeconds(1)).status()).isEqualTo(TxStatus.SUCCEEDED);
       }
     }
   }

@@ -112,7 +112,7 @@ abstract class MsgCases {
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUBMITTED);
     assertThat(h.ledger.entries(gid)).isEmpty();
 
-    assertThat(tm.runRecoveryPass()).as("lease still held").isZero();
+    assertThat(tm.runRecoveryPass().size()).as("lease still held").isZero();
     h.clock.advance(Harness.LEASE);
     tm.runRecoveryPass();
 
@@ -196,7 +196,7 @@ abstract class MsgCases {
           }));
       assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
       h.clock.advance(Duration.ofSeconds(35));
-      Future<Integer> recovered = threads.submit(() -> tm.runRecoveryPass());
+      Future<Integer> recovered = threads.submit(() -> tm.runRecoveryPass().size());
       finish.countDown();
 
       assertThat(sent.get(10, TimeUnit.SECONDS)).isEqualTo("racing");

@@ -64,7 +64,7 @@ abstract class PausedHolderCases {
     long writesBeforeWake = pausedView.acceptedWrites.get();
 
     h.clock.advance(Duration.ofMinutes(2).multipliedBy(2));
-    assertThat(fast.runRecoveryPass()).isEqualTo(1);
+    assertThat(fast.runRecoveryPass().size()).isEqualTo(1);
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
     wake.countDown();
     Awaitility.await().atMost(Duration.ofSeconds(10))

@@ -3,6 +3,7 @@ package io.jdtm.it;
 import static io.jdtm.BranchOp.ACTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdtm.RecoveryPass;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.testkit.Recovery;
@@ -37,9 +38,9 @@ abstract class RecoveryCases {
     TransactionManager survivor = h.manager("survivor");
     String gid = dead.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
 
-    assertThat(survivor.runRecoveryPass()).as("lease still held").isZero();
+    assertThat(survivor.runRecoveryPass().size()).as("lease still held").isZero();
     h.clock.advance(Harness.LEASE);
-    assertThat(survivor.runRecoveryPass()).isEqualTo(1);
+    assertThat(survivor.runRecoveryPass().size()).isEqualTo(1);
 
     assertThat(h.status(gid)).isEqualTo(TxStatus.SUCCEEDED);
     assertThat(h.ledger.entries(gid)).hasSize(1);
@@ -116,12 +117,25 @@ abstract class RecoveryCases {
   }
 
   @Test
+  void runRecoveryPass_aDueSaga_namesItsGid() {
+    TransactionManager dead = h.manager("dead", b -> b.executor(task -> {}));
+    TransactionManager survivor = h.manager("survivor");
+    String gid = dead.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
+    h.clock.advance(Harness.LEASE);
+
+    RecoveryPass pass = survivor.runRecoveryPass();
+
+    assertThat(pass.gids()).containsExactly(gid);
+    assertThat(pass.size()).isEqualTo(1);
+  }
+
+  @Test
   void runRecoveryPass_withNothingDue_claimsNothing() {
     TransactionManager tm = h.manager("idle");
     tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
 
     h.clock.advance(Duration.ofHours(1));
 
-    assertThat(tm.runRecoveryPass()).isZero();
+    assertThat(tm.runRecoveryPass().size()).isZero();
   }
 }

@@ -55,7 +55,7 @@ class RecoveryLoopTest {
       assertThat(recoveryThreads("second")).isEqualTo(1);
 
       // Nothing but the loop drives it: this test runs no recovery pass.
-      assertThat(second.await(gid, Duration.ofSeconds(20))).isEqualTo(TxStatus.SUCCEEDED);
+      assertThat(second.await(gid, Duration.ofSeconds(20)).status()).isEqualTo(TxStatus.SUCCEEDED);
       assertThat(ledger.effects(gid, "01", ACTION)).isEqualTo(1);
       assertThat(ledger.effects(gid, "02", ACTION)).isEqualTo(1);
 

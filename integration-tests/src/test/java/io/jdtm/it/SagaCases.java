@@ -12,7 +12,9 @@ import io.jdtm.InvalidTransactionException;
 import io.jdtm.Saga;
 import io.jdtm.TransactionManager;
 import io.jdtm.TransactionView;
+import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
+import io.jdtm.spi.TxOptions;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.testkit.Behaviour;
 import io.jdtm.testkit.Ledger;
@@ -115,10 +117,10 @@ abstract class SagaCases {
     assertThat(tm.find(gid).orElseThrow().nextDueAt()).isEqualTo(first.retryAt());
 
     h.clock.set(first.retryAt().minusMillis(1));
-    assertThat(tm.runRecoveryPass()).isZero();
+    assertThat(tm.runRecoveryPass().size()).isZero();
 
     h.clock.set(first.retryAt());
-    assertThat(tm.runRecoveryPass()).isEqualTo(1);
+    assertThat(tm.runRecoveryPass().size()).isEqualTo(1);
     BranchView second = tm.find(gid).orElseThrow().branch("02", ACTION);
     assertThat(second.attempts()).isEqualTo(2);
     assertThat(Duration.between(first.retryAt(), second.retryAt()))
@@ -259,7 +261,7 @@ abstract class SagaCases {
   @Test
   void submitAndWait_returnsTheTerminalStatus() {
     TxStatus status = tm.saga().step("bankA", "bankA", new Transfer("A", 1))
-        .submitAndWait(Duration.ofSeconds(5));
+        .submitAndWait(Duration.ofSeconds(5)).status();
 
     assertThat(status).isEqualTo(TxStatus.SUCCEEDED);
   }
@@ -269,7 +271,61 @@ abstract class SagaCases {
     h.a.script("01", ACTION, Behaviour.THROW);
     String gid = tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
 
-    assertThat(tm.await(gid, Duration.ofMillis(20))).isEqualTo(TxStatus.SUBMITTED);
+    assertThat(tm.await(gid, Duration.ofMillis(20)).status()).isEqualTo(TxStatus.SUBMITTED);
+  }
+
+  @Test
+  void submitAndWait_actionRefused_resultCarriesTheRollbackReason() {
+    h.b.script("02", ACTION, Behaviour.FAILURE);
+
+    TxResult result = tm.saga("refused")
+        .step("bankA", "bankA", new Transfer("A", -1))
+        .step("bankB", "bankB", new Transfer("B", 1))
+        .submitAndWait(Duration.ofSeconds(5));
+
+    assertThat(result.gid()).isEqualTo("refused");
+    assertThat(result.status()).isEqualTo(TxStatus.FAILED);
+    assertThat(result.reason()).hasValue("branch 02 action failed: bankB refuses action");
+    assertThat(result.lastError()).hasValue("branch 02 action: bankB refuses action");
+  }
+
+  @Test
+  void await_afterAHandlerThrew_anotherInstanceSeesTheLastError() {
+    h.a.script("01", ACTION, Behaviour.THROW);
+    String gid = tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
+
+    TxResult result = h.manager("node-2").await(gid, Duration.ofMillis(20));
+
+    assertThat(result.status()).isEqualTo(TxStatus.SUBMITTED);
+    assertThat(result.reason()).isEmpty();
+    assertThat(result.lastError()).hasValue("branch 01 action: handler threw "
+        + "java.lang.IllegalStateException: bankA: scripted THROW on action");
+  }
+
+  @Test
+  void await_succeededAfterAnError_hasNoLastError() {
+    h.a.script("01", ACTION, Behaviour.THROW);
+    String gid = tm.saga().step("bankA", "bankA", new Transfer("A", 1)).submit();
+    h.clock.advance(Harness.LEASE);
+    tm.runRecoveryPass();
+
+    TxResult result = tm.await(gid, Duration.ofSeconds(5));
+
+    assertThat(result).isEqualTo(new TxResult(gid, TxStatus.SUCCEEDED, null, null));
+  }
+
+  @Test
+  void find_showsTheStoredOptions() {
+    String gid = tm.saga()
+        .step("bankA", "bankA", new Transfer("A", 1))
+        .timeoutToFail(Duration.ofMinutes(5))
+        .retryInterval(Duration.ofSeconds(3))
+        .retryLimit(2)
+        .requestTimeout(Duration.ofSeconds(4))
+        .submit();
+
+    assertThat(tm.find(gid).orElseThrow().options()).isEqualTo(new TxOptions(
+        Duration.ofMinutes(5), Duration.ofSeconds(3), 2, Duration.ofSeconds(4), false));
   }
 
   /** A first step with these ops, then a second step whose action is refused. */

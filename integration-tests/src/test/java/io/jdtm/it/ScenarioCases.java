@@ -189,11 +189,11 @@ abstract class ScenarioCases {
    * retried by advancing the manual clock.
    */
   private TxStatus finish(TransactionManager manager, String gid) {
-    TxStatus status = manager.await(gid, Duration.ofSeconds(10));
+    TxStatus status = manager.await(gid, Duration.ofSeconds(10)).status();
     for (int i = 0; i < 5 && !status.isTerminal(); i++) {
       h.clock.advance(Duration.ofMinutes(11));
       manager.runRecoveryPass();
-      status = manager.await(gid, Duration.ofSeconds(10));
+      status = manager.await(gid, Duration.ofSeconds(10)).status();
     }
     return status;
   }
@@ -349,7 +349,7 @@ abstract class ScenarioCases {
         .doAndSubmit(barrier(), db.asLocalWork(slowPayOut)));
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
     h.clock.advance(Duration.ofSeconds(35));
-    Future<Integer> checkBack = pool.submit(() -> tm.runRecoveryPass());
+    Future<Integer> checkBack = pool.submit(() -> tm.runRecoveryPass().size());
     finish.countDown();
 
     String outcome;

@@ -171,7 +171,7 @@ abstract class TccCases {
     assertThat(h.status("dies")).isEqualTo(TxStatus.PREPARED);
 
     h.clock.advance(Duration.ofSeconds(34));
-    assertThat(survivor.runRecoveryPass()).isZero();
+    assertThat(survivor.runRecoveryPass().size()).isZero();
     h.clock.advance(Duration.ofSeconds(1));
     survivor.runRecoveryPass();
 

@@ -121,6 +121,37 @@ class TccEdgeCasesTest {
   }
 
   /**
+   * Joined sessions were kept JVM-wide: another manager (here on its own store) handed out this
+   * manager's session for the context instead of looking the gid up in its own store.
+   */
+  @Test
+  void joinTcc_throughAnotherManager_doesNotJoinThisManagersSession() {
+    h = new Harness();
+    AtomicReference<TransactionManager> self = new AtomicReference<>();
+    AtomicReference<Throwable> strangerJoin = new AtomicReference<>();
+    try (Harness other = new Harness()) {
+      TransactionManager stranger = other.manager("n2");
+      TransactionManager tm = h.manager("n1", b -> b.handler("nestingTry", Object.class,
+          (ctx, p) -> {
+            self.get().joinTcc(ctx);
+            try {
+              stranger.joinTcc(ctx);
+            } catch (RuntimeException e) {
+              strangerJoin.set(e);
+            }
+            return h.a.handle(ctx);
+          }));
+      self.set(tm);
+
+      tm.tcc("joined-1").execute(tcc -> tcc.branch("nestingTry", "bankA", "bankA", 1));
+
+      assertThat(strangerJoin.get()).isInstanceOf(InvalidTransactionException.class)
+          .hasMessageContaining("no transaction with this gid");
+      assertThat(h.status("joined-1")).isEqualTo(TxStatus.SUCCEEDED);
+    }
+  }
+
+  /**
    * joinTcc's Javadoc promises InvalidTransactionException unless the context is the try of a
    * PREPARED TCC branch; on a finished TCC it returns a session, and a re-registration of an
    * existing nested id skips the status check and calls the nested try again after the end.

@@ -91,7 +91,7 @@ final class BranchInvoker {
         return new Call(branch, CallResult.UNKNOWN, "check-back interrupted");
       } catch (Throwable e) {
         Throwables.rethrowIfFatal(e);
-        return new Call(branch, CallResult.UNKNOWN, "check-back threw " + e);
+        return Call.threw(branch, "check-back threw", e);
       }
     });
   }
@@ -164,7 +164,7 @@ final class BranchInvoker {
       return new Call(branch, CallResult.UNKNOWN, "handler interrupted");
     } catch (Throwable e) {
       Throwables.rethrowIfFatal(e);
-      return new Call(branch, CallResult.UNKNOWN, "handler threw " + e);
+      return Call.threw(branch, "handler threw", e);
     }
   }
 }

@@ -6,10 +6,12 @@ import io.jdtm.spi.BranchRecord;
 
 /**
  * The result of calling one branch op: what happened, a detail (failure reason or error) to
- * record, and what a successful op returned (for an inline caller; never stored). Immutable and
+ * record, what a successful op returned (for an inline caller; never stored), and the exception
+ * that made the outcome unknown, if one did (for the log; never stored). Immutable and
  * thread-safe.
  */
-record Call(BranchRecord branch, CallResult result, String detail, String output) {
+record Call(BranchRecord branch, CallResult result, String detail, String output,
+    Throwable error) {
   /** Longest detail kept in a record; longer ones are cut. */
   static final int MAX_DETAIL = 500;
 
@@ -19,9 +21,19 @@ record Call(BranchRecord branch, CallResult result, String detail, String output
     }
   }
 
+  /** A call that returned {@code output}. */
+  Call(BranchRecord branch, CallResult result, String detail, String output) {
+    this(branch, result, detail, output, null);
+  }
+
   /** A call that returned nothing. */
   Call(BranchRecord branch, CallResult result, String detail) {
-    this(branch, result, detail, null);
+    this(branch, result, detail, null, null);
+  }
+
+  /** A call whose outcome is unknown because of {@code error}. */
+  static Call threw(BranchRecord branch, String what, Throwable error) {
+    return new Call(branch, CallResult.UNKNOWN, what + " " + error, null, error);
   }
 
   /** Whether the op was called at all (counts as an attempt); a missing op never is. */

@@ -1,6 +1,6 @@
 package io.jdtm.internal;
 
-import io.jdtm.TxStatus;
+import io.jdtm.spi.TxRecord;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -12,14 +12,14 @@ import java.util.concurrent.ConcurrentMap;
 final class Completions {
   /** One future per awaited gid, shared by its waiters and removed with the last of them. */
   private static final class Watch {
-    final CompletableFuture<TxStatus> future = new CompletableFuture<>();
+    final CompletableFuture<TxRecord> future = new CompletableFuture<>();
     int waiters;
   }
 
   private final ConcurrentMap<String, Watch> watches = new ConcurrentHashMap<>();
 
   /** A future completed when this instance sees {@code gid} finish; {@link #release} it after. */
-  CompletableFuture<TxStatus> watch(String gid) {
+  CompletableFuture<TxRecord> watch(String gid) {
     return watches.compute(gid, (g, w) -> {
       Watch watch = w == null ? new Watch() : w;
       watch.waiters++;
@@ -31,10 +31,11 @@ final class Completions {
     watches.computeIfPresent(gid, (g, w) -> --w.waiters == 0 ? null : w);
   }
 
-  void complete(String gid, TxStatus status) {
-    Watch w = watches.get(gid);
+  /** Wakes the waiters of {@code finished}'s gid with the terminal record. */
+  void complete(TxRecord finished) {
+    Watch w = watches.get(finished.gid());
     if (w != null) {
-      w.future.complete(status);
+      w.future.complete(finished);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.jdtm.DuplicateTransactionException;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.StoreUnavailableException;
+import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.CreateResult;
@@ -16,9 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -27,12 +31,11 @@ import org.slf4j.Logger;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = Logs.get(Engine.class);
-  private static final long MAX_AWAIT_POLL_NANOS = 250_000_000L;
-  private static final long MIN_AWAIT_POLL_NANOS = 10_000_000L;
 
   private final EngineConfig config;
   private final GidGenerator gids;
   private final Completions completions = new Completions();
+  private final Waits waits;
   private final InFlight inFlight = new InFlight();
   /** No new work is accepted. */
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -44,8 +47,10 @@ public final class Engine implements AutoCloseable {
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
   /** Gids this instance is driving now. */
-  private final java.util.Set<String> driving =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Reservations driving = new Reservations();
+  /** TCC sessions joined from inside a try, per try invocation (see TccSession#join). */
+  private final Map<io.jdtm.BranchContext, TccSession> tccJoins =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -62,6 +67,7 @@ public final class Engine implements AutoCloseable {
         events, completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
+    this.waits = new Waits(config.store(), completions, config.pollInterval());
   }
 
   public EngineConfig config() {
@@ -95,9 +101,14 @@ public final class Engine implements AutoCloseable {
    * request timeout, and its store writes) may end after it.
    */
   public String submit(TxRecord record, Duration inlineFor) {
+    return submit(record, inlineFor, stored -> {});
+  }
+
+  /** As {@link #submit(TxRecord, Duration)}; tells {@code onStored} once the record is stored. */
+  private String submit(TxRecord record, Duration inlineFor, Consumer<TxRecord> onStored) {
     requireOpen();
     // Reserve the gid here first, so two submits of one transaction never both drive it.
-    boolean reserved = driving.add(record.gid());
+    boolean reserved = driving.reserve(record.gid());
     CreateResult result;
     try {
       result = config.store().create(record);
@@ -113,6 +124,7 @@ public final class Engine implements AutoCloseable {
         release(record.gid(), reserved);
         throw new DuplicateTransactionException(record.gid(), difference.get());
       }
+      onStored.accept(result.record());
       TxRecord existing = result.record();
       if (reserved && isUnstarted(existing)) {
         // An earlier submit stored it but failed before starting it: start it now rather than
@@ -126,8 +138,10 @@ public final class Engine implements AutoCloseable {
       }
       return record.gid();
     }
-    if (!reserved) {
-      // Another submit of this gid holds the reservation: it will find the record and start it.
+    onStored.accept(result.record());
+    if (!reserved && !driving.reserveOrHandOver(result.record())) {
+      // Another submit of this gid holds the reservation: it starts the record when it lets go,
+      // also when its own create failed.
       return record.gid();
     }
     log.debug("gid={} mode={}: stored with {} branch ops", record.gid(),
@@ -174,6 +188,11 @@ public final class Engine implements AutoCloseable {
   TxRecord load(String gid) {
     return find(gid).orElseThrow(
         () -> new InvalidTransactionException("no transaction with this gid", gid));
+  }
+
+  /** This manager's TCC sessions joined from inside a try. */
+  Map<io.jdtm.BranchContext, TccSession> tccJoins() {
+    return tccJoins;
   }
 
   /** Starts a branch call outside the drive loop (a TCC try). */
@@ -246,14 +265,22 @@ public final class Engine implements AutoCloseable {
 
   private void release(String gid, boolean reserved) {
     if (reserved) {
-      driving.remove(gid);
+      release(gid);
+    }
+  }
+
+  /** Lets go of {@code gid}, driving a record another submit stored meanwhile, if any. */
+  private void release(String gid) {
+    TxRecord handedOver = driving.release(gid);
+    if (handedOver != null) {
+      dispatch(handedOver);
     }
   }
 
   /** Drives {@code record} on the executor. */
   void dispatch(TxRecord record) {
     inFlight.enter();
-    driving.add(record.gid());
+    driving.hold(record.gid());
     execute(record);
   }
 
@@ -263,7 +290,7 @@ public final class Engine implements AutoCloseable {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
       inFlight.exit();
-      driving.remove(record.gid());
+      release(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
     }
@@ -282,7 +309,7 @@ public final class Engine implements AutoCloseable {
       broken.report(record.gid(), e);
     } finally {
       if (rest == null) {
-        driving.remove(record.gid());
+        release(record.gid());
         inFlight.exit();
       }
     }
@@ -298,32 +325,41 @@ public final class Engine implements AutoCloseable {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);
     } finally {
-      driving.remove(record.gid());
+      release(record.gid());
       inFlight.exit();
     }
   }
 
+  /**
+   * Claims due transactions, returning those this instance is to drive now. One it is still
+   * driving (a write of it waited on the store past its lease) is not driven a second time: the
+   * claimed record is handed to its driver, which goes on with it as soon as it lets go (its
+   * write, overtaken by the claim, is rejected). Without a way to tell the store which records to
+   * skip, the claim itself cannot be avoided.
+   */
   private List<TxRecord> claim(int limit) {
     return config.store().claimDue(now(), config.instanceId(), config.lease(),
-        Math.min(limit, config.recoveryBatchSize()));
+        Math.min(limit, config.recoveryBatchSize())).stream()
+        .filter(driving::reserveOrHandOver).toList();
   }
 
   /**
    * Claims due transactions and drives them, returning when they are driven as far as they go
    * now.
    *
-   * @return how many transactions were claimed
+   * @return the gids claimed and driven, in claim order (not those handed to a driver of this
+   *     instance still on them)
    */
-  public int runRecoveryPass() {
+  public List<String> runRecoveryPass() {
     requireOpen();
     List<TxRecord> claimed = claim(config.recoveryBatchSize());
     ParallelCalls.map(claimed, r -> {
       inFlight.enter();
-      driving.add(r.gid());
+      driving.hold(r.gid());
       driveSafely(r);
       return r;
     }, config.executor());
-    return claimed.size();
+    return claimed.stream().map(TxRecord::gid).toList();
   }
 
   /** The stored record, if any. */
@@ -333,41 +369,72 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code timeout} for {@code gid} to finish.
+   * Waits up to {@code timeout} for {@code gid} to finish; never waits on the store past it.
    *
-   * @return the terminal status, or the current one when time ran out
+   * @return the terminal result, or the last one read when time ran out
    * @throws InvalidTransactionException when no transaction has this gid
+   * @throws StoreUnavailableException when the store gave no status within the timeout (plus
+   *     {@link Waits#GRACE_NANOS})
    */
-  public TxStatus await(String gid, Duration timeout) {
+  public TxResult await(String gid, Duration timeout) {
     Names.requireGid(gid);
     long deadline = System.nanoTime() + saturatedNanos(timeout);
-    CompletableFuture<TxStatus> done = completions.watch(gid);
-    try {
-      while (true) {
-        if (done.isDone()) {
-          return done.join();
-        }
-        TxStatus status = find(gid).map(TxRecord::status).orElseThrow(
-            () -> new InvalidTransactionException("no transaction with this gid", gid));
-        long left = deadline - System.nanoTime();
-        if (status.isTerminal() || left <= 0) {
-          return status;
-        }
-        long poll = Math.max(MIN_AWAIT_POLL_NANOS,
-            Math.min(config.pollInterval().toNanos(), MAX_AWAIT_POLL_NANOS));
+    try (Waits.Waiter waiter = waits.watch(gid)) {
+      return waiter.await(deadline, null);
+    }
+  }
+
+  /**
+   * Submits {@code record} and waits up to {@code timeout} for it to finish. A worker of the
+   * executor stores it and drives it for up to the timeout (as {@link #submit(TxRecord,
+   * Duration)}), so that the caller never waits on the store past its deadline.
+   *
+   * @return the terminal result, or the last one known when time ran out
+   * @throws StoreUnavailableException when the store failed, or did not confirm the record within
+   *     the timeout (plus {@link Waits#GRACE_NANOS}): submitting it again is safe
+   */
+  public TxResult submitAndWait(TxRecord record, Duration timeout) {
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
+    CompletableFuture<TxRecord> stored = new CompletableFuture<>();
+    try (Waits.Waiter waiter = waits.watch(record.gid())) {
+      FutureTask<String> task = new FutureTask<>(() -> {
         try {
-          return done.get(Math.min(left, poll), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          // poll the store again
+          return submit(record, timeout, stored::complete);
+        } catch (RuntimeException | Error e) {
+          stored.completeExceptionally(e); // the caller may be waiting on this one
+          throw e;
         }
+      });
+      try {
+        config.executor().execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
       }
+      awaitStored(task, stored, deadline, record.gid());
+      return waiter.await(deadline, stored.join());
+    }
+  }
+
+  /** Waits for {@code task} until the deadline, and for the record to be stored a grace after. */
+  private static void awaitStored(FutureTask<String> task, CompletableFuture<TxRecord> stored,
+      long deadline, String gid) {
+    try {
+      try {
+        task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        stored.get(Math.max(0, deadline + Waits.GRACE_NANOS - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+      }
+    } catch (TimeoutException e) {
+      throw new StoreUnavailableException("the store did not confirm the transaction within the "
+          + "timeout; it may or may not be stored, and submitting it again is safe", gid, null);
     } catch (InterruptedException e) {
+      task.cancel(true); // the worker stops driving between rounds and hands over the rest
       Thread.currentThread().interrupt();
       throw new io.jdtm.JdtmException("interrupted while awaiting", gid, null, null, e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
-    } finally {
-      completions.release(gid);
+      Throwables.rethrowIfFatal(e.getCause());
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
     }
   }
 

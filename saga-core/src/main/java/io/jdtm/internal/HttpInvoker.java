@@ -64,7 +64,7 @@ final class HttpInvoker {
     }
     CompletableFuture<Call> result = exchange.handle((response, error) -> error == null
         ? toCall(branch, classify(response.statusCode(), response.body()), response.body())
-        : new Call(branch, CallResult.UNKNOWN, describe(error, timeout)));
+        : new Call(branch, CallResult.UNKNOWN, describe(error, timeout), null, cause(error)));
     return new PendingCall(branch, result, () -> exchange.cancel(true));
   }
 
@@ -74,9 +74,13 @@ final class HttpInvoker {
         : new Call(branch, answer.result(), answer.detail());
   }
 
-  private static String describe(Throwable error, Duration timeout) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
+  private static Throwable cause(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
         ? error.getCause() : error;
+  }
+
+  private static String describe(Throwable error, Duration timeout) {
+    Throwable cause = cause(error);
     if (cause instanceof HttpTimeoutException) {
       return "HTTP call timed out after " + timeout;
     }

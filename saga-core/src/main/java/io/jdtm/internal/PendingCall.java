@@ -65,7 +65,7 @@ final class PendingCall {
       return new Call(branch, CallResult.UNKNOWN, "interrupted while waiting for the answer");
     } catch (ExecutionException | CancellationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return new Call(branch, CallResult.UNKNOWN, "call failed: " + cause);
+      return Call.threw(branch, "call failed:", cause);
     }
   }
 }

@@ -14,8 +14,12 @@ import org.slf4j.Logger;
 
 /**
  * Claims due transactions every poll interval (jittered +-20%) and hands them to the engine,
- * never more than the engine has room for. When the store fails, it backs off (doubling, up to
- * 32 poll intervals) instead of spinning. Thread-safe.
+ * never more than the engine has room for. When a pass fails, it backs off (doubling, up to 32
+ * poll intervals) instead of spinning, and keeps polling. That includes an {@link Error} from the
+ * store, a handler or a listener run on the polling thread (an {@code AssertionError}, even an
+ * {@code OutOfMemoryError}): the loop is the only thing that finishes abandoned transactions, so
+ * it must outlive such a failure, and backing off gives a starved JVM room to recover.
+ * Thread-safe.
  */
 final class RecoveryLoop {
   private static final Logger log = Logs.get(RecoveryLoop.class);
@@ -75,7 +79,8 @@ final class RecoveryLoop {
     }
   }
 
-  private void tick() {
+  /** One pass; schedules the next. Package-private for tests. */
+  void tick() {
     try {
       int free = room.getAsInt();
       if (free > 0) {
@@ -86,7 +91,7 @@ final class RecoveryLoop {
         log.info("recovery on {}: store reachable again", instanceId);
       }
       failures = 0;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       failures++;
       if (failures == 1) {
         log.warn("recovery on {}: claiming due transactions failed; backing off: {}",
@@ -97,7 +102,8 @@ final class RecoveryLoop {
     }
   }
 
-  private long nextDelayMillis() {
+  /** The delay before the next pass after the passes so far. Package-private for tests. */
+  long nextDelayMillis() {
     long base = pollInterval.toMillis() << Math.min(failures, MAX_BACKOFF_SHIFT);
     double jitter = 0.8 + 0.4 * random.getAsDouble();
     return Math.max(1, (long) (base * jitter));

@@ -14,12 +14,9 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,10 +27,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TccSession implements Tcc {
   private static final long GRACE_NANOS = 250_000_000L;
-
-  /** One session per try invocation, so a try joining twice keeps counting its branches. */
-  private static final Map<BranchContext, TccSession> JOINED =
-      Collections.synchronizedMap(new WeakHashMap<>());
 
   private final Engine engine;
   private final String gid;
@@ -58,7 +51,8 @@ public final class TccSession implements Tcc {
   /**
    * A session for branches registered from inside the try of {@code ctx}'s branch; the same one
    * for every join during one call of that try. A repeated delivery of the try gets a new
-   * session, numbering its branches the same way, so the barrier sees them as repeats.
+   * session, numbering its branches the same way, so the barrier sees them as repeats. Sessions
+   * are kept per manager: a context joins only sessions of the manager it is joined through.
    *
    * @throws InvalidTransactionException unless {@code ctx} is the try of a PREPARED TCC branch
    */
@@ -67,7 +61,7 @@ public final class TccSession implements Tcc {
       throw new InvalidTransactionException("only the try of a TCC branch can register nested "
           + "branches, not " + ctx.mode().wireName() + "/" + ctx.op().wireName(), ctx.gid());
     }
-    TccSession joined = JOINED.get(ctx);
+    TccSession joined = engine.tccJoins().get(ctx);
     if (joined != null) {
       return joined;
     }
@@ -77,7 +71,7 @@ public final class TccSession implements Tcc {
           + "not a " + record.status() + " " + record.mode().wireName() + " one", ctx.gid());
     }
     TccSession session = new TccSession(engine, record, ctx.branchId() + "-");
-    JOINED.put(ctx, session);
+    engine.tccJoins().put(ctx, session);
     return session;
   }
 

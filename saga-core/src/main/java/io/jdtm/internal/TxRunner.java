@@ -166,7 +166,7 @@ final class TxRunner {
       events.status(written, t[0], t[1], written.reason(), now);
     }
     if (written.status().isTerminal()) {
-      completions.complete(written.gid(), written.status());
+      completions.complete(written);
     }
     return parked ? null : written;
   }

@@ -5,7 +5,15 @@ package io.jdtm.spi;
  * that declare it. Immutable and thread-safe.
  */
 public enum StoreCapability {
-  /** Accepted writes survive the process (and, as configured, the machine). */
+  /**
+   * Every write the store acknowledged (a call that returned) survives the process being killed
+   * at any moment, SIGKILL included: a store reopened afterwards holds it. The store contract
+   * proves it with a child JVM killed ten times mid-write. What an operating system crash or a
+   * power loss can cost is the store's own (documented) property, not this promise: PostgreSQL
+   * and MariaDB/InnoDB at their defaults force each commit to disk and lose nothing; H2 writes
+   * each commit to its file but does not force it, so the commits of the last moments before an
+   * OS crash can be lost (the database reopens at an earlier consistent state).
+   */
   DURABLE,
   /** Several processes can share the store and recover each other's transactions. */
   SHARED_ACROSS_PROCESSES,

@@ -115,11 +115,13 @@ public final class TxRecord {
   /**
    * Whether the status change of {@code update} is allowed on this record: none on a terminal
    * record, else the same status or one reachable along the state machine table (a write may
-   * record several transitions at once). Stores reject (answer {@code false} to) updates failing
-   * this, whatever their version.
+   * record several transitions at once); and whether its added branches are: only while the
+   * record is PREPARED. Stores reject (answer {@code false} to) updates failing this, whatever
+   * their version.
    */
   public boolean accepts(TxUpdate update) {
-    if (status.isTerminal()) {
+    if (status.isTerminal()
+        || (!update.addedBranches().isEmpty() && status != TxStatus.PREPARED)) {
       return false;
     }
     TxStatus next = update.status();

@@ -18,6 +18,8 @@ import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +58,7 @@ import org.junit.jupiter.api.Test;
 public abstract class TransactionStoreContract {
   protected static final Instant T0 = ManualClock.DEFAULT_START;
   protected static final Duration LEASE = Duration.ofSeconds(30);
+  private static final int KILLS = 10;
 
   protected TransactionStore store;
 
@@ -71,6 +74,15 @@ public abstract class TransactionStoreContract {
    */
   protected TransactionStore reopen(TransactionStore closed) {
     throw new UnsupportedOperationException("declare how to reopen a durable store");
+  }
+
+  /**
+   * A URI {@link io.jdtm.Stores#open} accepts in another JVM with this JVM's class path to open
+   * the same store as {@code store}, for stores declaring {@link StoreCapability#DURABLE}. It
+   * reaches the child through its environment, never its command line, so it may hold a password.
+   */
+  protected String storeUri(TransactionStore store) {
+    throw new UnsupportedOperationException("declare the URI of a durable store");
   }
 
   /** Store-specific consistency checks run after every test; none by default. */
@@ -278,6 +290,20 @@ public abstract class TransactionStoreContract {
     assertThat(loaded.branches()).hasSize(3);
     assertThat(loaded.branches().get(1)).isEqualTo(confirm);
     assertThat(loaded.branches().get(2)).isEqualTo(cancel);
+  }
+
+  @Test
+  void update_addedBranchesOnARecordNotPrepared_isRejected() {
+    TxRecord r = created(TestRecords.simple(gid("late"), Mode.TCC, TxStatus.SUBMITTED, T0, T0));
+    BranchRecord confirm = BranchRecord.prepared(
+        "02", BranchOp.CONFIRM, "handler:c", new byte[] {'{', '}'}, List.of());
+
+    assertThat(store.update(TxUpdate.builder(r.gid(), 1).updatedAt(T0).nextDueAt(T0)
+        .addBranch(confirm).build())).isFalse();
+
+    TxRecord loaded = store.load(r.gid()).orElseThrow();
+    assertThat(loaded.version()).isEqualTo(1);
+    assertThat(loaded.branches()).isEqualTo(r.branches());
   }
 
   @Test
@@ -627,6 +653,34 @@ public abstract class TransactionStoreContract {
     store = reopen(store);
 
     assertThat(store.load(r.gid())).contains(before);
+  }
+
+  /**
+   * A child JVM creates records and writes each acknowledged gid to a file (forced to disk); it is
+   * killed with SIGKILL at seeded random moments, ten times. Every acknowledged gid must be in
+   * the store afterwards. {@code -Djdtm.seed=S} repeats a run.
+   */
+  @Test
+  void durable_childKilledWithSigkill_losesNothingAcknowledged() throws Exception {
+    assumeTrue(store.capabilities().contains(StoreCapability.DURABLE),
+        "store does not declare DURABLE");
+    long seed = Long.getLong("jdtm.seed", System.nanoTime());
+    Path dir = Files.createTempDirectory(
+        Files.createDirectories(Path.of("target", "kill-loop")), getClass().getSimpleName());
+    String uri = storeUri(store);
+    store.close();
+
+    List<String> acknowledged;
+    try {
+      acknowledged = new KillLoop(uri, dir, seed).run(KILLS);
+    } finally {
+      store = reopen(store);
+    }
+
+    List<String> missing = acknowledged.stream().filter(g -> store.load(g).isEmpty()).toList();
+    assertThat(missing).as("acknowledged gids missing after %d SIGKILLs, %d of %d (seed %d, "
+        + "see %s)", KILLS, missing.size(), acknowledged.size(), seed, dir).isEmpty();
+    assertThat(acknowledged).as("gids acknowledged (seed %d)", seed).isNotEmpty();
   }
 
   // ---- helpers ---------------------------------------------------------------------------

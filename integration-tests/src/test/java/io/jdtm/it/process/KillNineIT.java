@@ -6,6 +6,7 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.store.jdbc.JdbcStore;
 import io.jdtm.store.jdbc.TestServers;
+import io.jdtm.testkit.AckFile;
 import io.jdtm.testkit.StoreInvariants;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class KillNineIT {
 
       for (int i = 1; i <= KILLS; i++) {
         runAndKill();
-        assertThat(Audit.missing(store, Acks.read(acks)))
+        assertThat(Audit.missing(store, AckFile.read(acks)))
             .as("acknowledged gids missing from the store after kill %d", i).isEmpty();
       }
       long unfinished = store.query(TxQuery.all(TxQuery.MAX_LIMIT).withStatuses(
@@ -60,7 +61,7 @@ class KillNineIT {
       assertThat(WorkerProcess.start(log, pg.password(), args("drain")).awaitExit(DRAIN_TIMEOUT))
           .as("drain worker's exit status; see %s", log).isZero();
 
-      List<String> acknowledged = Acks.read(acks);
+      List<String> acknowledged = AckFile.read(acks);
       Audit audit = Audit.of(tables, store, acknowledged,
           opening.values().stream().mapToLong(Long::longValue).sum());
       System.out.printf("kill -9 summary: kills survived %d, transfers acknowledged %d (stored "

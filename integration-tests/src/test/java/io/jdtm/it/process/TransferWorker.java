@@ -6,6 +6,7 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.store.jdbc.JdbcStore;
+import io.jdtm.testkit.AckFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -54,7 +55,7 @@ public final class TransferWorker {
     BankTables tables = tables(args);
     Random seeds = new Random(Long.parseLong(args[5]));
     try (JdbcStore store = store(tables); Bank bank = new Bank(tables);
-        Acks acks = Acks.appendingTo(Path.of(args[4]));
+        AckFile acks = AckFile.appendingTo(Path.of(args[4]));
         TransactionManager tm = manager(store, bank)) {
       tm.start();
       System.out.println(READY);
@@ -71,7 +72,7 @@ public final class TransferWorker {
     }
   }
 
-  private static void submitLoop(TransactionManager tm, Acks acks, Random random) {
+  private static void submitLoop(TransactionManager tm, AckFile acks, Random random) {
     while (true) {
       String from = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
       String to = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));

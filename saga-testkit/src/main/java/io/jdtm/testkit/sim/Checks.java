@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The invariants of RELIABILITY.md, checked against a run's store, ledger and call log. */
+/** The invariants of docs/reliability.md, checked against a run's store, ledger and call log. */
 final class Checks {
   /** Closest two engine calls of one op may be: the shortest backoff, or a lease takeover. */
   static final Duration MIN_CALL_GAP = Duration.ofMillis(3_750);

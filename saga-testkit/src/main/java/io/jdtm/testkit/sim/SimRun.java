@@ -270,7 +270,7 @@ final class SimRun {
       }
       clock.advance(DRAIN_STEP);
       for (SimNode node : nodes) {
-        for (int pass = 0; pass < 1000 && node.manager.runRecoveryPass() > 0; pass++) {
+        for (int pass = 0; pass < 1000 && node.manager.runRecoveryPass().size() > 0; pass++) {
           // keep claiming until nothing is due on this node
         }
       }

@@ -28,7 +28,7 @@ public final class SimulationFailure extends AssertionError {
     return plan.seed();
   }
 
-  /** The invariant broken, as RELIABILITY.md names it ({@code user}: your own check). */
+  /** The invariant broken, as docs/reliability.md names it ({@code user}: your own check). */
   public String invariant() {
     return invariant;
   }

@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a {@link JdbcBarrier} from checked settings: the pool (for a URL), the database's dialect,
- * and the barrier table (created or verified). Thread-safe (stateless).
+ * Opens a {@link JdbcBarrier} from checked settings: the pool (for a URL, write-through on an H2
+ * file as the store's), the database's dialect, and the barrier table (created or verified); an
+ * H2 file database that is not write-through gets a warning, as the store's does. Thread-safe
+ * (stateless).
  */
 final class BarrierConnector {
   private static final Logger log = LoggerFactory.getLogger(BarrierConnector.class);
@@ -23,8 +25,9 @@ final class BarrierConnector {
   private BarrierConnector() {}
 
   static JdbcBarrier open(Settings s) {
-    OwnedPool pool = s.url() == null ? null : OwnedPool.open("jdtm-barrier", s.url(), s.user(),
-        s.password(), s.maxPoolSize(), s.timeouts());
+    OwnedPool pool = s.url() == null ? null : OwnedPool.open("jdtm-barrier",
+        H2WriteThrough.url(s.url(), s.user(), s.password()), s.user(), s.password(),
+        s.maxPoolSize(), s.timeouts());
     try {
       DataSource ds = pool != null ? pool.dataSource() : s.dataSource();
       String where = s.url() != null ? Stores.redact(s.url()) : "the given DataSource";
@@ -66,9 +69,20 @@ final class BarrierConnector {
       BarrierSchema.create(c, dialect, s.tables());
     }
     BarrierSchema.verify(c, sql, errors, database);
+    if (dialect == Dialect.H2) {
+      warnUnlessWriteThrough(c, where);
+    }
     log.info("jdtm barrier on {}, table {}", database, sql.table);
     BarrierRows rows = new BarrierRows(sql, s.clock());
     return new JdbcBarrier(ds, pool, new BarrierTx(rows, errors), rows, errors, database,
         sql.table);
+  }
+
+  /** An H2 database kept in files: warns unless its commits are write-through. */
+  private static void warnUnlessWriteThrough(Connection c, String where) throws SQLException {
+    String url = c.getMetaData().getURL();
+    if (url == null || !JdbcUrls.isH2Memory(url)) {
+      H2WriteThrough.verifyForBarrier(c, where);
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -30,7 +31,8 @@ final class Connector {
 
   static JdbcStore open(Settings s) {
     OwnedPool pool = s.url() == null ? null
-        : OwnedPool.open(s.url(), s.user(), s.password(), s.maxPoolSize(), s.timeouts());
+        : OwnedPool.open(H2WriteThrough.url(s.url(), s.user(), s.password()), s.user(),
+            s.password(), s.maxPoolSize(), s.timeouts());
     try {
       DataSource ds = pool != null ? pool.dataSource() : s.dataSource();
       Jdbi jdbi = s.jdbi() != null ? s.jdbi() : Jdbi.create(ds);
@@ -47,8 +49,8 @@ final class Connector {
       Schema.verify(db, dialect, s.tables());
       Sql sql = new Sql(dialect, s.tables(), skipLocked(probe));
       // H2's metadata URL drops settings such as AUTO_SERVER: judge by the given URL if any.
-      Set<StoreCapability> caps =
-          capabilities(dialect, s.url() != null ? s.url() : probe.url());
+      Set<StoreCapability> caps = capabilities(dialect,
+          s.url() != null ? s.url() : probe.url(), () -> H2WriteThrough.verify(jdbi, where));
       log.info("jdtm JDBC store on {} {}.{} ({}), tables {}*, capabilities {}", probe.product(),
           probe.major(), probe.minor(), where, s.tables().prefix(), caps);
       return new JdbcStore(db, dialect, sql, s.tables(), caps, pool);
@@ -85,10 +87,15 @@ final class Connector {
     return true;
   }
 
-  static Set<StoreCapability> capabilities(Dialect dialect, String url) {
+  /**
+   * What the store offers. An H2 database is DURABLE only when it is kept in files and {@code
+   * h2WriteThrough} confirms that its commits reach the file before they return.
+   */
+  static Set<StoreCapability> capabilities(Dialect dialect, String url,
+      BooleanSupplier h2WriteThrough) {
     Set<StoreCapability> caps = EnumSet.of(StoreCapability.BATCHED_APPLY);
     boolean h2 = dialect == Dialect.H2;
-    if (!h2 || !JdbcUrls.isH2Memory(url)) {
+    if (!h2 || !JdbcUrls.isH2Memory(url) && h2WriteThrough.getAsBoolean()) {
       caps.add(StoreCapability.DURABLE);
     }
     if (!h2 || JdbcUrls.isH2Shared(url)) {

@@ -74,7 +74,7 @@ final class Db {
           throw unavailable(what, gid, e, sql);
         }
         log.debug("{} of gid={} rolled back by the database (attempt {}); retrying: {}", what, gid,
-            attempt, sql.toString());
+            attempt, Scrub.PATTERNS.text(sql.toString()));
         pause(attempt);
       }
     }
@@ -108,7 +108,8 @@ final class Db {
     try {
       c.rollback();
     } catch (SQLException e) {
-      log.debug("rollback failed; the pool will discard the connection: {}", e.toString());
+      log.debug("rollback failed; the pool will discard the connection: {}",
+          Scrub.PATTERNS.text(e.toString()));
     }
   }
 
@@ -117,7 +118,7 @@ final class Db {
       c.setAutoCommit(true);
     } catch (SQLException e) {
       log.debug("restoring auto-commit failed; the pool will discard the connection: {}",
-          e.toString());
+          Scrub.PATTERNS.text(e.toString()));
     }
   }
 
@@ -136,11 +137,13 @@ final class Db {
 
   private StoreUnavailableException unavailable(
       String what, String gid, Exception e, SQLException sql) {
+    Throwable scrubbed = Scrub.PATTERNS.chain(e);
     if (closed) {
-      return new StoreUnavailableException("the JDBC store is closed", gid, e);
+      return new StoreUnavailableException("the JDBC store is closed", gid, scrubbed);
     }
-    String cause = sql != null ? SqlErrors.describe(sql) : e.getMessage();
-    return new StoreUnavailableException(what + " failed on " + description + ": " + cause, gid, e);
+    String cause = sql != null ? SqlErrors.describe(sql) : Scrub.PATTERNS.text(e.getMessage());
+    return new StoreUnavailableException(what + " failed on " + description + ": " + cause, gid,
+        scrubbed);
   }
 
   void requireOpen() {

@@ -231,13 +231,16 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
     private Duration connectTimeout;
     private Duration socketTimeout;
     private Clock clock = Clock.systemUTC();
+    private boolean allowH2CodeSettings;
 
     private Builder() {}
 
     /**
      * A JDBC URL ({@code jdbc:h2:}, {@code jdbc:postgresql:}, {@code jdbc:mariadb:} or {@code
      * jdbc:mysql:}); the barrier opens a HikariCP pool for it and closes it with the barrier. The
-     * options of {@link JdbcStore.Builder#url} may follow after {@code #}.
+     * options of {@link JdbcStore.Builder#url} may follow after {@code #}. As for the store, an H2
+     * file or server URL that does not set {@code WRITE_DELAY} gets {@code ;WRITE_DELAY=0}, so
+     * that a commit reaches the file before it returns (see docs/durability.md).
      *
      * @throws IllegalArgumentException when the URL is not one of these or an option is invalid
      */
@@ -261,6 +264,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
         case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
         case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
         case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
+        case UriOptions.ALLOW_H2_CODE_SETTINGS ->
+            allowH2CodeSettings(UriOptions.parseBoolean(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }
@@ -272,7 +277,11 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
       return this;
     }
 
-    /** A data source the caller owns (and closes): the participant's own database, usually. */
+    /**
+     * A data source the caller owns (and closes): the participant's own database, usually. Its
+     * settings are not changed; {@link #build()} logs a WARN when it is an H2 file database whose
+     * commits are not write-through ({@code WRITE_DELAY} other than 0).
+     */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
       return this;
@@ -331,6 +340,17 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
       return this;
     }
 
+    /**
+     * As {@link JdbcStore.Builder#allowH2CodeSettings}, for {@link #url}: whether an H2 URL may
+     * hold settings that run code when a connection opens ({@code INIT}, {@code
+     * DATABASE_EVENT_LISTENER}, {@code JAVA_OBJECT_SERIALIZER}; default false, URI option {@code
+     * jdtm.allowH2CodeSettings=true}).
+     */
+    public Builder allowH2CodeSettings(boolean allow) {
+      this.allowH2CodeSettings = allow;
+      return this;
+    }
+
     /** The clock that stamps {@code created_at} (default the system clock, UTC). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -343,6 +363,8 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
      * @throws IllegalStateException when not exactly one of url and dataSource is set,
      *     credentials or timeouts are given without a URL, or the table is missing or lacks the
      *     barrier's columns
+     * @throws IllegalArgumentException when an H2 URL holds a setting that runs code and {@link
+     *     #allowH2CodeSettings} was not set
      * @throws io.jdtm.StoreUnavailableException when the database cannot be reached, refuses the
      *     credentials, or the table cannot be created
      */
@@ -355,6 +377,9 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
       if (url == null && (user != null || connectTimeout != null || socketTimeout != null)) {
         throw new IllegalStateException("credentials and timeouts apply to a url; configure them "
             + "on the DataSource instead");
+      }
+      if (url != null) {
+        JdbcUrls.requireNoH2CodeSettings(url, allowH2CodeSettings);
       }
       Timeouts timeouts = new Timeouts(
           connectTimeout != null ? connectTimeout : Timeouts.DEFAULT_CONNECT,

@@ -49,10 +49,11 @@ import org.jdbi.v3.core.Jdbi;
  * the record back to tell.
  *
  * <p>Unreadable records: a row holding a value jdtm never writes (an unknown status, mode or branch
- * op, malformed options, a negative count; left by a hand edit, another tool or a newer jdtm) makes
- * its record unreadable, and only that record. {@link #claimDue} leases and returns the other due
- * records; it <em>parks</em> the unreadable one (a compare-and-set on its version sets {@code
- * lease_owner} to {@code (unreadable)} and {@code next_due_at} 15 minutes ahead, so it is
+ * op, malformed options, a negative count, a version below 1 or a negative lease epoch; left by a
+ * hand edit, another tool or a newer jdtm) makes its record unreadable, and only that record.
+ * {@link #claimDue} leases and returns the other due records; it <em>parks</em> the unreadable one
+ * (a compare-and-set on its version sets {@code lease_owner} to {@code (unreadable)} and {@code
+ * next_due_at} 15 minutes ahead, so it is
  * neither returned nor claimed again until then) and logs an ERROR naming the gid, the column and
  * what is wrong, never the payloads (a WARN each later time). {@link #load} of it throws a {@link
  * io.jdtm.JdtmException} saying the same; {@link #query} leaves it out. To retry a repaired record
@@ -219,6 +220,7 @@ public final class JdbcStore implements TransactionStore {
     private int maxPoolSize = 10;
     private Duration connectTimeout;
     private Duration socketTimeout;
+    private boolean allowH2CodeSettings;
 
     private Builder() {}
 
@@ -251,6 +253,8 @@ public final class JdbcStore implements TransactionStore {
         case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
         case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
         case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
+        case UriOptions.ALLOW_H2_CODE_SETTINGS ->
+            allowH2CodeSettings(UriOptions.parseBoolean(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }
@@ -330,11 +334,25 @@ public final class JdbcStore implements TransactionStore {
     }
 
     /**
+     * Whether an H2 {@link #url} may hold connection settings that run code when a connection
+     * opens (default false; URI option {@code jdtm.allowH2CodeSettings=true}): {@code INIT} runs
+     * any SQL ({@code INIT=RUNSCRIPT FROM 'http://...'} runs a script from anywhere, {@code CREATE
+     * ALIAS} compiles Java), {@code DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER}
+     * instantiate a class. Allow them only for a URL no one else can write.
+     */
+    public Builder allowH2CodeSettings(boolean allow) {
+      this.allowH2CodeSettings = allow;
+      return this;
+    }
+
+    /**
      * Connects, creates or checks the schema, and returns the store.
      *
      * @throws IllegalStateException when not exactly one of url, dataSource and jdbi is set,
      *     credentials or timeouts are given without a URL, or the schema is missing or of another
      *     version
+     * @throws IllegalArgumentException when an H2 URL holds a setting that runs code and {@link
+     *     #allowH2CodeSettings} was not set
      * @throws io.jdtm.StoreUnavailableException when the database cannot be reached or refuses
      *     the credentials
      */
@@ -353,11 +371,18 @@ public final class JdbcStore implements TransactionStore {
             + "configure timeouts on the " + (dataSource != null ? "DataSource" : "Jdbi")
             + " instead");
       }
+      requireNoH2CodeSettings();
       Timeouts timeouts = new Timeouts(
           connectTimeout != null ? connectTimeout : Timeouts.DEFAULT_CONNECT,
           socketTimeout != null ? socketTimeout : Timeouts.DEFAULT_SOCKET);
       return Connector.open(new Connector.Settings(url, user, password, dataSource, jdbi,
           new Tables(tablePrefix), createSchema, maxPoolSize, timeouts));
+    }
+
+    private void requireNoH2CodeSettings() {
+      if (url != null) {
+        JdbcUrls.requireNoH2CodeSettings(url, allowH2CodeSettings);
+      }
     }
   }
 }

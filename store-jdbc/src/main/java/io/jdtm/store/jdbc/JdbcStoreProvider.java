@@ -15,7 +15,9 @@ import java.util.Locale;
  *   <li>{@code jdtm.maxPoolSize} (default 10),
  *   <li>{@code jdtm.connectTimeout} (default {@code 10s}) and {@code jdtm.socketTimeout} (default
  *       {@code 30s}), durations in whole {@code ms}, {@code s} or {@code m}; see {@link
- *       JdbcStore.Builder#connectTimeout} and {@link JdbcStore.Builder#socketTimeout}.
+ *       JdbcStore.Builder#connectTimeout} and {@link JdbcStore.Builder#socketTimeout},
+ *   <li>{@code jdtm.allowH2CodeSettings} ({@code true} or {@code false}, the default); see {@link
+ *       JdbcStore.Builder#allowH2CodeSettings}.
  * </ul>
  *
  * <p>e.g. {@code jdbc:postgresql://db/app?user=app#jdtm.tablePrefix=pay_&jdtm.createSchema=true}.
@@ -34,7 +36,7 @@ public final class JdbcStoreProvider implements StoreProvider {
   public String uriPattern() {
     return "jdbc:h2:..., jdbc:postgresql://..., jdbc:mariadb://..., jdbc:mysql://... "
         + "[#jdtm.tablePrefix=P&jdtm.createSchema=true&jdtm.maxPoolSize=N"
-        + "&jdtm.connectTimeout=10s&jdtm.socketTimeout=30s]";
+        + "&jdtm.connectTimeout=10s&jdtm.socketTimeout=30s&jdtm.allowH2CodeSettings=false]";
   }
 
   @Override

@@ -3,10 +3,16 @@ package io.jdtm.store.jdbc;
 import io.jdtm.Stores;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Facts about JDBC URLs. Thread-safe (stateless). */
 final class JdbcUrls {
+  private static final Set<String> H2_CODE_SETTINGS =
+      Set.of("INIT", "DATABASE_EVENT_LISTENER", "JAVA_OBJECT_SERIALIZER");
+
   private JdbcUrls() {}
 
   /**
@@ -59,6 +65,44 @@ final class JdbcUrls {
     if (rest != null && (rest.equals("mem:") || rest.startsWith("mem:;"))) {
       throw new IllegalArgumentException("'" + Stores.redact(url) + "' is an unnamed H2 in-memory "
           + "database, private to one connection; name it, e.g. jdbc:h2:mem:jdtm");
+    }
+  }
+
+  /**
+   * The H2 connection settings in {@code url} that run code when a connection opens: {@code INIT}
+   * (any SQL, such as {@code RUNSCRIPT FROM 'http://...'} or {@code CREATE ALIAS} with Java
+   * source), {@code DATABASE_EVENT_LISTENER} and {@code JAVA_OBJECT_SERIALIZER} (a class on the
+   * class path is instantiated), upper-cased, in URL order; empty for other URLs.
+   */
+  static List<String> h2CodeSettings(String url) {
+    String rest = h2Rest(url);
+    if (rest == null) {
+      return List.of();
+    }
+    // Splitting at every ';', escaped or not, finds each real setting (and maybe more).
+    List<String> found = new ArrayList<>();
+    for (String setting : rest.split(";")) {
+      int eq = setting.indexOf('=');
+      String key = eq < 0 ? "" : setting.substring(0, eq).strip().toUpperCase(Locale.ROOT);
+      if (H2_CODE_SETTINGS.contains(key) && !found.contains(key)) {
+        found.add(key);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Rejects an H2 URL holding {@link #h2CodeSettings} unless {@code allowed}, naming the settings
+   * and both ways to allow them ({@code allowH2CodeSettings(true)}, {@code
+   * #jdtm.allowH2CodeSettings=true}), for the store's and the barrier's builders alike.
+   */
+  static void requireNoH2CodeSettings(String url, boolean allowed) {
+    List<String> code = h2CodeSettings(url);
+    if (!code.isEmpty() && !allowed) {
+      throw new IllegalArgumentException("the H2 URL '" + Stores.redact(url) + "' holds "
+          + String.join(", ", code) + ", which runs code when a connection opens; remove it, or "
+          + "allow it with allowH2CodeSettings(true) or the URI option "
+          + "#jdtm.allowH2CodeSettings=true");
     }
   }
 

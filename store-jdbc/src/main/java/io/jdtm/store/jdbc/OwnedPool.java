@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Properties;
@@ -39,43 +38,44 @@ final class OwnedPool implements AutoCloseable {
     return open("jdtm-store", url, user, password, maxSize, timeouts);
   }
 
-  /** {@link #open(String, String, String, int, Timeouts)} for a pool named after {@code use}. */
+  /**
+   * {@link #open(String, String, String, int, Timeouts)} for a pool named after {@code use}. The
+   * pool is given a {@link DriverSource}, never the URL or the credentials (see {@link
+   * UrlSecrets}).
+   */
   static OwnedPool open(String use, String url, String user, String password, int maxSize,
       Timeouts timeouts) {
-    String driverUrl = JdbcUrls.forDriver(url);
+    UrlSecrets secrets = UrlSecrets.of(url, user, password);
+    String driverUrl = JdbcUrls.forDriver(secrets.url());
+    Scrub scrub = new Scrub(secrets.values());
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(driverUrl);
-    config.setUsername(user);
-    config.setPassword(password);
     config.setPoolName(use + "-" + POOLS.incrementAndGet());
     config.setMaximumPoolSize(maxSize);
     config.setMinimumIdle(Math.min(2, maxSize));
     timeouts.applyTo(config, url);
-    if (Dialect.ofUrl(url).orElse(null) == Dialect.POSTGRESQL
-        && !url.toLowerCase(Locale.ROOT).contains("rewritebatchedinserts")) {
-      // One multi-row INSERT per branch batch instead of one statement per row.
-      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    if (Dialect.ofUrl(url).orElse(null) == Dialect.POSTGRESQL) {
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (!lower.contains("rewritebatchedinserts")) {
+        // One multi-row INSERT per branch batch instead of one statement per row.
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      }
+      if (!lower.contains("logservererrordetail")) {
+        // Keeps bound values (payloads) out of the driver's error messages.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+      }
     }
+    Properties driverProperties = secrets.connectionProperties(config.getDataSourceProperties());
+    config.setDataSourceProperties(new Properties());
     Connection keeper = null;
     try {
-      keeper = JdbcUrls.isH2Memory(url) ? connect(driverUrl, user, password) : null;
+      DriverSource source = new DriverSource(driverUrl, driverProperties);
+      config.setDataSource(source);
+      keeper = JdbcUrls.isH2Memory(url) ? source.getConnection() : null;
       return new OwnedPool(new HikariDataSource(config), keeper);
     } catch (SQLException | HikariPool.PoolInitializationException e) {
       closeQuietly(keeper);
-      throw Connections.failure(url, e);
+      throw Connections.failure(url, e, scrub);
     }
-  }
-
-  private static Connection connect(String url, String user, String password)
-      throws SQLException {
-    Properties props = new Properties();
-    if (user != null) {
-      props.setProperty("user", user);
-    }
-    if (password != null) {
-      props.setProperty("password", password);
-    }
-    return DriverManager.getConnection(url, props);
   }
 
   DataSource dataSource() {

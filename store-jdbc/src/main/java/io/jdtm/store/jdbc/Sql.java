@@ -24,6 +24,14 @@ final class Sql {
       (int) Arrays.stream(TxStatus.values()).filter(s -> !s.isTerminal()).count();
 
   final String insertTx;
+  /**
+   * Whether a record exists, asked before inserting it; {@code null} where the insert itself
+   * skips an existing gid without an error (PostgreSQL) or a duplicate-key error is not logged
+   * (H2). MariaDB's driver logs every error the server returns as a WARN, so on the documented
+   * idempotent path (submitting or preparing a gid again) the insert is not even tried; a
+   * concurrent insert of the same gid can still lose with a duplicate-key error.
+   */
+  final String txExistsBeforeInsert;
   final String insertBranch;
   final String updateTx;
   final String updateBranch;
@@ -44,6 +52,8 @@ final class Sql {
         + ":status, :version, :leaseOwner, :leaseEpoch, :nextDueAt, :createdAt, :updatedAt, "
         + ":reason, :customData, :options)"
         + (dialect == Dialect.POSTGRESQL ? " ON CONFLICT (gid) DO NOTHING" : "");
+    txExistsBeforeInsert = dialect == Dialect.MARIADB
+        ? "SELECT 1 FROM " + t.tx() + " WHERE gid = :gid" : null;
     insertBranch = "INSERT INTO " + t.branch() + " (gid, branch_id, op, ord, target, payload, "
         + "depends_on, status, attempts, backoff_level, retry_at, last_error) VALUES (:gid, "
         + ":branchId, :op, :ord, :target, :payload, :dependsOn, :status, :attempts, "
@@ -126,14 +136,16 @@ final class Sql {
 
   /**
    * The stored statuses from which {@link io.jdtm.spi.TxRecord#accepts} lets a record move to
-   * {@code next} ({@code null}: keep the status), repeated up to {@link #ACCEPTING_COUNT} values
-   * for {@code :from0, :from1, ...}: every update of a batch runs one statement text, and a
-   * terminal record matches none of them.
+   * {@code next} ({@code null}: keep the status), only PREPARED when the update {@code
+   * addsBranches}, repeated up to {@link #ACCEPTING_COUNT} values for {@code :from0, :from1,
+   * ...}: every update of a batch runs one statement text, and a terminal record matches none of
+   * them.
    */
-  static List<String> accepting(TxStatus next) {
+  static List<String> accepting(TxStatus next, boolean addsBranches) {
     List<String> from = new ArrayList<>(ACCEPTING_COUNT);
     for (TxStatus s : TxStatus.values()) {
-      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))) {
+      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))
+          && (!addsBranches || s == TxStatus.PREPARED)) {
         from.add(s.name());
       }
     }

@@ -62,9 +62,13 @@ final class SqlErrors {
     return state != null && state.startsWith("28") || e.getErrorCode() == 1045;
   }
 
-  /** The message and SQLState of {@code e}, for an exception message. */
+  /**
+   * The message and SQLState of {@code e}, for an exception message: scrubbed of secrets in URL
+   * form and of bound values and binary literals (see {@link Scrub}).
+   */
   static String describe(SQLException e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    String message = e.getMessage() == null ? e.getClass().getSimpleName()
+        : Scrub.PATTERNS.text(e.getMessage().strip());
     return message + " (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
   }
 }

@@ -26,9 +26,9 @@ final class StoredValues {
         .gid(rs.getString(1))
         .mode(enumValue(Mode.class, "mode", rs.getString(2)))
         .status(enumValue(TxStatus.class, "status", rs.getString(3)))
-        .version(rs.getLong(4))
+        .version(atLeast("version", rs.getLong(4), 1))
         .leaseOwner(rs.getString(5))
-        .leaseEpoch(rs.getLong(6))
+        .leaseEpoch(atLeast("lease_epoch", rs.getLong(6), 0))
         .nextDueAt(Columns.instant(rs, 7))
         .createdAt(required("created_at", Columns.instant(rs, 8)))
         .updatedAt(required("updated_at", Columns.instant(rs, 9)))
@@ -80,6 +80,14 @@ final class StoredValues {
   private static <T> T required(String column, T value) {
     if (value == null) {
       throw new BadValue(column, "is null");
+    }
+    return value;
+  }
+
+  /** A record starts at version 1 and epoch 0, and both only grow. */
+  private static long atLeast(String column, long value, long min) {
+    if (value < min) {
+      throw new BadValue(column, "holds " + value + "; it must be at least " + min);
     }
     return value;
   }

@@ -4,9 +4,9 @@ import io.jdtm.JdtmException;
 
 /**
  * A stored record whose rows do not parse into a record: a value no version of jdtm writes (an
- * unknown status, mode or branch op, malformed options, a negative count), left by a hand edit,
- * another tool or a newer jdtm. Says where and what, never the payloads. Immutable and
- * thread-safe.
+ * unknown status, mode or branch op, malformed options, a negative count, a version below 1 or a
+ * negative lease epoch), left by a hand edit, another tool or a newer jdtm. Says where and what,
+ * never the payloads. Immutable and thread-safe.
  *
  * @param gid the record's gid
  * @param version the record's version as read, the compare-and-set token for parking it

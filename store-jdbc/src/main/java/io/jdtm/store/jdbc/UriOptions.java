@@ -25,10 +25,11 @@ record UriOptions(String jdbcUrl, Map<String, String> options) {
   static final String MAX_POOL_SIZE = "maxPoolSize";
   static final String CONNECT_TIMEOUT = "connectTimeout";
   static final String SOCKET_TIMEOUT = "socketTimeout";
-  private static final Set<String> NAMES =
-      Set.of(TABLE_PREFIX, CREATE_SCHEMA, MAX_POOL_SIZE, CONNECT_TIMEOUT, SOCKET_TIMEOUT);
+  static final String ALLOW_H2_CODE_SETTINGS = "allowH2CodeSettings";
+  private static final Set<String> NAMES = Set.of(TABLE_PREFIX, CREATE_SCHEMA, MAX_POOL_SIZE,
+      CONNECT_TIMEOUT, SOCKET_TIMEOUT, ALLOW_H2_CODE_SETTINGS);
   private static final String KNOWN = "jdtm.tablePrefix, jdtm.createSchema, jdtm.maxPoolSize, "
-      + "jdtm.connectTimeout, jdtm.socketTimeout";
+      + "jdtm.connectTimeout, jdtm.socketTimeout, jdtm.allowH2CodeSettings";
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
 
   UriOptions {

@@ -40,6 +40,9 @@ final class Writes {
    */
   boolean insert(Handle h, TxRecord r) throws SQLException {
     checkCount(r.gid(), r.branches().size());
+    if (exists(h, r.gid())) {
+      return false;
+    }
     int rows;
     try {
       rows = Rows.bindTx(h.createUpdate(sql.insertTx), r).execute();
@@ -54,6 +57,12 @@ final class Writes {
     }
     insertBranches(h, List.of(new Added(r.gid(), 0, r.branches())));
     return true;
+  }
+
+  /** Whether {@code gid} is stored, where the dialect asks before inserting (see Sql). */
+  private boolean exists(Handle h, String gid) {
+    return sql.txExistsBeforeInsert != null && h.createQuery(sql.txExistsBeforeInsert)
+        .bind("gid", gid).mapTo(Integer.class).findOne().isPresent();
   }
 
   /**
@@ -92,7 +101,7 @@ final class Writes {
   private int[] updateRecords(Handle h, List<TxUpdate> updates) {
     PreparedBatch batch = h.prepareBatch(sql.updateTx);
     for (TxUpdate u : updates) {
-      List<String> from = Sql.accepting(u.status());
+      List<String> from = Sql.accepting(u.status(), !u.addedBranches().isEmpty());
       for (int i = 0; i < from.size(); i++) {
         batch.bind("from" + i, from.get(i));
       }

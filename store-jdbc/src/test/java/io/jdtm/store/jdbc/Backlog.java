@@ -138,7 +138,7 @@ final class Backlog {
   private void drive(TransactionManager m, AtomicInteger passes) {
     int emptyInARow = 0;
     while (effects.size() < 2 * size) {
-      if (m.runRecoveryPass() > 0) {
+      if (m.runRecoveryPass().size() > 0) {
         passes.incrementAndGet();
         emptyInARow = 0;
       } else if (++emptyInARow == 1_000_000) {

@@ -31,15 +31,17 @@ class ColumnsTest {
 
   @Test
   void accepting_eachNextStatus_isTheStatusesThatCanReachIt() {
-    assertThat(Sql.accepting(null)).containsExactly("PREPARED", "SUBMITTED", "ABORTING");
-    assertThat(Sql.accepting(TxStatus.PREPARED)).containsOnly("PREPARED").hasSize(3);
-    assertThat(Sql.accepting(TxStatus.SUBMITTED)).containsOnly("PREPARED", "SUBMITTED")
+    assertThat(Sql.accepting(null, false)).containsExactly("PREPARED", "SUBMITTED", "ABORTING");
+    assertThat(Sql.accepting(TxStatus.PREPARED, false)).containsOnly("PREPARED").hasSize(3);
+    assertThat(Sql.accepting(TxStatus.SUBMITTED, false)).containsOnly("PREPARED", "SUBMITTED")
         .hasSize(3);
-    assertThat(Sql.accepting(TxStatus.ABORTING))
+    assertThat(Sql.accepting(TxStatus.ABORTING, false))
         .containsExactly("PREPARED", "SUBMITTED", "ABORTING");
-    assertThat(Sql.accepting(TxStatus.SUCCEEDED)).containsOnly("PREPARED", "SUBMITTED")
+    assertThat(Sql.accepting(TxStatus.SUCCEEDED, false)).containsOnly("PREPARED", "SUBMITTED")
         .hasSize(3);
-    assertThat(Sql.accepting(TxStatus.FAILED))
+    assertThat(Sql.accepting(TxStatus.FAILED, false))
         .containsExactly("PREPARED", "SUBMITTED", "ABORTING");
+    assertThat(Sql.accepting(null, true)).containsOnly("PREPARED").hasSize(3);
+    assertThat(Sql.accepting(TxStatus.ABORTING, true)).containsOnly("PREPARED").hasSize(3);
   }
 }

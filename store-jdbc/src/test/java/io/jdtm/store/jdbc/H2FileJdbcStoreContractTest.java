@@ -20,6 +20,11 @@ class H2FileJdbcStoreContractTest extends TransactionStoreContract {
   }
 
   @Override
+  protected String storeUri(TransactionStore store) {
+    return H2Stores.url((JdbcStore) store);
+  }
+
+  @Override
   protected void checkStoreSpecificInvariants(TransactionStore store) {
     ((JdbcStore) store).checkIntegrity();
   }

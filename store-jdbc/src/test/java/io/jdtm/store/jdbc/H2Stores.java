@@ -27,6 +27,11 @@ public final class H2Stores {
     return open("jdbc:h2:file:" + dir.resolve("db-" + COUNT.incrementAndGet()));
   }
 
+  /** The URL {@code store} was opened with. */
+  static String url(JdbcStore store) {
+    return URLS.get(store);
+  }
+
   /** The same database as {@code closed}, opened again. */
   static JdbcStore reopen(JdbcStore closed) {
     return open(URLS.get(closed));

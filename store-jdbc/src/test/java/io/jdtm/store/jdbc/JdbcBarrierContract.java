@@ -674,21 +674,23 @@ abstract class JdbcBarrierContract {
     String account = accounts.open(100);
     Supplier<BranchContext> action = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     AtomicInteger runs = new AtomicInteger();
-    CountDownLatch calling = new CountDownLatch(racers);
-    LocalWork<Connection> debit = c -> {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Future<Outcome>> outcomes = new ArrayList<>();
+    outcomes.add(submit(() -> barrier.call(action.get(), c -> {
       runs.incrementAndGet();
       accounts.add(c, account, -30);
-      calling.await(DONE_SECONDS, TimeUnit.SECONDS);
-      Thread.sleep(50); // real concurrency: let the other calls reach the row lock
+      entered.countDown();
+      release.await(DONE_SECONDS, TimeUnit.SECONDS); // holds the key until the others wait
       return Outcome.success();
-    };
-    List<Future<Outcome>> outcomes = new ArrayList<>();
-    for (int i = 0; i < racers; i++) {
-      outcomes.add(submit(() -> {
-        calling.countDown();
-        return barrier.call(action.get(), debit);
-      }));
+    })));
+    assertThat(entered.await(DONE_SECONDS, TimeUnit.SECONDS)).isTrue();
+    for (int i = 1; i < racers; i++) {
+      outcomes.add(submit(() -> barrier.call(action.get(), accounts.move(account, -30, runs))));
     }
+    assertWaiting(outcomes.get(1)); // one wait in all: the database's lock timeout is short
+    outcomes.subList(2, racers).forEach(o -> assertThat(o).isNotDone());
+    release.countDown();
 
     for (Future<Outcome> outcome : outcomes) {
       assertThat(done(outcome)).isEqualTo(Outcome.success());

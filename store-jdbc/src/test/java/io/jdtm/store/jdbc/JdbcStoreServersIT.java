@@ -27,6 +27,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 class JdbcStoreServersIT {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00.123Z");
@@ -50,6 +51,27 @@ class JdbcStoreServersIT {
 
   private static String dialect(String server) {
     return server.equals("postgres") ? "postgresql" : "mariadb";
+  }
+
+  /**
+   * Creating a gid that exists is the documented idempotent path (a submit or prepare repeated):
+   * MariaDB's driver logged a WARN "Duplicate entry ... for key 'PRIMARY'" every time.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "mariadb"})
+  void create_existingGid_logsNoWarningOrError(String server) {
+    try (JdbcStore store = tables(server, "idem").emptyStore()) {
+      TxRecord r = TestRecords.saga("idem-1", T0, T0);
+      assertThat(store.create(r).created()).isTrue();
+
+      String log = StderrCapture.during(() -> {
+        assertThat(store.create(r).created()).isFalse();
+        LoggerFactory.getLogger(JdbcStoreServersIT.class).warn("probe: the capture sees this");
+      });
+
+      assertThat(log.lines().filter(l -> l.contains("WARN") || l.contains("ERROR")))
+          .singleElement().asString().contains("probe: the capture sees this");
+    }
   }
 
   @ParameterizedTest

@@ -10,8 +10,6 @@ import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.testkit.TestRecords;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -59,7 +57,12 @@ class JdbcStoreUnreadableIT {
     OPTIONS("tx.options", "not transaction options",
         "UPDATE %1$stx SET options = '{\"retry\": [1, 2' WHERE gid = '%2$s'"),
     BRANCH_OP("branch.op of branch '01'", "holds 'UNDO'", "UPDATE %1$sbranch SET op = 'UNDO' "
-        + "WHERE gid = '%2$s' AND branch_id = '01' AND op = 'ACTION'");
+        + "WHERE gid = '%2$s' AND branch_id = '01' AND op = 'ACTION'"),
+    // A claim adds one to both before it reads the row: the problem names no number.
+    VERSION("tx.version", "it must be at least 1",
+        "UPDATE %1$stx SET version = -5 WHERE gid = '%2$s'"),
+    LEASE_EPOCH("tx.lease_epoch", "it must be at least 0",
+        "UPDATE %1$stx SET lease_epoch = -100 WHERE gid = '%2$s'");
 
     private final String column;
     private final String problem;
@@ -153,7 +156,7 @@ class JdbcStoreUnreadableIT {
       t.corrupt(corruption, "bad");
       List<List<String>> passes = new ArrayList<>();
 
-      String log = stderrOf(() -> {
+      String log = Stderr.of(() -> {
         for (int i = 0; i < 3; i++) {
           passes.add(gids(store.claimDue(T0, "node-a", LEASE, 3)));
         }
@@ -190,7 +193,7 @@ class JdbcStoreUnreadableIT {
           .containsExactlyInAnyOrder("ok-1", "ok-2");
 
       Instant parkOver = T0.plus(Claims.PARK).plusSeconds(1);
-      String log = stderrOf(() -> assertThat(gids(store.claimDue(parkOver, "node-c", LEASE, 10)))
+      String log = Stderr.of(() -> assertThat(gids(store.claimDue(parkOver, "node-c", LEASE, 10)))
           .as("once the park is over the corrupt record is looked at again, and parked again")
           .containsExactlyInAnyOrder("ok-1", "ok-2"));
       assertThat(t.leaseOf("bad"))
@@ -250,7 +253,7 @@ class JdbcStoreUnreadableIT {
         store.create(due(gid, T0.minusSeconds(size - i)));
         if (i % 6 == 0) {
           corrupt.add(gid);
-          t.corrupt(Corruption.values()[i / 6 % 3], gid);
+          t.corrupt(Corruption.values()[i / 6 % Corruption.values().length], gid);
         }
       }
       Map<String, AtomicInteger> returned = new ConcurrentHashMap<>();
@@ -294,18 +297,5 @@ class JdbcStoreUnreadableIT {
           .incrementAndGet());
       empty = claimed.isEmpty() ? empty + 1 : 0;
     }
-  }
-
-  /** What {@code work} wrote to standard error, where the test logger (slf4j-simple) writes. */
-  private static String stderrOf(Runnable work) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(original);
-    }
-    return captured.toString(StandardCharsets.UTF_8);
   }
 }

@@ -97,9 +97,13 @@ class JdbcStoreWritesTest {
 
   @Test
   void update_addingABranchOpThatExists_isRejectedAndChangesNothing() {
-    TxRecord r = created(TestRecords.saga("w-dup", T0, T0));
-    TxUpdate u = TxUpdate.builder(r.gid(), 1).updatedAt(T0)
-        .addBranch(branch("01", BranchOp.ACTION)).build();
+    TxRecord created = created(TestRecords.simple("w-dup", Mode.TCC, TxStatus.PREPARED, T0, T0));
+    TxUpdate first = TxUpdate.builder(created.gid(), 1).updatedAt(T0)
+        .addBranch(branch("01", BranchOp.CONFIRM)).build();
+    assertThat(store.update(first)).isTrue();
+    TxRecord r = created.applying(first);
+    TxUpdate u = TxUpdate.builder(r.gid(), r.version()).updatedAt(T0)
+        .addBranch(branch("01", BranchOp.CONFIRM)).build();
 
     assertThatThrownBy(() -> store.update(u))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exists already");

@@ -30,6 +30,11 @@ class PostgresJdbcStoreContractIT extends TransactionStoreContract {
   }
 
   @Override
+  protected String storeUri(TransactionStore store) {
+    return TABLES.storeUri();
+  }
+
+  @Override
   protected void checkStoreSpecificInvariants(TransactionStore store) {
     ((JdbcStore) store).checkIntegrity();
   }

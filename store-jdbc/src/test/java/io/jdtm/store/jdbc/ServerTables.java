@@ -51,6 +51,17 @@ public final class ServerTables {
     return builder().build();
   }
 
+  /**
+   * A store URI for this class's tables that {@link io.jdtm.Stores#open} accepts, credentials
+   * included as URL parameters as they are (so keep it off command lines; a password with
+   * {@code &} or {@code #} in it would need encoding).
+   */
+  public String storeUri() {
+    TestServers.Server s = server();
+    return s.url() + (s.url().contains("?") ? "&" : "?") + "user=" + s.user() + "&password="
+        + s.password() + UriOptions.MARKER + UriOptions.TABLE_PREFIX + "=" + prefix;
+  }
+
   /** A builder for this class's server and tables. */
   JdbcStore.Builder builder() {
     return server().builder().tablePrefix(prefix);

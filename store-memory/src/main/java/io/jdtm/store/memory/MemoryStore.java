@@ -38,13 +38,22 @@ public final class MemoryStore implements TransactionStore {
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
   /** Default number of finished transactions kept. */
   public static final long DEFAULT_MAX_FINISHED = 100_000;
+  /** Retirements between sweeps of stale entries from the FIFO bound, at most. */
+  private static final long SWEEP_EVERY = 10_000;
 
   private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
   private final Cache<String, TxRecord> finished;
-  /** Finished records (gid and version) oldest first, to bound the cache in FIFO order. */
+  /**
+   * Finished records oldest first, to bound the cache in FIFO order. An entry whose record the
+   * cache no longer holds (purged or expired) is stale: skipped by the bound, swept from time to
+   * time.
+   */
   private final ConcurrentLinkedQueue<Finished> finishedOrder = new ConcurrentLinkedQueue<>();
+  /** Records in the finished cache. */
   private final AtomicLong finishedCount = new AtomicLong();
+  /** Records retired since the last sweep of stale entries. */
+  private final AtomicLong retiredSinceSweep = new AtomicLong();
   private final long maxFinished;
   private volatile boolean closed;
 
@@ -69,11 +78,20 @@ public final class MemoryStore implements TransactionStore {
     // Time-bounded by Caffeine; count-bounded here in FIFO order, because a size-bounded Caffeine
     // cache may refuse a new entry in favour of older, more used ones, and a transaction that
     // just finished must stay visible.
-    this.finished = Caffeine.newBuilder().expireAfterWrite(retention).build();
+    this.finished = Caffeine.newBuilder().expireAfterWrite(retention)
+        .<String, TxRecord>evictionListener((gid, r, cause) -> finishedCount.decrementAndGet())
+        .build();
   }
 
-  /** A finished record's key in the FIFO bound; small, so stale entries cost little. */
-  private record Finished(String gid, long version) {}
+  /**
+   * A finished record's entry in the FIFO bound: live while the cache holds this very record
+   * (by identity: a gid purged, created and finished again may be equal to its old record).
+   */
+  private record Finished(String gid, TxRecord record) {
+    boolean isKeptIn(Cache<String, TxRecord> cache) {
+      return cache.getIfPresent(gid) == record;
+    }
+  }
 
   /** Index entry: due time, then gid. */
   private record DueKey(Instant at, String gid) implements Comparable<DueKey> {
@@ -168,15 +186,42 @@ public final class MemoryStore implements TransactionStore {
 
   private void retire(TxRecord record) {
     finished.put(record.gid(), record);
-    finishedOrder.add(new Finished(record.gid(), record.version()));
-    if (finishedCount.incrementAndGet() > maxFinished) {
-      Finished oldest = finishedOrder.poll();
-      if (oldest != null) {
-        finishedCount.decrementAndGet();
-        finished.asMap().computeIfPresent(oldest.gid(),
-            (gid, r) -> r.version() == oldest.version() ? null : r);
+    finishedCount.incrementAndGet();
+    finishedOrder.add(new Finished(record.gid(), record));
+    if (finishedCount.get() > maxFinished) {
+      finished.cleanUp(); // counts out the records that expired
+    }
+    while (finishedCount.get() > maxFinished && forgetOldest()) {
+      // one kept record fewer
+    }
+    if (retiredSinceSweep.incrementAndGet() > Math.min(maxFinished, SWEEP_EVERY)) {
+      retiredSinceSweep.set(0);
+      finishedOrder.removeIf(f -> !f.isKeptIn(finished));
+    }
+  }
+
+  /** Forgets the oldest finished record the cache still holds; false when it holds none. */
+  private boolean forgetOldest() {
+    Finished oldest;
+    while ((oldest = finishedOrder.poll()) != null) {
+      if (forget(oldest)) {
+        return true;
       }
     }
+    return false;
+  }
+
+  /** Removes the record of {@code f} unless it is stale; returns whether it did. */
+  private boolean forget(Finished f) {
+    boolean[] forgotten = new boolean[1];
+    finished.asMap().computeIfPresent(f.gid(), (gid, r) -> {
+      forgotten[0] = r == f.record();
+      return forgotten[0] ? null : r;
+    });
+    if (forgotten[0]) {
+      finishedCount.decrementAndGet();
+    }
+    return forgotten[0];
   }
 
   @Override
@@ -210,6 +255,7 @@ public final class MemoryStore implements TransactionStore {
       }
       return old;
     });
+    finishedCount.addAndGet(-removed[0]);
     return removed[0];
   }
 
@@ -220,7 +266,8 @@ public final class MemoryStore implements TransactionStore {
 
   /**
    * Checks internal consistency: every due entry points at an active record with that due time,
-   * and every due active record has its entry. For tests.
+   * every due active record has its entry, and the count of finished records is right. For
+   * tests.
    *
    * @throws IllegalStateException describing the first inconsistency
    */
@@ -239,6 +286,11 @@ public final class MemoryStore implements TransactionStore {
       if (r.nextDueAt() != null && !due.contains(new DueKey(r.nextDueAt(), r.gid()))) {
         throw new IllegalStateException("due record missing from the index: " + r);
       }
+    }
+    finished.cleanUp();
+    if (finishedCount.get() != finished.asMap().size()) {
+      throw new IllegalStateException("finished count " + finishedCount.get() + " but "
+          + finished.asMap().size() + " finished records kept");
     }
   }
 

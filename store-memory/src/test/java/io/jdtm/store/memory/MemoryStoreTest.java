@@ -34,6 +34,33 @@ class MemoryStoreTest {
     store.checkIntegrity();
   }
 
+  /**
+   * The bound counted purged records and kept their FIFO entries: a gid purged, then created and
+   * finished again (at the same version), was forgotten when the stale entry came up, with fewer
+   * records kept than the bound, so an idempotent resubmit of it would have run again.
+   */
+  @Test
+  void finished_purgedThenRecreated_isKeptWhileUnderTheBound() {
+    MemoryStore store = new MemoryStore(Duration.ofHours(1), 2);
+    finish(store, "g1");
+    assertThat(store.purge(T0.plusSeconds(1))).isEqualTo(1);
+    TxRecord again = finish(store, "g1");
+    finish(store, "g2");
+
+    assertThat(store.load("g1")).contains(again);
+    assertThat(store.create(TestRecords.simple("g1", Mode.SAGA, TxStatus.SUBMITTED, T0, T0))
+        .created()).isFalse();
+    store.checkIntegrity();
+  }
+
+  /** Creates {@code gid} and finishes it; returns the finished record. */
+  private static TxRecord finish(MemoryStore store, String gid) {
+    TxRecord r = TestRecords.simple(gid, Mode.SAGA, TxStatus.SUBMITTED, T0, T0);
+    assertThat(store.create(r).created()).isTrue();
+    assertThat(store.update(TestRecords.finish(r, TxStatus.SUCCEEDED, T0))).isTrue();
+    return store.load(gid).orElseThrow();
+  }
+
   @Test
   void provider_opensMemoryUriAndRejectsOptions() {
     assertThat(Stores.open("memory:")).isInstanceOf(MemoryStore.class);

@@ -1,4 +1,4 @@
-package io.jdtm.it.process;
+package io.jdtm.testkit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,25 +12,26 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The worker's file of acknowledged gids: one per line, each appended and forced to disk only
- * after {@code submit()} returned it, so that a gid in the file is one the manager promised to
- * finish. Thread-safe.
+ * A file of acknowledged gids, one per line, each appended and forced to disk only after the
+ * store (or manager) acknowledged it, so that a gid in the file is one it promised to keep: what a
+ * process killed with SIGKILL acknowledged is read back by the test that killed it. Thread-safe.
  */
-final class Acks implements AutoCloseable {
+public final class AckFile implements AutoCloseable {
   private final FileChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private Acks(FileChannel channel) {
+  private AckFile(FileChannel channel) {
     this.channel = channel;
   }
 
-  static Acks appendingTo(Path file) throws IOException {
-    return new Acks(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+  /** Opens {@code file} for appending, creating it if needed. */
+  public static AckFile appendingTo(Path file) throws IOException {
+    return new AckFile(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND));
   }
 
   /** Appends {@code gid} and returns once it is on disk. */
-  void add(String gid) throws IOException {
+  public void add(String gid) throws IOException {
     ByteBuffer line = ByteBuffer.wrap((gid + "\n").getBytes(StandardCharsets.US_ASCII));
     lock.lock();
     try {
@@ -44,12 +45,12 @@ final class Acks implements AutoCloseable {
   }
 
   /** The gids of complete lines; a line a kill cut short was never acknowledged. */
-  static List<String> read(Path file) throws IOException {
+  public static List<String> read(Path file) throws IOException {
     if (!Files.exists(file)) {
       return List.of();
     }
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
-    List<String> lines = Arrays.asList(text.split("\n", -1));
+    List<String> lines =
+        Arrays.asList(Files.readString(file, StandardCharsets.US_ASCII).split("\n", -1));
     return List.copyOf(lines.subList(0, lines.size() - 1));
   }
 
