@@ -87,7 +87,10 @@ final class ResultTables {
   }
 
   private void peerTable() {
-    List<JmhResult> peers = rows.stream().filter(JmhResult::isPeer).toList();
+    List<JmhResult> peers = rows.stream().filter(JmhResult::isPeer)
+        .sorted(Comparator.comparing((JmhResult r) -> r.benchmark() + "." + r.method()
+            + otherParams(r)).thenComparingInt(JmhResult::threads))
+        .toList();
     if (peers.isEmpty()) {
       return;
     }
