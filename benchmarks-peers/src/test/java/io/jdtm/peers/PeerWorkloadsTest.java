@@ -1,0 +1,21 @@
+package io.jdtm.peers;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import org.junit.jupiter.api.Test;
+
+/** Each peer workload runs a few operations on the setup its benchmark uses (seconds, not minutes). */
+class PeerWorkloadsTest {
+  private static final int OPERATIONS = 20;
+
+  @Test
+  void seataSaga_threeStepsOnH2Mem_everySagaSucceeds() throws Exception {
+    try (SeataSaga seata = SeataSaga.open("mem", 3)) {
+      assertThatCode(() -> {
+        for (int i = 0; i < OPERATIONS; i++) {
+          seata.run("saga-" + i);
+        }
+      }).doesNotThrowAnyException();
+    }
+  }
+}
