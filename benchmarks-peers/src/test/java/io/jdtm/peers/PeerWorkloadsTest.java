@@ -18,4 +18,15 @@ class PeerWorkloadsTest {
       }).doesNotThrowAnyException();
     }
   }
+
+  @Test
+  void camelSaga_threeStepsInMemory_everySagaCompletes() throws Exception {
+    try (CamelSaga camel = CamelSaga.open(3)) {
+      assertThatCode(() -> {
+        for (int i = 0; i < OPERATIONS; i++) {
+          camel.run("saga-" + i);
+        }
+      }).doesNotThrowAnyException();
+    }
+  }
 }
