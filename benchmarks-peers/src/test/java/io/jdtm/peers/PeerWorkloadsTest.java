@@ -1,5 +1,6 @@
 package io.jdtm.peers;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,16 @@ class PeerWorkloadsTest {
           camel.run("saga-" + i);
         }
       }).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void outbox_messagesOnH2Mem_everyMessageDelivered() throws Exception {
+    try (OutboxMessages outbox = OutboxMessages.open("mem")) {
+      for (int i = 0; i < OPERATIONS; i++) {
+        outbox.commitAndAwaitDelivery("message-" + i);
+      }
+      assertThat(outbox.delivered()).isEqualTo(OPERATIONS);
     }
   }
 }

@@ -1,0 +1,69 @@
+package io.jdtm.peers;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * gruelbox transaction-outbox 4.2.268 on H2, beside jdtm's 2-phase message with a local H2
+ * transaction delivered to one action.
+ *
+ * <p>Workload: one operation writes one outbox row ({@code schedule(Delivery.class).deliver(id)})
+ * inside its own local transaction on H2 (HikariCP pool of 10, the outbox's H2 dialect and its
+ * own schema migration) and commits. After the commit the outbox's default submitter (one
+ * thread, a queue of 16,384) delivers the message to one action that does nothing but count.
+ * {@code commit} returns after the commit (delivery goes on in the background: commit rate);
+ * {@code delivered} returns once the action has received that message (delivered rate, each
+ * benchmark thread one message in flight). {@code h2=mem} is an in-memory database,
+ * {@code h2=file} a file database with H2's default settings. Throughput is messages per second.
+ *
+ * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar OutboxPeerBenchmark -t 1}
+ * and again with {@code -t 8} (add {@code -p h2=mem} to narrow).
+ *
+ * <p>Thread-safe as JMH uses it: one outbox per trial shared by all benchmark threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class OutboxPeerBenchmark {
+  @Param({"mem", "file"})
+  public String h2;
+
+  private final AtomicLong ids = new AtomicLong();
+  private OutboxMessages outbox;
+
+  @Setup(Level.Trial)
+  public void open() {
+    outbox = OutboxMessages.open(h2);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws InterruptedException {
+    outbox.close();
+  }
+
+  @Benchmark
+  public void commit() {
+    outbox.commit(Long.toString(ids.incrementAndGet()));
+  }
+
+  @Benchmark
+  public void delivered() throws Exception {
+    outbox.commitAndAwaitDelivery(Long.toString(ids.incrementAndGet()));
+  }
+}
