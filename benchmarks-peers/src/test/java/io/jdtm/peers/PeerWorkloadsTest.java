@@ -40,4 +40,14 @@ class PeerWorkloadsTest {
       assertThat(outbox.delivered()).isEqualTo(OPERATIONS);
     }
   }
+
+  @Test
+  void dbScheduler_oneTimeTasksOnH2Mem_everyTaskExecuted() throws Exception {
+    try (DbSchedulerTasks scheduler = DbSchedulerTasks.open("mem")) {
+      for (int i = 0; i < OPERATIONS; i++) {
+        scheduler.scheduleAndAwaitExecution("task-" + i);
+      }
+      assertThat(scheduler.executed()).isEqualTo(OPERATIONS);
+    }
+  }
 }

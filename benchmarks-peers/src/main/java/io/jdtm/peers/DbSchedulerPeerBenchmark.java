@@ -1,0 +1,68 @@
+package io.jdtm.peers;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * db-scheduler on H2, beside jdtm's durable work scheduled on H2 and run by its own workers.
+ *
+ * <p>Workload: one operation schedules one one-time task instance due now (one row in
+ * {@code scheduled_tasks}, whose {@code execution_time} column is indexed) through a HikariCP
+ * pool of 10; the scheduler (10 worker threads, immediate execution enabled, 1 s polling) picks
+ * it, runs a handler that does nothing but count, and deletes the row. {@code schedule} returns
+ * once the task is stored (scheduling rate; execution goes on in the background);
+ * {@code executed} returns once the handler has run that task (executed rate, each benchmark
+ * thread one task in flight). {@code h2=mem} is an in-memory database, {@code h2=file} a file
+ * database with H2's default settings. Throughput is tasks per second.
+ *
+ * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar DbSchedulerPeerBenchmark
+ * -t 1} and again with {@code -t 8} (add {@code -p h2=mem} to narrow).
+ *
+ * <p>Thread-safe as JMH uses it: one scheduler per trial shared by all benchmark threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class DbSchedulerPeerBenchmark {
+  @Param({"mem", "file"})
+  public String h2;
+
+  private final AtomicLong ids = new AtomicLong();
+  private DbSchedulerTasks scheduler;
+
+  @Setup(Level.Trial)
+  public void open() {
+    scheduler = DbSchedulerTasks.open(h2);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    scheduler.close();
+  }
+
+  @Benchmark
+  public void schedule() {
+    scheduler.schedule(Long.toString(ids.incrementAndGet()));
+  }
+
+  @Benchmark
+  public void executed() throws Exception {
+    scheduler.scheduleAndAwaitExecution(Long.toString(ids.incrementAndGet()));
+  }
+}
