@@ -1,20 +1,10 @@
 package io.jdtm.peers;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Camel's saga EIP in memory, beside jdtm's 3-step saga on the memory store.
@@ -28,19 +18,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar CamelSagaPeerBenchmark
  * -t 1} and again with {@code -t 8} (add {@code -p steps=10} for longer sagas).
  *
- * <p>Thread-safe as JMH uses it: one Camel context per trial shared by all benchmark threads.
+ * <p>Thread-safe as JMH uses it (see {@link PeerBase}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class CamelSagaPeerBenchmark {
+public class CamelSagaPeerBenchmark extends PeerBase {
   @Param({"3"})
   public int steps;
 
-  private final AtomicLong ids = new AtomicLong();
   private CamelSaga camel;
 
   @Setup(Level.Trial)
@@ -55,6 +38,6 @@ public class CamelSagaPeerBenchmark {
 
   @Benchmark
   public void saga() {
-    camel.run(Long.toString(ids.incrementAndGet()));
+    camel.run(nextId());
   }
 }

@@ -1,20 +1,10 @@
 package io.jdtm.peers;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * db-scheduler on H2, beside jdtm's durable work scheduled on H2 and run by its own workers.
@@ -32,19 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar DbSchedulerPeerBenchmark
  * -t 1} and again with {@code -t 8} (add {@code -p h2=mem} to narrow).
  *
- * <p>Thread-safe as JMH uses it: one scheduler per trial shared by all benchmark threads.
+ * <p>Thread-safe as JMH uses it (see {@link PeerBase}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class DbSchedulerPeerBenchmark {
+public class DbSchedulerPeerBenchmark extends PeerBase {
   @Param({"mem", "file"})
   public String h2;
 
-  private final AtomicLong ids = new AtomicLong();
   private DbSchedulerTasks scheduler;
 
   @Setup(Level.Trial)
@@ -59,11 +42,11 @@ public class DbSchedulerPeerBenchmark {
 
   @Benchmark
   public void schedule() {
-    scheduler.schedule(Long.toString(ids.incrementAndGet()));
+    scheduler.schedule(nextId());
   }
 
   @Benchmark
   public void executed() throws Exception {
-    scheduler.scheduleAndAwaitExecution(Long.toString(ids.incrementAndGet()));
+    scheduler.scheduleAndAwaitExecution(nextId());
   }
 }

@@ -5,11 +5,6 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * db-scheduler on H2 (its {@code scheduled_tasks} table with an index on the due column,
@@ -19,21 +14,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #scheduleAndAwaitExecution} are.
  */
 final class DbSchedulerTasks implements AutoCloseable {
-  private static final long EXECUTION_TIMEOUT_SECONDS = 30;
+  private static final long SHUTDOWN_SECONDS = 30;
 
-  private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
-  private final AtomicLong executed = new AtomicLong();
+  private final Completions executed = new Completions();
   private final H2Database db;
   private final OneTimeTask<Void> task;
   private final Scheduler scheduler;
 
   private DbSchedulerTasks(H2Database db) {
     this.db = db;
-    this.task = Tasks.oneTime("peer-task").execute((instance, context) -> executed(instance.getId()));
+    this.task = Tasks.oneTime("peer-task")
+        .execute((instance, context) -> executed.complete(instance.getId()));
     this.scheduler = Scheduler.create(db.dataSource(), task)
         .pollingInterval(Duration.ofSeconds(1))
         .enableImmediateExecution()
-        .shutdownMaxWait(Duration.ofSeconds(EXECUTION_TIMEOUT_SECONDS))
+        .shutdownMaxWait(Duration.ofSeconds(SHUTDOWN_SECONDS))
         .build();
     scheduler.start();
   }
@@ -49,27 +44,16 @@ final class DbSchedulerTasks implements AutoCloseable {
 
   /** Schedules one task due now and returns once it has run. */
   void scheduleAndAwaitExecution(String id) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    awaited.put(id, done);
-    schedule(id);
-    done.get(EXECUTION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    executed.handOverAndAwait(id, () -> schedule(id));
   }
 
   long executed() {
-    return executed.get();
+    return executed.count();
   }
 
   @Override
   public void close() {
     scheduler.stop();
     db.close();
-  }
-
-  private void executed(String id) {
-    executed.incrementAndGet();
-    CompletableFuture<Void> done = awaited.remove(id);
-    if (done != null) {
-      done.complete(null);
-    }
   }
 }

@@ -7,13 +7,9 @@ import com.gruelbox.transactionoutbox.Submitter;
 import com.gruelbox.transactionoutbox.ThreadLocalContextTransactionManager;
 import com.gruelbox.transactionoutbox.TransactionManager;
 import com.gruelbox.transactionoutbox.TransactionOutbox;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * gruelbox transaction-outbox on H2: each message is one outbox row written in its own local
@@ -22,15 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #commitAndAwaitDelivery} are.
  */
 final class OutboxMessages implements AutoCloseable {
-  private static final long DELIVERY_TIMEOUT_SECONDS = 30;
+  private static final long SHUTDOWN_SECONDS = 30;
 
   /** The one action messages are delivered to; public for the outbox's proxy. */
   public interface Delivery {
     void deliver(String id);
   }
 
-  private final Map<String, CompletableFuture<Void>> awaited = new ConcurrentHashMap<>();
-  private final AtomicLong delivered = new AtomicLong();
+  private final Completions delivered = new Completions();
   private final H2Database db;
   private final ThreadPoolExecutor executor;
   private final ThreadLocalContextTransactionManager transactions;
@@ -41,7 +36,7 @@ final class OutboxMessages implements AutoCloseable {
     this.executor = new ThreadPoolExecutor(
         1, 1, 0L, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16384));
     this.transactions = TransactionManager.fromDataSource(db.dataSource());
-    Delivery delivery = this::delivered;
+    Delivery delivery = delivered::complete;
     this.outbox = TransactionOutbox.builder()
         .transactionManager(transactions)
         .persistor(Persistor.forDialect(Dialect.H2))
@@ -61,28 +56,17 @@ final class OutboxMessages implements AutoCloseable {
 
   /** Writes one message in its own transaction and returns once the action has received it. */
   void commitAndAwaitDelivery(String id) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    awaited.put(id, done);
-    commit(id);
-    done.get(DELIVERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    delivered.handOverAndAwait(id, () -> commit(id));
   }
 
   long delivered() {
-    return delivered.get();
+    return delivered.count();
   }
 
   @Override
   public void close() throws InterruptedException {
     executor.shutdownNow();
-    executor.awaitTermination(DELIVERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    executor.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     db.close();
-  }
-
-  private void delivered(String id) {
-    delivered.incrementAndGet();
-    CompletableFuture<Void> done = awaited.remove(id);
-    if (done != null) {
-      done.complete(null);
-    }
   }
 }

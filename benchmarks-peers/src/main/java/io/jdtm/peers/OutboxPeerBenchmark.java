@@ -1,20 +1,10 @@
 package io.jdtm.peers;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * gruelbox transaction-outbox 4.2.268 on H2, beside jdtm's 2-phase message with a local H2
@@ -33,19 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar OutboxPeerBenchmark -t 1}
  * and again with {@code -t 8} (add {@code -p h2=mem} to narrow).
  *
- * <p>Thread-safe as JMH uses it: one outbox per trial shared by all benchmark threads.
+ * <p>Thread-safe as JMH uses it (see {@link PeerBase}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class OutboxPeerBenchmark {
+public class OutboxPeerBenchmark extends PeerBase {
   @Param({"mem", "file"})
   public String h2;
 
-  private final AtomicLong ids = new AtomicLong();
   private OutboxMessages outbox;
 
   @Setup(Level.Trial)
@@ -60,11 +43,11 @@ public class OutboxPeerBenchmark {
 
   @Benchmark
   public void commit() {
-    outbox.commit(Long.toString(ids.incrementAndGet()));
+    outbox.commit(nextId());
   }
 
   @Benchmark
   public void delivered() throws Exception {
-    outbox.commitAndAwaitDelivery(Long.toString(ids.incrementAndGet()));
+    outbox.commitAndAwaitDelivery(nextId());
   }
 }

@@ -1,18 +1,9 @@
 package io.jdtm.peers;
 
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -31,15 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar SeataSagaPeerBenchmark
  * -t 1} and again with {@code -t 8} (add {@code -p h2=mem} or {@code -p steps=10} to narrow).
  *
- * <p>Thread-safe as JMH uses it: one engine per trial shared by all benchmark threads.
+ * <p>Thread-safe as JMH uses it (see {@link PeerBase}).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 3, time = 3)
-@Fork(1)
-public class SeataSagaPeerBenchmark {
+public class SeataSagaPeerBenchmark extends PeerBase {
   @Param({"mem", "file"})
   public String h2;
 
@@ -60,6 +46,6 @@ public class SeataSagaPeerBenchmark {
 
   @Benchmark
   public void saga() {
-    seata.run(UUID.randomUUID().toString());
+    seata.run(nextId());
   }
 }
