@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * once the task is stored (scheduling rate; execution goes on in the background);
  * {@code executed} returns once the handler has run that task (executed rate, each benchmark
  * thread one task in flight). {@code h2=mem} is an in-memory database, {@code h2=file} a file
- * database with H2's default settings (more with {@code -jvmArgsAppend
- * -Djdtm.peers.h2FileOptions=;...}). Throughput is tasks per second.
+ * database with {@code WRITE_DELAY=0} as jdtm's H2 file store (see {@link H2Database}).
+ * Throughput is tasks per second.
  *
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar DbSchedulerPeerBenchmark
  * -t 1} and again with {@code -t 8} (add {@code -p h2=mem} to narrow).

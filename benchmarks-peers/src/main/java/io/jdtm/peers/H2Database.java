@@ -20,14 +20,16 @@ import javax.sql.DataSource;
 /**
  * One H2 database for one benchmark trial, behind a HikariCP pool of 10 connections (the pool
  * jdtm's JDBC baselines use). {@code mem} is a private in-memory database; {@code file} is a file
- * database in a fresh temporary directory, deleted on {@link #close()}, with H2's default settings
- * unless the system property {@value #FILE_OPTIONS} adds URL settings to match jdtm's H2 file
- * store (e.g. {@code -jvmArgsAppend -Djdtm.peers.h2FileOptions=;WRITE_DELAY=0}).
+ * database in a fresh temporary directory, deleted on {@link #close()}, opened with
+ * {@code ;WRITE_DELAY=0} as jdtm's H2 file store is (each commit written to the file before it
+ * returns); the system property {@value #FILE_OPTIONS} replaces those URL settings (empty: H2's
+ * defaults), e.g. {@code -jvmArgsAppend -Djdtm.peers.h2FileOptions=}.
  * Not thread-safe to open and close; the {@link DataSource} it hands out is.
  */
 final class H2Database implements AutoCloseable {
   static final int POOL_SIZE = 10;
   static final String FILE_OPTIONS = "jdtm.peers.h2FileOptions";
+  private static final String DURABLE_FILE = ";WRITE_DELAY=0";
 
   private final HikariDataSource dataSource;
   private final Path directory;
@@ -55,7 +57,7 @@ final class H2Database implements AutoCloseable {
         return new H2Database("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", null);
       case "file":
         Path dir = createTempDirectory();
-        String options = System.getProperty(FILE_OPTIONS, "");
+        String options = System.getProperty(FILE_OPTIONS, DURABLE_FILE);
         return new H2Database("jdbc:h2:file:" + dir.resolve(name) + options, dir);
       default:
         throw new IllegalArgumentException("H2 kind must be mem or file, was " + kind);

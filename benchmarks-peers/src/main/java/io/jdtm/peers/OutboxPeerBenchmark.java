@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code commit} returns after the commit (delivery goes on in the background: commit rate);
  * {@code delivered} returns once the action has received that message (delivered rate, each
  * benchmark thread one message in flight). {@code h2=mem} is an in-memory database,
- * {@code h2=file} a file database with H2's default settings (more with {@code -jvmArgsAppend
- * -Djdtm.peers.h2FileOptions=;...}). Throughput is messages per second.
+ * {@code h2=file} a file database with {@code WRITE_DELAY=0} as jdtm's H2
+ * file store (see {@link H2Database}). Throughput is messages per second.
  *
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar OutboxPeerBenchmark -t 1}
  * and again with {@code -t 8} (add {@code -p h2=mem} to narrow).

@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * writes its state log to H2 ({@code seata_state_machine_inst} and {@code seata_state_inst}
  * rows, including {@code gmt_updated}) through a HikariCP pool of 10; there is no TC server: the
  * state-log store has no transactional template. {@code h2=mem} is an in-memory database,
- * {@code h2=file} a file database with H2's default settings (more with {@code -jvmArgsAppend
- * -Djdtm.peers.h2FileOptions=;...}). Throughput is sagas per second.
+ * {@code h2=file} a file database with {@code WRITE_DELAY=0} as jdtm's H2
+ * file store (see {@link H2Database}). Throughput is sagas per second.
  *
  * <p>Run: {@code java -jar benchmarks-peers/target/benchmarks-peers.jar SeataSagaPeerBenchmark
  * -t 1} and again with {@code -t 8} (add {@code -p h2=mem} or {@code -p steps=10} to narrow).

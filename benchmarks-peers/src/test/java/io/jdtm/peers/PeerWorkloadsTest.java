@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import org.junit.jupiter.api.Test;
 
-/** Each peer workload runs a few operations on the setup its benchmark uses (seconds, not minutes). */
+/**
+ * Each peer workload runs a few operations on the setup its benchmark uses (seconds, not minutes).
+ */
 class PeerWorkloadsTest {
   private static final int OPERATIONS = 20;
 
   @Test
   void seataSaga_threeStepsOnH2Mem_everySagaSucceeds() throws Exception {
-    try (SeataSaga seata = SeataSaga.open("mem", 3)) {
-      assertThatCode(() -> {
-        for (int i = 0; i < OPERATIONS; i++) {
-          seata.run("saga-" + i);
-        }
-      }).doesNotThrowAnyException();
-    }
+    assertSeataSagasSucceed("mem");
+  }
+
+  @Test
+  void seataSaga_threeStepsOnH2File_everySagaSucceeds() throws Exception {
+    assertSeataSagasSucceed("file");
   }
 
   @Test
@@ -48,6 +49,16 @@ class PeerWorkloadsTest {
         scheduler.scheduleAndAwaitExecution("task-" + i);
       }
       assertThat(scheduler.executed()).isEqualTo(OPERATIONS);
+    }
+  }
+
+  private static void assertSeataSagasSucceed(String h2) throws Exception {
+    try (SeataSaga seata = SeataSaga.open(h2, 3)) {
+      assertThatCode(() -> {
+        for (int i = 0; i < OPERATIONS; i++) {
+          seata.run("saga-" + i);
+        }
+      }).doesNotThrowAnyException();
     }
   }
 }
