@@ -10,6 +10,8 @@ import com.gruelbox.transactionoutbox.TransactionOutbox;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * gruelbox transaction-outbox on H2: each message is one outbox row written in its own local
@@ -19,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class OutboxMessages implements AutoCloseable {
   private static final long SHUTDOWN_SECONDS = 30;
+  /** Held so the setting stays: the outbox's validator logs its version through JUL otherwise. */
+  private static final Logger VALIDATOR_LOG = Logger.getLogger("org.hibernate.validator");
+
+  static {
+    VALIDATOR_LOG.setLevel(Level.WARNING);
+  }
 
   /** The one action messages are delivered to; public for the outbox's proxy. */
   public interface Delivery {
