@@ -3,6 +3,10 @@ package io.jdtm.peers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.seata.saga.engine.config.DbStateMachineConfig;
@@ -75,6 +79,16 @@ final class SeataSaga implements AutoCloseable {
     StateMachineInstance instance = engine.start(machine, null, params);
     if (instance.getStatus() != ExecutionStatus.SU) {
       throw new IllegalStateException("Seata saga ended " + instance.getStatus());
+    }
+  }
+
+  /** How many state rows of Seata's log record a state that succeeded. */
+  long succeededStates() throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery(
+            "SELECT COUNT(*) FROM seata_state_inst WHERE status = 'SU'")) {
+      rows.next();
+      return rows.getLong(1);
     }
   }
 
