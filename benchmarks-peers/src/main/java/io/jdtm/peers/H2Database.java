@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  * Not thread-safe to open and close; the {@link DataSource} it hands out is.
  */
 final class H2Database implements AutoCloseable {
-  static final int POOL_SIZE = 10;
+  private static final int POOL_SIZE = 10;
   static final String FILE_OPTIONS = "jdtm.peers.h2FileOptions";
   private static final String DURABLE_FILE = ";WRITE_DELAY=0";
 
@@ -98,7 +98,7 @@ final class H2Database implements AutoCloseable {
     }
   }
 
-  static String readResource(String resource) {
+  private static String readResource(String resource) {
     try (InputStream in = H2Database.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + resource);
