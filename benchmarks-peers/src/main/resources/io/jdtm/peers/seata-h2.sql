@@ -1,0 +1,51 @@
+CREATE TABLE seata_state_machine_def (
+  id VARCHAR(32) NOT NULL PRIMARY KEY,
+  name VARCHAR(128) NOT NULL,
+  tenant_id VARCHAR(32) NOT NULL,
+  app_name VARCHAR(32) NOT NULL,
+  type VARCHAR(20),
+  comment_ VARCHAR(255),
+  ver VARCHAR(16) NOT NULL,
+  gmt_create TIMESTAMP(3) NOT NULL,
+  status VARCHAR(2) NOT NULL,
+  content CLOB,
+  recover_strategy VARCHAR(16)
+);
+CREATE TABLE seata_state_machine_inst (
+  id VARCHAR(128) NOT NULL PRIMARY KEY,
+  machine_id VARCHAR(32) NOT NULL,
+  tenant_id VARCHAR(32) NOT NULL,
+  parent_id VARCHAR(128),
+  gmt_started TIMESTAMP(3) NOT NULL,
+  business_key VARCHAR(48),
+  start_params CLOB,
+  gmt_end TIMESTAMP(3),
+  excep BLOB,
+  end_params CLOB,
+  status VARCHAR(2),
+  compensation_status VARCHAR(2),
+  is_running TINYINT,
+  gmt_updated TIMESTAMP(3) NOT NULL,
+  CONSTRAINT seata_state_machine_inst_buz UNIQUE (business_key, tenant_id)
+);
+CREATE TABLE seata_state_inst (
+  id VARCHAR(48) NOT NULL,
+  machine_inst_id VARCHAR(128) NOT NULL,
+  name VARCHAR(128) NOT NULL,
+  type VARCHAR(20),
+  service_name VARCHAR(128),
+  service_method VARCHAR(128),
+  service_type VARCHAR(16),
+  business_key VARCHAR(48),
+  state_id_compensated_for VARCHAR(50),
+  state_id_retried_for VARCHAR(50),
+  gmt_started TIMESTAMP(3) NOT NULL,
+  is_for_update TINYINT,
+  input_params CLOB,
+  output_params CLOB,
+  status VARCHAR(2) NOT NULL,
+  excep BLOB,
+  gmt_updated TIMESTAMP(3),
+  gmt_end TIMESTAMP(3),
+  PRIMARY KEY (id, machine_inst_id)
+)
