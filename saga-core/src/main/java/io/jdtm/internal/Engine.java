@@ -252,7 +252,7 @@ public final class Engine implements AutoCloseable {
         why = "a try did not succeed: " + failedTry;
       }
       Instant now = now();
-      TxUpdate u = TxUpdate.builder(gid, current.version()).status(target).reason(why)
+      TxUpdate u = TxUpdate.against(current).status(target).reason(why)
           .updatedAt(now).nextDueAt(now.plus(config.lease())).build();
       if (writeOrLanded(current, u)) {
         TxRecord written = current.applying(u);

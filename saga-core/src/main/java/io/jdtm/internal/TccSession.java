@@ -130,7 +130,7 @@ public final class TccSession implements Tcc {
       try {
         while (current.status() == TxStatus.PREPARED
             && current.branch(marker.branchId(), BranchOp.TRY).isEmpty()) {
-          TxUpdate u = TxUpdate.builder(gid, current.version()).updatedAt(engine.now())
+          TxUpdate u = TxUpdate.against(current).updatedAt(engine.now())
               .nextDueAt(current.nextDueAt()).addBranch(marker).build();
           if (engine.write(u)) {
             current = current.applying(u);
@@ -179,7 +179,7 @@ public final class TccSession implements Tcc {
               + " and takes no more branches" + (current.reason() == null ? ""
               : " (" + current.reason() + ")"), gid, confirm.branchId(), BranchOp.TRY, null);
         }
-        TxUpdate u = TxUpdate.builder(gid, current.version())
+        TxUpdate u = TxUpdate.against(current)
             .updatedAt(engine.now()).nextDueAt(current.nextDueAt())
             .addBranch(confirm).addBranch(cancel).build();
         if (engine.write(u)) {

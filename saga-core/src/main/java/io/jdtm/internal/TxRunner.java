@@ -94,7 +94,7 @@ final class TxRunner {
     if (decision instanceof Decision.Wait wait && Objects.equals(tx.nextDueAt(), wait.until())) {
       return null; // already parked until its next due time
     }
-    return write(tx, TxUpdate.builder(tx.gid(), tx.version()).updatedAt(now), List.of(), now);
+    return write(tx, TxUpdate.against(tx).updatedAt(now), List.of(), now);
   }
 
   private TxRecord callAndRecord(TxRecord tx, Decision.Calls decision, Instant now) {
@@ -110,7 +110,7 @@ final class TxRunner {
       return held; // the waits were cut short, not the calls: record nothing (see drive)
     }
     Instant after = clock.instant();
-    TxUpdate.Builder update = TxUpdate.builder(held.gid(), held.version()).updatedAt(after);
+    TxUpdate.Builder update = TxUpdate.against(held).updatedAt(after);
     logic(held).fold(held, calls, after, update);
     return write(held, update, calls, after);
   }
@@ -178,7 +178,7 @@ final class TxRunner {
       return tx;
     }
     Duration extension = needed.compareTo(lease) > 0 ? needed : lease;
-    TxUpdate u = TxUpdate.builder(tx.gid(), tx.version())
+    TxUpdate u = TxUpdate.against(tx)
         .updatedAt(now)
         .nextDueAt(now.plus(extension))
         .build();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One compare-and-set write to a stored transaction. It is accepted only when the stored {@code
@@ -14,6 +15,13 @@ import java.util.Objects;
  * due) and {@code updatedAt}, replaces the progress of each branch in {@link #branchUpdates()} and
  * appends {@link #addedBranches()} (TCC, XA and workflow register branches this way while
  * PREPARED).
+ *
+ * <p>An update built {@link #against(TxRecord) against} the record it was made from carries that
+ * record as its {@link #base()}: a store that keeps a record's branch progress together (one row,
+ * one value) can then compute and write the whole new record in one statement, with the version
+ * compare-and-set guarding that the stored record is that base, instead of reading it first. The
+ * engine always builds its updates so; an update without a base stays valid, at the price of a
+ * read in such stores.
  *
  * <p>Immutable and thread-safe.
  */
@@ -26,6 +34,7 @@ public final class TxUpdate {
   private final Instant updatedAt;
   private final List<BranchUpdate> branchUpdates;
   private final List<BranchRecord> addedBranches;
+  private final TxRecord base;
 
   private TxUpdate(Builder b) {
     this.gid = Objects.requireNonNull(b.gid, "gid");
@@ -36,6 +45,7 @@ public final class TxUpdate {
     this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
     this.branchUpdates = List.copyOf(b.branchUpdates);
     this.addedBranches = List.copyOf(b.addedBranches);
+    this.base = b.base;
   }
 
   /** Starts an update of {@code gid} expected at {@code expectedVersion}. */
@@ -46,9 +56,20 @@ public final class TxUpdate {
     return b;
   }
 
+  /**
+   * Starts an update of {@code base}, the record as read or last written at its version: the
+   * update expects that version and carries {@code base} as its {@link #base()}.
+   */
+  public static Builder against(TxRecord base) {
+    Builder b = builder(base.gid(), base.version());
+    b.base = base;
+    return b;
+  }
+
   /** A builder holding this update's fields. */
   public Builder toBuilder() {
     Builder b = builder(gid, expectedVersion);
+    b.base = base;
     b.status = status;
     b.reason = reason;
     b.nextDueAt = nextDueAt;
@@ -93,6 +114,15 @@ public final class TxUpdate {
     return addedBranches;
   }
 
+  /**
+   * The record this update was made from (see {@link #against}), if known: when the stored
+   * version equals {@link #expectedVersion()}, the stored record is this one, and the record
+   * after the update is {@code base().applying(this)}.
+   */
+  public Optional<TxRecord> base() {
+    return java.util.Optional.ofNullable(base);
+  }
+
   @Override
   public String toString() {
     return "TxUpdate[" + gid + "@" + expectedVersion + (status == null ? "" : " -> " + status)
@@ -109,6 +139,7 @@ public final class TxUpdate {
     private Instant updatedAt;
     private final List<BranchUpdate> branchUpdates = new ArrayList<>();
     private final List<BranchRecord> addedBranches = new ArrayList<>();
+    private TxRecord base;
 
     private Builder() {}
 
