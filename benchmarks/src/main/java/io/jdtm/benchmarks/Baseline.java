@@ -23,6 +23,16 @@ interface Baseline extends AutoCloseable {
    */
   void message(String gid, int actions);
 
+  /** Inserts one row per gid (version 1), due at {@code dueMillis}, in one batch and commit. */
+  void insertDue(List<String> gids, long dueMillis);
+
+  /**
+   * A recovery claim: up to {@code limit} rows due at {@code nowMillis}, oldest due first and
+   * skipping rows another claimer holds, each moved to the next version and due again at {@code
+   * nowMillis + leaseMillis} with a fenced update, all in one commit; returns how many it claimed.
+   */
+  int claim(long nowMillis, long leaseMillis, int limit);
+
   /** A saga: {@link #insert} and then one fenced {@link #update} per step. */
   default void saga(String gid, int steps) {
     insert(gid);

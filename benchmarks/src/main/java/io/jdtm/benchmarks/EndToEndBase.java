@@ -45,12 +45,17 @@ public abstract class EndToEndBase {
 
   @Setup(Level.Trial)
   public void openManager() {
-    fixture = StoreFixture.open(storeName());
+    fixture = openFixture();
     TransactionManager.Builder builder = TransactionManager.builder().store(fixture.store());
     for (String name : new String[] {"act", "undo", "try", "confirm", "cancel", "deliver"}) {
       builder.handler(name, Integer.class, (ctx, payload) -> Outcome.success());
     }
     tm = configure(builder).build().start();
+  }
+
+  /** Opens the store under test; by default the one {@link #storeName()} names. */
+  StoreFixture openFixture() {
+    return StoreFixture.open(storeName());
   }
 
   /** Adds what the benchmark needs beyond the no-op handlers. */

@@ -3,6 +3,7 @@ package io.jdtm.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -19,6 +20,9 @@ final class JdbcBaseline implements Baseline {
   private final String orders;
   private final String insert;
   private final String update;
+  private final String insertDue;
+  private final String selectDue;
+  private final String lease;
 
   JdbcBaseline(Database db, String prefix) {
     this.pool = db.pool();
@@ -26,8 +30,15 @@ final class JdbcBaseline implements Baseline {
     this.orders = prefix + "base_order";
     this.insert = "INSERT INTO " + rows + " (gid, status, version, body) VALUES (?, 1, 1, ?)";
     this.update = "UPDATE " + rows + " SET version = ?, status = 2 WHERE gid = ? AND version = ?";
+    this.insertDue = "INSERT INTO " + rows + " (gid, status, version, body, due_at)"
+        + " VALUES (?, 1, 1, ?, ?)";
+    // SKIP LOCKED: PostgreSQL, MariaDB 10.6+, H2 2.2+, as the store's claims.
+    this.selectDue = "SELECT gid, version FROM " + rows + " WHERE due_at <= ? ORDER BY due_at"
+        + " LIMIT ? FOR UPDATE SKIP LOCKED";
+    this.lease = "UPDATE " + rows + " SET version = ?, due_at = ? WHERE gid = ? AND version = ?";
     execute("CREATE TABLE " + rows + " (gid VARCHAR(64) PRIMARY KEY, status INT NOT NULL,"
-        + " version BIGINT NOT NULL, body VARCHAR(255))",
+        + " version BIGINT NOT NULL, body VARCHAR(255), due_at BIGINT)",
+        "CREATE INDEX " + rows + "_due ON " + rows + " (due_at)",
         "CREATE TABLE " + orders + " (id VARCHAR(64) PRIMARY KEY, amount INT NOT NULL)");
   }
 
@@ -71,6 +82,49 @@ final class JdbcBaseline implements Baseline {
       }
       c.commit();
       return moved;
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  @Override
+  public void insertDue(List<String> gids, long dueMillis) {
+    try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(insertDue)) {
+      for (String gid : gids) {
+        s.setString(1, gid);
+        s.setString(2, BODY);
+        s.setLong(3, dueMillis);
+        s.addBatch();
+      }
+      s.executeBatch();
+      c.commit();
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  @Override
+  public int claim(long nowMillis, long leaseMillis, int limit) {
+    try (Connection c = pool.getConnection(); PreparedStatement select = c.prepareStatement(selectDue);
+        PreparedStatement s = c.prepareStatement(lease)) {
+      select.setLong(1, nowMillis);
+      select.setInt(2, limit);
+      try (ResultSet due = select.executeQuery()) {
+        while (due.next()) {
+          long version = due.getLong(2);
+          s.setLong(1, version + 1);
+          s.setLong(2, nowMillis + leaseMillis);
+          s.setString(3, due.getString(1));
+          s.setLong(4, version);
+          s.addBatch();
+        }
+      }
+      int claimed = 0;
+      for (int count : s.executeBatch()) {
+        claimed += count == Statement.SUCCESS_NO_INFO ? 1 : count;
+      }
+      c.commit();
+      return claimed;
     } catch (SQLException e) {
       throw failed(e);
     }

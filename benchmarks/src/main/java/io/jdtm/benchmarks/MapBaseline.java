@@ -2,7 +2,9 @@ package io.jdtm.benchmarks;
 
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * {@link Baseline} for the memory store: the same round trips on a {@link ConcurrentHashMap} of
@@ -11,6 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MapBaseline implements Baseline {
   private final Map<String, Long> rows = new ConcurrentHashMap<>();
   private final Map<String, Integer> orders = new ConcurrentHashMap<>();
+  /** Rows by due time, then gid: what a claim scans. */
+  private final NavigableSet<Due> due = new ConcurrentSkipListSet<>();
+
+  private record Due(long at, String gid) implements Comparable<Due> {
+    @Override
+    public int compareTo(Due o) {
+      int c = Long.compare(at, o.at);
+      return c != 0 ? c : gid.compareTo(o.gid);
+    }
+  }
 
   @Override
   public void insert(String gid) {
@@ -39,6 +51,31 @@ final class MapBaseline implements Baseline {
   }
 
   @Override
+  public void insertDue(List<String> gids, long dueMillis) {
+    for (String gid : gids) {
+      insert(gid);
+      due.add(new Due(dueMillis, gid));
+    }
+  }
+
+  /** Takes due entries oldest first; one another claimer removed first is skipped. */
+  @Override
+  public int claim(long nowMillis, long leaseMillis, int limit) {
+    int claimed = 0;
+    for (Due d : due.headSet(new Due(nowMillis, "\uffff"), true)) {
+      if (claimed == limit) {
+        break;
+      }
+      long version = rows.get(d.gid());
+      if (due.remove(d) && update(d.gid(), version)) {
+        due.add(new Due(nowMillis + leaseMillis, d.gid()));
+        claimed++;
+      }
+    }
+    return claimed;
+  }
+
+  @Override
   public void message(String gid, int actions) {
     orders.put(gid, 1);
     insert(gid);
@@ -51,5 +88,6 @@ final class MapBaseline implements Baseline {
   public void close() {
     rows.clear();
     orders.clear();
+    due.clear();
   }
 }

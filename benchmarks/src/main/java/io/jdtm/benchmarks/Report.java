@@ -3,8 +3,6 @@ package io.jdtm.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -17,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
  * tool (python, jq) is needed: {@code java -cp benchmarks.jar io.jdtm.benchmarks.Report
  * results.md a.json b.json ...}. With {@code --compact} first, it also rewrites each JSON file
  * without JMH's raw samples (megabytes in sample mode), keeping scores and percentiles. Peers' rows (benchmarks named {@code *PeerBenchmark}) go beside
- * the matching jdtm workload. Stateless and thread-safe.
+ * the matching jdtm workload; the performance targets ({@link Targets}) come last. The run's
+ * details ({@link RunInfo}) go beside the Markdown file. Stateless and thread-safe.
  */
 public final class Report {
   private Report() {}
@@ -36,9 +35,11 @@ public final class Report {
     if (compact) {
       compact(inputs);
     }
-    String markdown = markdown(read(inputs), Machine.describe(),
-        Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
-    Files.writeString(Path.of(args[first]), markdown);
+    RunInfo run = RunInfo.current();
+    String markdown = markdown(read(inputs), run.machine(), run.when());
+    Path out = Path.of(args[first]).toAbsolutePath();
+    Files.writeString(out, markdown);
+    run.write(out.getParent());
     System.out.print(markdown);
   }
 
@@ -46,7 +47,11 @@ public final class Report {
     JsonMapper mapper = JsonMapper.builder().build();
     List<JmhResult> rows = new ArrayList<>();
     for (Path f : files) {
-      for (JsonNode row : mapper.readTree(Files.readString(f)).values()) {
+      JsonNode tree = mapper.readTree(Files.readString(f));
+      if (!tree.isArray()) {
+        continue; // not JMH's: the run's details (RunInfo)
+      }
+      for (JsonNode row : tree.values()) {
         rows.add(JmhResult.parse(row));
       }
     }
@@ -72,6 +77,7 @@ public final class Report {
   }
 
   static String markdown(List<JmhResult> rows, String machine, String when) {
-    return new ResultTables(rows).markdown(machine, when);
+    return new ResultTables(rows).markdown(machine, when) + "### Targets\n\n"
+        + ReadmeTable.targetsTable(rows);
   }
 }

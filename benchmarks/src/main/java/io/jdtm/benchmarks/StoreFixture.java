@@ -44,7 +44,7 @@ final class StoreFixture implements AutoCloseable {
       case "memory" -> new StoreFixture(name, null, null);
       case "h2mem" -> new StoreFixture(name,
           Database.h2("jdbc:h2:mem:" + Database.randomPrefix() + ";DB_CLOSE_DELAY=-1"), null);
-      case "h2file" -> h2File();
+      case "h2file" -> h2File("");
       case "postgres" -> new StoreFixture(name, Database.postgres(), null);
       case "mariadb" -> new StoreFixture(name, Database.mariadb(), null);
       default -> throw new IllegalArgumentException(
@@ -54,10 +54,21 @@ final class StoreFixture implements AutoCloseable {
     return f;
   }
 
-  private static StoreFixture h2File() {
+  /**
+   * An H2 file store whose URL sets {@code WRITE_DELAY} to {@code writeDelay} milliseconds; 0 is
+   * the store's default ({@code h2file}), anything else gives up durability on a process kill.
+   */
+  static StoreFixture openH2File(int writeDelay) {
+    StoreFixture f = h2File(writeDelay == 0 ? "" : ";WRITE_DELAY=" + writeDelay);
+    f.reset();
+    return f;
+  }
+
+  private static StoreFixture h2File(String settings) {
     try {
       Path dir = Files.createTempDirectory("jdtm-bench-");
-      return new StoreFixture("h2file", Database.h2("jdbc:h2:file:" + dir.resolve("db")), dir);
+      return new StoreFixture("h2file",
+          Database.h2("jdbc:h2:file:" + dir.resolve("db") + settings), dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

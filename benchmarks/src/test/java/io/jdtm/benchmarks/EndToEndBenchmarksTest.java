@@ -63,6 +63,21 @@ class EndToEndBenchmarksTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 500})
+  void h2WriteDelayBenchmark_eitherDelay_succeedsEverySaga(int writeDelay) {
+    H2WriteDelayBenchmark b = new H2WriteDelayBenchmark();
+    b.writeDelay = writeDelay;
+    b.openManager();
+    try {
+      for (int i = 0; i < CALLS; i++) {
+        assertThat(status(b, b.saga())).isEqualTo(TxStatus.SUCCEEDED);
+      }
+    } finally {
+      b.closeManager();
+    }
+  }
+
   private static TxStatus status(EndToEndBase b, String gid) {
     return b.tm.find(gid).map(TransactionView::status).orElseThrow();
   }

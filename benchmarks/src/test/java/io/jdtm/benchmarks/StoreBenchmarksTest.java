@@ -2,7 +2,6 @@ package io.jdtm.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,15 +56,21 @@ class StoreBenchmarksTest {
     }
   }
 
-  @Test
-  void claimBenchmark_smallBacklog_claimsAFullBatchEveryCall() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "h2mem"})
+  void claimBenchmark_smallBacklog_claimsAFullBatchEveryCall(String store) throws Exception {
     StoreClaimBenchmark b = new StoreClaimBenchmark();
-    b.store = "h2mem";
+    b.store = store;
     b.backlog = 2 * StoreClaimBenchmark.LIMIT;
     b.openStore();
     try {
+      StoreClaimBenchmark.Backlog backlog = new StoreClaimBenchmark.Backlog();
+      backlog.fill(b);
+      StoreClaimBenchmark.BaselineBacklog baseBacklog = new StoreClaimBenchmark.BaselineBacklog();
+      baseBacklog.fill(b);
       for (int i = 0; i < CALLS; i++) {
-        assertThat(b.claimDue()).hasSize(StoreClaimBenchmark.LIMIT);
+        assertThat(b.claimDue(backlog)).hasSize(StoreClaimBenchmark.LIMIT);
+        assertThat(b.claimDueBaseline(baseBacklog)).isEqualTo(StoreClaimBenchmark.LIMIT);
       }
     } finally {
       b.closeStore();

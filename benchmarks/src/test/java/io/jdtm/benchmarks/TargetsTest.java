@@ -1,0 +1,107 @@
+package io.jdtm.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdtm.benchmarks.Targets.Row;
+import io.jdtm.benchmarks.Targets.Verdict;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The targets checked against a small sample run (no JMH run). */
+class TargetsTest {
+  private static List<JmhResult> sample() throws Exception {
+    return Report.read(List.of(Path.of(TargetsTest.class.getResource("targets-sample.json")
+        .toURI())));
+  }
+
+  private static Row row(String targetStart) throws Exception {
+    return new Targets(sample()).check().stream()
+        .filter(r -> r.target().startsWith(targetStart)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void check_postgresAtOneThreadAboveGoal_metWithRatioAndFigures() throws Exception {
+    assertThat(row("PostgreSQL, 3-step saga / raw JDBC, 1 thread")).isEqualTo(new Row(
+        "PostgreSQL, 3-step saga / raw JDBC, 1 thread", ">= 0.8x", "0.90x (900 / 1,000 per s)",
+        Verdict.MET));
+  }
+
+  @Test
+  void check_postgresAtEightThreadsBelowGoal_missed() throws Exception {
+    Row r = row("PostgreSQL, 3-step saga / raw JDBC, 8 threads");
+
+    assertThat(r.goal()).isEqualTo(">= 1.0x");
+    assertThat(r.measured()).isEqualTo("0.50x (500 / 1,000 per s)");
+    assertThat(r.verdict()).isEqualTo(Verdict.MISSED);
+  }
+
+  @Test
+  void check_fiftyStepRatioWithinATenthOfThreeSteps_flat() throws Exception {
+    Row r = row("PostgreSQL, 50-step saga / raw JDBC, 1 thread");
+
+    assertThat(r.measured()).isEqualTo("0.85x (3 steps: 0.90x)");
+    assertThat(r.verdict()).isEqualTo(Verdict.MET);
+  }
+
+  @Test
+  void check_peerBesideJdtm_ratioIsJdtmOverPeer() throws Exception {
+    Row r = row("H2 mem, 3-step saga / Seata's saga engine, 1 thread");
+
+    assertThat(r.measured()).isEqualTo("3.00x (3,000 / 1,000 per s)");
+    assertThat(r.verdict()).isEqualTo(Verdict.MET);
+  }
+
+  @Test
+  void check_figuresMissingFromTheRun_listedAsNotMeasured() throws Exception {
+    assertThat(row("H2 mem, 3-step saga / Seata's saga engine, 8 threads").verdict())
+        .isEqualTo(Verdict.NOT_MEASURED);
+    assertThat(row("Memory, 3-step saga / Camel's saga EIP, 1 thread").verdict())
+        .isEqualTo(Verdict.NOT_MEASURED);
+    assertThat(row("Backlog drained").verdict()).isEqualTo(Verdict.NOT_MEASURED);
+  }
+
+  @Test
+  void check_everyTargetOfTheIssue_hasARow() throws Exception {
+    List<Row> rows = new Targets(List.of()).check();
+
+    assertThat(rows).extracting(Row::target).anySatisfy(t -> assertThat(t).startsWith(
+        "PostgreSQL, 3-step saga / raw JDBC, 8 threads"));
+    assertThat(rows).hasSize(23);
+    assertThat(rows).filteredOn(r -> r.verdict() == Verdict.NOT_MEASURED).hasSize(22);
+  }
+
+  @Test
+  void check_memoryP99UnderOneMillisecond_met() throws Exception {
+    Row r = row("Memory, 3-step saga, p99");
+
+    assertThat(r.measured()).isEqualTo("0.90 ms");
+    assertThat(r.verdict()).isEqualTo(Verdict.MET);
+  }
+
+  @Test
+  void check_writeDelay_ratioWithoutTarget() throws Exception {
+    Row r = row("H2 file, 3-step saga, write-through");
+
+    assertThat(r.measured()).isEqualTo("0.40x (400 / 1,000 per s)");
+    assertThat(r.verdict()).isEqualTo(Verdict.INFO);
+  }
+
+  @Test
+  void check_recoveryDrainBesideSteadyState_ratioPerStore() {
+    List<JmhResult> rows = List.of(
+        result("RecoveryBenchmark", "drain", 600), result("RecoveryBenchmark", "steady", 1000));
+
+    Row r = new RecoveryTargets(rows).check().get(0);
+
+    assertThat(r.target()).isEqualTo(
+        "Backlog drained with default settings / steady state, store h2mem");
+    assertThat(r.measured()).isEqualTo("0.60x (600 / 1,000 per s)");
+    assertThat(r.verdict()).isEqualTo(Verdict.MET);
+  }
+
+  private static JmhResult result(String benchmark, String method, double opsPerSecond) {
+    return new JmhResult(benchmark, method, "thrpt", 1, java.util.Map.of("store", "h2mem"),
+        opsPerSecond, Double.NaN, Double.NaN, Double.NaN, "17", "forks 1");
+  }
+}
