@@ -115,13 +115,17 @@ final class TxRunner {
     return write(held, update, calls, after);
   }
 
-  /** Starts every call at once, then waits for each up to the request timeout (real time). */
+  /**
+   * Starts every call at once, the last one (a Java handler's) on this thread, then waits for
+   * each up to the request timeout (real time).
+   */
   private List<Call> callAll(TxRecord tx, List<BranchRecord> branches) {
-    List<PendingCall> pending = new ArrayList<>(branches.size());
-    for (BranchRecord b : branches) {
-      pending.add(invoker.start(tx, b));
-    }
     long deadline = System.nanoTime() + tx.options().requestTimeout().toNanos() + GRACE_NANOS;
+    List<PendingCall> pending = new ArrayList<>(branches.size());
+    int last = branches.size() - 1;
+    for (int i = 0; i <= last; i++) {
+      pending.add(invoker.start(tx, branches.get(i), i == last));
+    }
     List<Call> calls = new ArrayList<>(pending.size());
     for (PendingCall p : pending) {
       calls.add(p.await(deadline - System.nanoTime()));

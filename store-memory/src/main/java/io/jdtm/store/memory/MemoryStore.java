@@ -13,7 +13,6 @@ import io.jdtm.spi.TxUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +39,7 @@ public final class MemoryStore implements TransactionStore {
   public static final long DEFAULT_MAX_FINISHED = 100_000;
   /** Retirements between sweeps of stale entries from the FIFO bound, at most. */
   private static final long SWEEP_EVERY = 10_000;
+  private static final Set<StoreCapability> CAPABILITIES = Set.of(StoreCapability.NON_BLOCKING);
 
   private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
@@ -95,12 +95,10 @@ public final class MemoryStore implements TransactionStore {
 
   /** Index entry: due time, then gid. */
   private record DueKey(Instant at, String gid) implements Comparable<DueKey> {
-    private static final Comparator<DueKey> ORDER =
-        Comparator.comparing(DueKey::at).thenComparing(DueKey::gid);
-
     @Override
     public int compareTo(DueKey o) {
-      return ORDER.compare(this, o);
+      int byTime = at.compareTo(o.at);
+      return byTime != 0 ? byTime : gid.compareTo(o.gid);
     }
   }
 
@@ -259,9 +257,10 @@ public final class MemoryStore implements TransactionStore {
     return removed[0];
   }
 
+  /** Never blocks: every call is a few map operations in this JVM. */
   @Override
   public Set<StoreCapability> capabilities() {
-    return Set.of();
+    return CAPABILITIES;
   }
 
   /**
