@@ -72,8 +72,9 @@ public final class SagaRecords {
       }
       byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
           new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
-      List<String> deps = after.getOrDefault(i, Set.of()).stream()
-          .sorted().map(SagaRecords::branchId).toList();
+      Set<Integer> stepsBefore = after.get(i);
+      List<String> deps = stepsBefore == null || stepsBefore.isEmpty() ? List.of()
+          : stepsBefore.stream().sorted().map(SagaRecords::branchId).toList();
       branches.add(BranchRecord.prepared(id, BranchOp.ACTION, action.canonical(), payload, deps));
       branches.add(BranchRecord.prepared(
           id, BranchOp.COMPENSATE, compensate.canonical(), payload, List.of()));

@@ -164,7 +164,8 @@ final class TxRunner {
     if (!commit(tx, u)) {
       return null;
     }
-    TxRecord written = tx.applying(u);
+    // What tx.applying(u) gives: u differs from the update that made next only in its due time.
+    TxRecord written = next.toBuilder().nextDueAt(u.nextDueAt()).build();
     events.calls(tx, calls, u.branchUpdates(), now);
     for (TxStatus[] t : transitions) {
       events.status(written, t[0], t[1], written.reason(), now);
@@ -177,7 +178,8 @@ final class TxRunner {
 
   /** Extends the lease before calls if it might run out during them. */
   private TxRecord renewIfShort(TxRecord tx, Instant now) {
-    Duration needed = tx.options().requestTimeout().multipliedBy(2);
+    Duration timeout = tx.options().requestTimeout();
+    Duration needed = timeout.plus(timeout);
     if (tx.nextDueAt() != null && !tx.nextDueAt().isBefore(now.plus(needed))) {
       return tx;
     }
