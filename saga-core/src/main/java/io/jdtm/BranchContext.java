@@ -1,6 +1,6 @@
 package io.jdtm;
 
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

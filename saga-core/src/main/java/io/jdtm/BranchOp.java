@@ -1,6 +1,6 @@
 package io.jdtm;
 
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.util.Locale;
 
 /** The operation a stored branch op performs. Immutable and thread-safe. */

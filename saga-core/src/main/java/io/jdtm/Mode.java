@@ -1,6 +1,6 @@
 package io.jdtm;
 
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.util.Locale;
 
 /** Transaction mode. Immutable and thread-safe. */

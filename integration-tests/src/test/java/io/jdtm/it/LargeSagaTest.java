@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jdtm.Saga;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
-import io.jdtm.internal.SagaRecords;
 import io.jdtm.testkit.Behaviour;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 
 /** The largest sagas allowed run and roll back; larger ones are refused. */
 class LargeSagaTest {
+  /** The README's limit: "1,000 steps per saga". */
+  private static final int MAX_STEPS = 1000;
+
   private Harness h;
   private TransactionManager tm;
 
@@ -37,7 +39,7 @@ class LargeSagaTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void widestDag_lastStepRefuses_rollsEveryStepBack() {
-    int n = SagaRecords.MAX_STEPS;
+    int n = MAX_STEPS;
     h.a.script(String.format("%02d", n), ACTION, Behaviour.FAILURE);
     Saga saga = tm.saga().concurrent();
     for (int i = 0; i < n; i++) {
@@ -54,7 +56,7 @@ class LargeSagaTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void longestSequentialSaga_lastStepRefuses_rollsEveryStepBackInReverse() {
-    int n = SagaRecords.MAX_STEPS;
+    int n = MAX_STEPS;
     h.a.script(String.format("%02d", n), ACTION, Behaviour.FAILURE);
     Saga saga = tm.saga();
     for (int i = 0; i < n; i++) {
@@ -72,11 +74,11 @@ class LargeSagaTest {
   @Test
   void sagaWithTooManySteps_isRejected() {
     Saga saga = tm.saga();
-    for (int i = 0; i <= SagaRecords.MAX_STEPS; i++) {
+    for (int i = 0; i <= MAX_STEPS; i++) {
       saga.step("bankA", "bankA", i);
     }
 
     assertThatThrownBy(saga::submit).isInstanceOf(io.jdtm.InvalidTransactionException.class)
-        .hasMessageContaining("at most " + SagaRecords.MAX_STEPS + " steps");
+        .hasMessageContaining("at most " + MAX_STEPS + " steps");
   }
 }

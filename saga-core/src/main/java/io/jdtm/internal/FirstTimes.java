@@ -8,11 +8,11 @@ import java.util.Map;
  * Tells whether a key (a gid) is seen for the first time, remembering the most recent ones up to
  * a bound: for logging a lasting problem loudly once and quietly after. Thread-safe.
  */
-public final class FirstTimes {
+final class FirstTimes {
   private final Map<String, Boolean> seen;
 
   /** Remembers up to {@code remembered} keys, forgetting the least recently seen first. */
-  public FirstTimes(int remembered) {
+  FirstTimes(int remembered) {
     this.seen = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -24,7 +24,7 @@ public final class FirstTimes {
   }
 
   /** Whether {@code key} was not among the remembered keys; it is remembered from now on. */
-  public boolean first(String key) {
+  boolean first(String key) {
     return seen.put(key, Boolean.TRUE) == null;
   }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * of milliseconds, then 80 random bits, incremented within one millisecond so gids from one
  * generator are strictly increasing). Thread-safe.
  */
-public final class GidGenerator {
+final class GidGenerator {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
   private final Clock clock;
@@ -19,12 +19,12 @@ public final class GidGenerator {
   private long randomHigh; // 16 bits
   private long randomLow; // 64 bits
 
-  public GidGenerator(Clock clock) {
+  GidGenerator(Clock clock) {
     this.clock = clock;
   }
 
   /** A new gid. */
-  public String next() {
+  String next() {
     long millis;
     long high;
     long low;

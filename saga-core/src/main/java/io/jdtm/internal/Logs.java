@@ -1,6 +1,6 @@
 package io.jdtm.internal;
 
-import java.util.function.Supplier;
+import io.jdtm.spi.QuietLogs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -11,32 +11,15 @@ import org.slf4j.spi.CallerBoundaryAware;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * The engine's loggers. On a thread running {@link #quietly}, their INFO, WARN and ERROR lines are
- * logged at DEBUG: a harness that drives managers through thousands of scripted failures (the
- * testkit's simulation) keeps the log readable without touching the logging backend's
- * configuration, and managers on other threads log as usual. Thread-safe.
+ * The engine's loggers. On a thread running {@link QuietLogs#quietly}, their INFO, WARN and ERROR
+ * lines are logged at DEBUG. Thread-safe.
  */
-public final class Logs {
-  private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> false);
-
+final class Logs {
   private Logs() {}
 
-  /** The logger of the engine class {@code type}: its own, demoted inside {@link #quietly}. */
-  public static Logger get(Class<?> type) {
+  /** The logger of the engine class {@code type}: its own, demoted inside quiet work. */
+  static Logger get(Class<?> type) {
     return new Demoting(LoggerFactory.getLogger(type));
-  }
-
-  /** Runs {@code work} on this thread with the engine's INFO, WARN and ERROR lines at DEBUG. */
-  public static <T> T quietly(Supplier<T> work) {
-    boolean outer = QUIET.get();
-    QUIET.set(true);
-    try {
-      return work.get();
-    } finally {
-      if (!outer) {
-        QUIET.remove();
-      }
-    }
   }
 
   /** Passes every line to the class's own logger, at DEBUG when quiet. */
@@ -49,7 +32,7 @@ public final class Logs {
     }
 
     private static Level level(Level asked) {
-      return QUIET.get() && asked.toInt() > Level.DEBUG.toInt() ? Level.DEBUG : asked;
+      return QuietLogs.isQuiet() && asked.toInt() > Level.DEBUG.toInt() ? Level.DEBUG : asked;
     }
 
     @Override

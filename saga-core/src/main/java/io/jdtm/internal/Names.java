@@ -3,7 +3,11 @@ package io.jdtm.internal;
 import io.jdtm.InvalidTransactionException;
 import java.util.regex.Pattern;
 
-/** Validation of gids, handler names and instance ids. Thread-safe (stateless). */
+/**
+ * Validation of handler names and instance ids; gids, branch ids and quoting are {@link
+ * io.jdtm.spi.Names}' (the stores' checks), which the methods of the same names here call.
+ * Thread-safe (stateless).
+ */
 public final class Names {
   private static final Pattern HANDLER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -12,21 +16,7 @@ public final class Names {
 
   /** Whether {@code gid} is 1-128 characters of {@code [A-Za-z0-9_.:-]}. */
   public static boolean isValidGid(String gid) {
-    if (gid == null || gid.isEmpty() || gid.length() > 128) {
-      return false;
-    }
-    for (int i = 0; i < gid.length(); i++) {
-      if (!isGidChar(gid.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether {@code c} is one of {@code [A-Za-z0-9_.:-]} (a loop is cheaper than a regex). */
-  private static boolean isGidChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '_' || c == '.' || c == ':' || c == '-';
+    return io.jdtm.spi.Names.isValidGid(gid);
   }
 
   /**
@@ -34,7 +24,7 @@ public final class Names {
    * its rows on both).
    */
   public static boolean isValidBranchId(String branchId) {
-    return isValidGid(branchId);
+    return io.jdtm.spi.Names.isValidBranchId(branchId);
   }
 
   /**
@@ -43,11 +33,7 @@ public final class Names {
    * @throws InvalidTransactionException naming the gid (shortened) when it is invalid
    */
   public static String requireGid(String gid) {
-    if (!isValidGid(gid)) {
-      throw new InvalidTransactionException("invalid gid " + quote(gid)
-          + ": a gid is 1 to 128 characters of A-Z a-z 0-9 _ . : -");
-    }
-    return gid;
+    return io.jdtm.spi.Names.requireGid(gid);
   }
 
   /** Checks a handler name; {@code IllegalArgumentException} naming it when invalid. */
@@ -75,15 +61,6 @@ public final class Names {
 
   /** Quotes a user value for an error message, shortened and with control characters escaped. */
   public static String quote(String value) {
-    if (value == null) {
-      return "null";
-    }
-    String shown = value.length() > 80 ? value.substring(0, 80) + "...(" + value.length()
-        + " chars)" : value;
-    StringBuilder sb = new StringBuilder("'");
-    for (char c : shown.toCharArray()) {
-      sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-    }
-    return sb.append('\'').toString();
+    return io.jdtm.spi.Names.quote(value);
   }
 }

@@ -13,7 +13,7 @@ import java.util.Locale;
  * only in a saga step: done without a call, as DTM does with an empty URL). Immutable and
  * thread-safe.
  */
-public sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
+sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
     Target.None {
 
   /** The canonical form stored in records. */

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Per-transaction options, stored with the transaction so that whichever instance recovers it
  * drives it the same way. {@link #toWire()} and {@link #fromWire(String)} give stores a compact,
- * stable text form for one column or hash field.
+ * stable text form for one column or hash field. Immutable and thread-safe.
  *
  * @param timeoutToFail how long after creation an unfinished forward phase rolls back; {@code
  *     null} for never (saga default)

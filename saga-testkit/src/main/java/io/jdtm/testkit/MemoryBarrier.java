@@ -6,7 +6,7 @@ import io.jdtm.BranchOp;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.Outcome;
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

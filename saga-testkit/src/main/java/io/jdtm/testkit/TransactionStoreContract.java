@@ -54,6 +54,8 @@ import org.junit.jupiter.api.Test;
  * <p>Needs JUnit Jupiter (5.x or 6.x; it uses only {@code Test}, {@code BeforeEach}, {@code
  * AfterEach} and {@code Assumptions}) and AssertJ on your test class path: saga-testkit declares
  * both optional, so that it never changes the versions your project uses.
+ *
+ * <p>Not thread-safe: JUnit gives each test a fresh instance of the subclass.
  */
 public abstract class TransactionStoreContract {
   protected static final Instant T0 = ManualClock.DEFAULT_START;

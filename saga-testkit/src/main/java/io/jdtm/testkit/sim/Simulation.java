@@ -2,7 +2,7 @@ package io.jdtm.testkit.sim;
 
 import io.jdtm.Mode;
 import io.jdtm.TxStatus;
-import io.jdtm.internal.Logs;
+import io.jdtm.spi.QuietLogs;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.testkit.FaultyStore;
 import java.util.ArrayList;
@@ -142,7 +142,7 @@ public final class Simulation {
    * @throws SimulationFailure naming the invariant, the seed and the minimal failing plan
    */
   public SimulationReport run() {
-    return quietLogs ? Logs.quietly(this::runChains) : runChains();
+    return quietLogs ? QuietLogs.quietly(this::runChains) : runChains();
   }
 
   private SimulationReport runChains() {

@@ -5,7 +5,7 @@ import io.jdtm.BranchOp;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.Outcome;
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,7 +3,7 @@ package io.jdtm.store.jdbc;
 import io.jdtm.Barrier;
 import io.jdtm.BranchContext;
 import io.jdtm.Outcome;
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

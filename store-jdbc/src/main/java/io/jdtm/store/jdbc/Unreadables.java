@@ -1,7 +1,6 @@
 package io.jdtm.store.jdbc;
 
-import io.jdtm.internal.FirstTimes;
-import io.jdtm.internal.Names;
+import io.jdtm.spi.Names;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,0 +1,32 @@
+package io.jdtm.store.jdbc;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Tells whether a key (a gid) is seen for the first time, remembering the most recent ones up to
+ * a bound: for logging a lasting problem loudly once and quietly after. The engine keeps a twin of
+ * this class for its own logs; the store keeps its own rather than reach into the engine.
+ * Thread-safe.
+ */
+final class FirstTimes {
+  private final Map<String, Boolean> seen;
+
+  /** Remembers up to {@code remembered} keys, forgetting the least recently seen first. */
+  FirstTimes(int remembered) {
+    this.seen = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > remembered;
+      }
+    });
+  }
+
+  /** Whether {@code key} was not among the remembered keys; it is remembered from now on. */
+  boolean first(String key) {
+    return seen.put(key, Boolean.TRUE) == null;
+  }
+}
