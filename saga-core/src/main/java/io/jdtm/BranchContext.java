@@ -2,7 +2,6 @@ package io.jdtm;
 
 import io.jdtm.spi.Names;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -151,7 +150,7 @@ public final class BranchContext {
           + " is one barrier call, which this context already made; the check-back looks at "
           + "that one only");
     }
-    return String.format(Locale.ROOT, "%02d", call);
+    return io.jdtm.internal.Digits.twoDigits(call);
   }
 
   @Override

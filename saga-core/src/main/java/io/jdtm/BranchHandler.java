@@ -11,7 +11,20 @@ package io.jdtm;
  * throws has an unknown outcome and is retried with backoff. Handlers are called concurrently
  * from several threads and must be thread-safe.
  *
- * @param <T> the payload type; payloads are decoded from their stored form by the manager's codec
+ * <p>A call may run on the thread driving the transaction (the one that called {@code
+ * submitAndWait}, say) or on the manager's executor. Either way, a call still running at the
+ * request timeout is interrupted and its outcome counts as unknown; a handler that ignores
+ * interrupts keeps its thread until it returns.
+ *
+ * <p>Payloads: on the manager that submitted the transaction, while it drives it, a handler whose
+ * payload type is exactly the class of the submitted payload receives that very object (it was
+ * encoded from it for the store, and is not decoded again); anywhere else (another manager, a
+ * recovery) it receives a copy decoded from the stored form by the manager's codec. The same
+ * object may reach the action and the compensation of a step. Treat payload objects as
+ * immutable, before and after submitting them, and make them types that survive encoding and
+ * decoding unchanged, so that every call sees what is stored.
+ *
+ * @param <T> the payload type
  */
 @FunctionalInterface
 public interface BranchHandler<T> {

@@ -25,9 +25,11 @@ public enum BranchOp {
    */
   MSG;
 
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name DTM uses on the wire ({@code op}). */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /**

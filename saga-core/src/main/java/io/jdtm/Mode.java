@@ -11,9 +11,11 @@ public enum Mode {
   XA,
   WORKFLOW;
 
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name DTM uses on the wire ({@code trans_type}). */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /**

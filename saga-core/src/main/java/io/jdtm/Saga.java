@@ -112,7 +112,7 @@ public final class Saga extends TxBuilder<Saga> {
    * @throws StoreUnavailableException when the store failed; submitting again is safe
    */
   public String submit() {
-    return engine.submit(toRecord());
+    return engine.submit(toRecord(), payloads());
   }
 
   /**
@@ -126,6 +126,14 @@ public final class Saga extends TxBuilder<Saga> {
    * executor whose workers are all busy, the task waits in its queue and this call throws
    * StoreUnavailableException at the timeout although the store may be fine.
    *
+   * <p>On a store that never blocks (the memory store: {@link
+   * io.jdtm.spi.StoreCapability#NON_BLOCKING}), with a timeout longer than the request timeout
+   * plus a quarter second, this thread stores and drives the saga itself, with no hand-off,
+   * starting a round only while the time left exceeds the request timeout plus a quarter second;
+   * the manager's watchdog interrupts a Java handler at the request timeout, so the call still
+   * returns within the timeout unless a handler ignores the interrupt. An interrupt of this
+   * thread then reaches the handler running on it.
+   *
    * @return the status (terminal, or the last one read if time ran out), the rollback reason and
    *     the last error of a branch op that has not succeeded
    * @throws StoreUnavailableException when the store failed, or did not confirm the saga within
@@ -133,7 +141,16 @@ public final class Saga extends TxBuilder<Saga> {
    */
   public TxResult submitAndWait(Duration timeout) {
     Check.positive(timeout, "timeout");
-    return engine.submitAndWait(toRecord(), timeout);
+    return engine.submitAndWait(toRecord(), payloads(), timeout);
+  }
+
+  /** The steps' payload objects, in step order (branch 01, 02, ...). */
+  private Object[] payloads() {
+    Object[] payloads = new Object[steps.size()];
+    for (int i = 0; i < payloads.length; i++) {
+      payloads[i] = steps.get(i).payload();
+    }
+    return payloads;
   }
 
   private TxRecord toRecord() {

@@ -62,9 +62,15 @@ class DelegatingStore implements TransactionStore {
     return delegate.purge(finishedBefore);
   }
 
+  /**
+   * The delegate's, except {@link StoreCapability#NON_BLOCKING}: a subclass may make calls wait.
+   */
   @Override
   public Set<StoreCapability> capabilities() {
-    return delegate.capabilities();
+    Set<StoreCapability> c = java.util.EnumSet.noneOf(StoreCapability.class);
+    c.addAll(delegate.capabilities());
+    c.remove(StoreCapability.NON_BLOCKING);
+    return c;
   }
 
   @Override

@@ -25,7 +25,14 @@ import org.slf4j.Logger;
  * and is interrupted); HTTP calls are asynchronous. A stored target or payload that can never work
  * (corrupt record, target no longer allowed) answers FAILURE; a handler this instance lacks answers
  * NOT_CALLED (another instance, or a later deployment, may have it); a saga step's missing op
- * ({@link Saga#NONE}) answers SUCCESS without a call, as in DTM. Thread-safe.
+ * ({@link Saga#NONE}) answers SUCCESS without a call, as in DTM.
+ *
+ * <p>A Java handler or barrier may instead be called on the driving thread ({@link #start(TxRecord,
+ * BranchRecord, boolean)}): the {@link Watchdog} interrupts it at the request timeout, and the
+ * call then counts as UNKNOWN, as a timed-out call on the executor does. A handler on the
+ * instance that submitted the transaction receives the payload object that was submitted, when
+ * it is of the handler's payload type exactly ({@link LocalPayloads}); anywhere else it receives
+ * the payload decoded from the record. Thread-safe.
  */
 final class BranchInvoker {
   private static final Logger log = Logs.get(BranchInvoker.class);
@@ -36,18 +43,31 @@ final class BranchInvoker {
   private final Clock clock;
   private final Executor executor;
   private final Targets targets;
+  private final Watchdog watchdog;
+  private final LocalPayloads locals;
 
   BranchInvoker(HandlerRegistry handlers, Codec codec, HttpInvoker http, Clock clock,
-      Executor executor, Targets targets) {
+      Executor executor, Targets targets, Watchdog watchdog, LocalPayloads locals) {
     this.handlers = handlers;
     this.codec = codec;
     this.http = http;
     this.clock = clock;
     this.executor = executor;
     this.targets = targets;
+    this.watchdog = watchdog;
+    this.locals = locals;
   }
 
+  /** Starts the call on the executor (or, for HTTP, asynchronously). */
   PendingCall start(TxRecord tx, BranchRecord branch) {
+    return start(tx, branch, false);
+  }
+
+  /**
+   * Starts the call; with {@code here}, a Java handler or barrier runs to its end (or the request
+   * timeout) on this thread before this returns.
+   */
+  PendingCall start(TxRecord tx, BranchRecord branch, boolean here) {
     Duration timeout = tx.options().requestTimeout();
     Instant deadline = clock.instant().plus(timeout);
     BranchContext ctx = BranchContext.of(
@@ -66,15 +86,16 @@ final class BranchInvoker {
       return http.start(branch, h.uri(), ctx, timeout);
     }
     if (target instanceof Target.BarrierRef b) {
-      return branch.op() == BranchOp.MSG ? startCheckBack(branch, b.name(), ctx)
+      return branch.op() == BranchOp.MSG ? startCheckBack(branch, b.name(), ctx, timeout, here)
           : PendingCall.done(new Call(branch, CallResult.FAILURE,
               "a barrier can only check a message back, not serve " + branch.op().wireName()));
     }
-    return startHandler(branch, ((Target.Handler) target).name(), ctx);
+    return startHandler(branch, ((Target.Handler) target).name(), ctx, timeout, here);
   }
 
   /** A 2-phase message's check-back through a registered barrier. */
-  private PendingCall startCheckBack(BranchRecord branch, String name, BranchContext ctx) {
+  private PendingCall startCheckBack(BranchRecord branch, String name, BranchContext ctx,
+      Duration timeout, boolean here) {
     Optional<io.jdtm.Barrier<?>> barrier = handlers.barrier(name);
     if (barrier.isEmpty()) {
       log.warn("gid={}: no barrier '{}' is registered on this instance; waiting for an instance "
@@ -83,7 +104,7 @@ final class BranchInvoker {
           "no barrier registered under '" + name + "'"));
     }
     io.jdtm.Barrier<?> b = barrier.get();
-    return startTimed(branch, () -> {
+    return startTimed(branch, timeout, here, () -> {
       try {
         return toCall(branch, b.queryPrepared(ctx.gid()), "barrier '" + name + "'");
       } catch (InterruptedException e) {
@@ -96,7 +117,8 @@ final class BranchInvoker {
     });
   }
 
-  private PendingCall startHandler(BranchRecord branch, String name, BranchContext ctx) {
+  private PendingCall startHandler(BranchRecord branch, String name, BranchContext ctx,
+      Duration timeout, boolean here) {
     Optional<HandlerRegistry.Registered<?>> found = handlers.find(name);
     if (found.isEmpty()) {
       log.warn("gid={} branch={} op={}: no handler '{}' is registered on this instance; "
@@ -105,19 +127,48 @@ final class BranchInvoker {
       return PendingCall.done(new Call(branch, CallResult.NOT_CALLED,
           "no handler registered under '" + name + "'"));
     }
-    return startHandler(branch, found.get(), ctx);
+    return startHandler(branch, found.get(), ctx, timeout, here);
   }
 
-  private <T> PendingCall startHandler(
-      BranchRecord branch, HandlerRegistry.Registered<T> h, BranchContext ctx) {
+  private <T> PendingCall startHandler(BranchRecord branch, HandlerRegistry.Registered<T> h,
+      BranchContext ctx, Duration timeout, boolean here) {
     T payload;
-    try {
-      payload = codec.decode(branch.payload(), h.payloadType());
-    } catch (RuntimeException e) {
-      return PendingCall.done(new Call(branch, CallResult.FAILURE,
-          "stored payload does not decode for handler '" + h.name() + "': " + e.getMessage()));
+    Object submitted = locals.find(ctx.gid(), branch.branchId());
+    if (submitted != null && submitted.getClass() == h.payloadType()) {
+      payload = h.payloadType().cast(submitted); // encoded from it at submit: no decode needed
+    } else {
+      try {
+        payload = codec.decode(branch.payload(), h.payloadType());
+      } catch (RuntimeException e) {
+        return PendingCall.done(new Call(branch, CallResult.FAILURE,
+            "stored payload does not decode for handler '" + h.name() + "': " + e.getMessage()));
+      }
     }
-    return startTimed(branch, () -> run(branch, h, ctx, payload));
+    return startTimed(branch, timeout, here, () -> run(branch, h, ctx, payload));
+  }
+
+  /**
+   * Runs {@code call} on this thread when {@code here} (interrupted by the watchdog at the
+   * timeout), else on the executor ({@link #startTimed(BranchRecord, Callable)}).
+   */
+  private PendingCall startTimed(BranchRecord branch, Duration timeout, boolean here,
+      Callable<Call> call) {
+    if (!here) {
+      return startTimed(branch, call);
+    }
+    Watchdog.Watch watch = watchdog.arm(System.nanoTime() + timeout.toNanos());
+    Call result = null;
+    boolean overran;
+    try {
+      result = call.call();
+    } catch (Exception e) {
+      result = Call.threw(branch, "call failed:", e); // the callables here catch their own
+    } finally {
+      overran = watch.disarm();
+    }
+    return PendingCall.done(overran
+        ? new Call(branch, CallResult.UNKNOWN, "no answer within " + timeout.toMillis() + " ms")
+        : result);
   }
 
   /**

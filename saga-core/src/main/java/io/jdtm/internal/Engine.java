@@ -8,6 +8,7 @@ import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.StoreCapability;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import java.time.Duration;
@@ -34,6 +35,11 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = Logs.get(Engine.class);
   /** Most submitAndWait calls storing and starting their transaction on spare threads at once. */
   static final int SPARE_THREADS = 16;
+  /**
+   * Time a round driven inline by submitAndWait may take beyond the request timeout of its call
+   * (its store writes, on a store that never blocks).
+   */
+  static final long INLINE_GRACE_NANOS = 250_000_000L;
 
   private final EngineConfig config;
   private final GidGenerator gids;
@@ -49,6 +55,12 @@ public final class Engine implements AutoCloseable {
   private final BranchInvoker invoker;
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
+  /** Interrupts branch calls made on a driving thread at their request timeout. */
+  private final Watchdog watchdog;
+  /** Payload objects of the transactions this instance submitted and drives now. */
+  private final LocalPayloads locals = new LocalPayloads();
+  /** The store never blocks ({@link StoreCapability#NON_BLOCKING}). */
+  private final boolean storeNeverBlocks;
   /**
    * Where a submitAndWait stores and starts its transaction when the executor refuses the task or
    * would run it on the caller.
@@ -67,9 +79,12 @@ public final class Engine implements AutoCloseable {
         new Backoff(config.defaults().maxRetryInterval(), config.random()));
     Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries),
         Mode.TCC, new TccLogic(retries), Mode.MSG, new MsgLogic(retries));
+    this.watchdog = new Watchdog("jdtm-" + config.instanceId() + "-watchdog");
+    this.storeNeverBlocks =
+        config.store().capabilities().contains(StoreCapability.NON_BLOCKING);
     this.invoker = new BranchInvoker(config.handlers(), config.codec(),
         new HttpInvoker(config.codec().mediaType()), config.clock(), config.executor(),
-        config.targets());
+        config.targets(), watchdog, locals);
     this.events = new Events(config.listener());
     this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
         events, completions, halted::get);
@@ -105,6 +120,18 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * As {@link #submit(TxRecord)}; while this instance drives the transaction, a handler of
+   * branch {@code 01}, {@code 02}, ... whose payload type is exactly the class of {@code
+   * payloads[0]}, {@code payloads[1]}, ... receives that object rather than a decoded copy.
+   *
+   * @param payloads the objects the branches' payloads were encoded from, in branch order, or
+   *     {@code null}
+   */
+  public String submit(TxRecord record, Object[] payloads) {
+    return submit(record, Duration.ZERO, stored -> {}, payloads);
+  }
+
+  /**
    * As {@link #submit(TxRecord)}, but drives the transaction on the calling thread for up to
    * {@code inlineFor} (for a caller about to wait for the outcome anyway: no thread hand-offs),
    * then hands what is left to the executor, as it does when the caller is interrupted. The
@@ -112,14 +139,21 @@ public final class Engine implements AutoCloseable {
    * request timeout, and its store writes) may end after it.
    */
   public String submit(TxRecord record, Duration inlineFor) {
-    return submit(record, inlineFor, stored -> {});
+    return submit(record, inlineFor, stored -> {}, null);
   }
 
-  /** As {@link #submit(TxRecord, Duration)}; tells {@code onStored} once the record is stored. */
-  private String submit(TxRecord record, Duration inlineFor, Consumer<TxRecord> onStored) {
+  /**
+   * As {@link #submit(TxRecord, Duration)}; tells {@code onStored} once the record is stored, and
+   * keeps {@code payloads} as {@link #submit(TxRecord, Object[])} does.
+   */
+  private String submit(TxRecord record, Duration inlineFor, Consumer<TxRecord> onStored,
+      Object[] payloads) {
     requireOpen();
     // Reserve the gid here first, so two submits of one transaction never both drive it.
     boolean reserved = driving.reserve(record.gid());
+    if (reserved && payloads != null) {
+      locals.keep(record.gid(), payloads); // dropped when this instance lets go of the gid
+    }
     CreateResult result;
     try {
       result = config.store().create(record);
@@ -291,6 +325,7 @@ public final class Engine implements AutoCloseable {
   private void release(String gid) {
     TxRecord handedOver = driving.release(gid);
     if (handedOver == null) {
+      locals.drop(gid);
       return;
     }
     if (handedOver.version() == 1) {
@@ -446,12 +481,30 @@ public final class Engine implements AutoCloseable {
    *     the timeout (plus {@link Waits#GRACE_NANOS}): submitting it again is safe
    */
   public TxResult submitAndWait(TxRecord record, Duration timeout) {
+    return submitAndWait(record, null, timeout);
+  }
+
+  /**
+   * As {@link #submitAndWait(TxRecord, Duration)}, keeping {@code payloads} as {@link
+   * #submit(TxRecord, Object[])} does. On a store that never blocks ({@link
+   * StoreCapability#NON_BLOCKING}), when the timeout exceeds the request timeout plus {@link
+   * #INLINE_GRACE_NANOS}, the calling thread stores the record and drives it itself, starting a
+   * round only while the time left exceeds the request timeout plus that grace, so that the round
+   * ends in time (a Java handler called on this thread is interrupted at the request timeout);
+   * what is left then goes on on the executor.
+   */
+  public TxResult submitAndWait(TxRecord record, Object[] payloads, Duration timeout) {
     long deadline = System.nanoTime() + saturatedNanos(timeout);
+    Duration inlineFor = timeout.minus(
+        record.options().requestTimeout().plusNanos(INLINE_GRACE_NANOS));
+    if (storeNeverBlocks && !inlineFor.isNegative() && !inlineFor.isZero()) {
+      return submitAndWaitHere(record, payloads, inlineFor, deadline);
+    }
     CompletableFuture<TxRecord> stored = new CompletableFuture<>();
     try (Waits.Waiter waiter = waits.watch(record.gid())) {
       FutureTask<String> task = new FutureTask<>(() -> {
         try {
-          return submit(record, timeout, stored::complete);
+          return submit(record, timeout, stored::complete, payloads);
         } catch (RuntimeException | Error e) {
           stored.completeExceptionally(e); // the caller may be waiting on this one
           throw e;
@@ -460,6 +513,16 @@ public final class Engine implements AutoCloseable {
       executeOffCaller(task);
       awaitStored(task, stored, deadline, record.gid());
       return waiter.await(deadline, stored.join());
+    }
+  }
+
+  /** As {@link #submitAndWait(TxRecord, Object[], Duration)} for a store that never blocks. */
+  private TxResult submitAndWaitHere(TxRecord record, Object[] payloads, Duration inlineFor,
+      long deadline) {
+    TxRecord[] stored = new TxRecord[1];
+    try (Waits.Waiter waiter = waits.watch(record.gid())) {
+      submit(record, inlineFor, r -> stored[0] = r, payloads);
+      return waiter.await(deadline, stored[0]);
     }
   }
 
@@ -570,6 +633,7 @@ public final class Engine implements AutoCloseable {
     halted.set(true);
     recovery.stop();
     spares.shutdown();
+    watchdog.close();
     if (config.ownedExecutor() != null) {
       config.ownedExecutor().shutdown();
     }

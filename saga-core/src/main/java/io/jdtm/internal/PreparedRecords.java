@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Builds the PREPARED records of TCC transactions and 2-phase messages, due at the end of their
@@ -95,7 +94,7 @@ public final class PreparedRecords {
   /** Encodes the actions into {@code branches}. */
   private void addActions(String gid, List<Action> actions, List<BranchRecord> branches) {
     for (int i = 0; i < actions.size(); i++) {
-      String id = String.format(Locale.ROOT, "%02d", i + 1);
+      String id = Digits.twoDigits(i + 1);
       Target t = engine.config().targets().branch(actions.get(i).target());
       byte[] bytes = engine.config().payloads().encode(gid, id, actions.get(i).payload(),
           new Target[] {t}, new BranchOp[] {BranchOp.ACTION});

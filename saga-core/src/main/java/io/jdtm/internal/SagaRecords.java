@@ -13,7 +13,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,7 +36,7 @@ public final class SagaRecords {
 
   /** The branch id of step {@code index} (0-based): {@code 01}, {@code 02}, ... */
   public static String branchId(int index) {
-    return String.format(Locale.ROOT, "%02d", index + 1);
+    return Digits.twoDigits(index + 1);
   }
 
   /**
@@ -73,8 +72,9 @@ public final class SagaRecords {
       }
       byte[] payload = payloads.encode(gid, id, s.payload(), new Target[] {action, compensate},
           new BranchOp[] {BranchOp.ACTION, BranchOp.COMPENSATE});
-      List<String> deps = after.getOrDefault(i, Set.of()).stream()
-          .sorted().map(SagaRecords::branchId).toList();
+      Set<Integer> stepsBefore = after.get(i);
+      List<String> deps = stepsBefore == null || stepsBefore.isEmpty() ? List.of()
+          : stepsBefore.stream().sorted().map(SagaRecords::branchId).toList();
       branches.add(BranchRecord.prepared(id, BranchOp.ACTION, action.canonical(), payload, deps));
       branches.add(BranchRecord.prepared(
           id, BranchOp.COMPENSATE, compensate.canonical(), payload, List.of()));

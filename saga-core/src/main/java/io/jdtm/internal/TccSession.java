@@ -15,7 +15,6 @@ import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -88,7 +87,7 @@ public final class TccSession implements Tcc {
   @Override
   public TryResult branch(String tryTarget, String confirmTarget, String cancelTarget,
       Object payload) {
-    String branchId = prefix + String.format(Locale.ROOT, "%02d", next.incrementAndGet());
+    String branchId = prefix + Digits.twoDigits(next.incrementAndGet());
     Targets targets = engine.config().targets();
     Target tryT = targets.branch(tryTarget);
     Target confirmT = targets.branch(confirmTarget);

@@ -115,13 +115,17 @@ final class TxRunner {
     return write(held, update, calls, after);
   }
 
-  /** Starts every call at once, then waits for each up to the request timeout (real time). */
+  /**
+   * Starts every call at once, the last one (a Java handler's) on this thread, then waits for
+   * each up to the request timeout (real time).
+   */
   private List<Call> callAll(TxRecord tx, List<BranchRecord> branches) {
-    List<PendingCall> pending = new ArrayList<>(branches.size());
-    for (BranchRecord b : branches) {
-      pending.add(invoker.start(tx, b));
-    }
     long deadline = System.nanoTime() + tx.options().requestTimeout().toNanos() + GRACE_NANOS;
+    List<PendingCall> pending = new ArrayList<>(branches.size());
+    int last = branches.size() - 1;
+    for (int i = 0; i <= last; i++) {
+      pending.add(invoker.start(tx, branches.get(i), i == last));
+    }
     List<Call> calls = new ArrayList<>(pending.size());
     for (PendingCall p : pending) {
       calls.add(p.await(deadline - System.nanoTime()));
@@ -160,7 +164,8 @@ final class TxRunner {
     if (!commit(tx, u)) {
       return null;
     }
-    TxRecord written = tx.applying(u);
+    // What tx.applying(u) gives: u differs from the update that made next only in its due time.
+    TxRecord written = next.toBuilder().nextDueAt(u.nextDueAt()).build();
     events.calls(tx, calls, u.branchUpdates(), now);
     for (TxStatus[] t : transitions) {
       events.status(written, t[0], t[1], written.reason(), now);
@@ -173,7 +178,8 @@ final class TxRunner {
 
   /** Extends the lease before calls if it might run out during them. */
   private TxRecord renewIfShort(TxRecord tx, Instant now) {
-    Duration needed = tx.options().requestTimeout().multipliedBy(2);
+    Duration timeout = tx.options().requestTimeout();
+    Duration needed = timeout.plus(timeout);
     if (tx.nextDueAt() != null && !tx.nextDueAt().isBefore(now.plus(needed))) {
       return tx;
     }

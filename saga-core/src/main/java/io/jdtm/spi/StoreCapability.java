@@ -18,5 +18,13 @@ public enum StoreCapability {
   /** Several processes can share the store and recover each other's transactions. */
   SHARED_ACROSS_PROCESSES,
   /** {@link TransactionStore#apply} commits the whole batch in one round trip or transaction. */
-  BATCHED_APPLY
+  BATCHED_APPLY,
+  /**
+   * No call waits on I/O, on another process, or on a lock held across either: every call returns
+   * promptly (an in-memory store). The engine may then call the store on a caller's thread where
+   * it would otherwise hand the call to a worker to bound the caller's wait: {@code
+   * submitAndWait} stores and drives the transaction on the calling thread. A store that can be
+   * slowed down (a wrapper injecting delays, say) must not declare it.
+   */
+  NON_BLOCKING
 }

@@ -5,7 +5,8 @@ import io.jdtm.Mode;
 import io.jdtm.TxStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public final class TxRecord {
     this.reason = b.reason;
     this.customData = b.customData;
     this.options = Objects.requireNonNull(b.options, "options");
-    this.branches = List.copyOf(b.branches);
+    this.branches = b.branches; // immutable: the builder never hands out a list it can change
   }
 
   public static Builder builder() {
@@ -70,7 +71,7 @@ public final class TxRecord {
     b.reason = reason;
     b.customData = customData;
     b.options = options;
-    b.branches = new ArrayList<>(branches);
+    b.branches = branches;
     return b;
   }
 
@@ -92,24 +93,36 @@ public final class TxRecord {
       throw new io.jdtm.IllegalTransitionException(gid, status + " -> "
           + (update.status() == null ? status : update.status()));
     }
-    List<BranchRecord> next = new ArrayList<>(branches);
-    for (BranchUpdate bu : update.branchUpdates()) {
-      int i = indexOf(next, bu.branchId(), bu.op());
-      if (i < 0) {
-        throw new IllegalArgumentException(
-            "gid " + gid + " has no branch " + bu.branchId() + "/" + bu.op().wireName());
-      }
-      next.set(i, next.get(i).with(bu, gid));
-    }
-    next.addAll(update.addedBranches());
     Builder b = toBuilder();
     b.version = version + 1;
     b.status = update.status() == null ? status : update.status();
     b.reason = update.reason() == null ? reason : update.reason();
     b.nextDueAt = update.nextDueAt();
     b.updatedAt = update.updatedAt();
-    b.branches = next;
+    b.branches = branchesAfter(update);
     return b.build();
+  }
+
+  /** The branch list after {@code update}, copied once (shared when the update changes none). */
+  private List<BranchRecord> branchesAfter(TxUpdate update) {
+    List<BranchUpdate> updates = update.branchUpdates();
+    List<BranchRecord> added = update.addedBranches();
+    if (updates.isEmpty() && added.isEmpty()) {
+      return branches;
+    }
+    BranchRecord[] next = branches.toArray(new BranchRecord[branches.size() + added.size()]);
+    for (BranchUpdate bu : updates) {
+      int i = indexOf(branches, bu.branchId(), bu.op());
+      if (i < 0) {
+        throw new IllegalArgumentException(
+            "gid " + gid + " has no branch " + bu.branchId() + "/" + bu.op().wireName());
+      }
+      next[i] = next[i].with(bu, gid);
+    }
+    for (int i = 0; i < added.size(); i++) {
+      next[branches.size() + i] = Objects.requireNonNull(added.get(i), "added branch");
+    }
+    return Collections.unmodifiableList(Arrays.asList(next));
   }
 
   /**
@@ -285,7 +298,8 @@ public final class TxRecord {
     private String reason;
     private String customData;
     private TxOptions options;
-    private List<BranchRecord> branches = new ArrayList<>();
+    /** Always an immutable list. */
+    private List<BranchRecord> branches = List.of();
 
     private Builder() {}
 
@@ -350,7 +364,7 @@ public final class TxRecord {
     }
 
     public Builder branches(List<BranchRecord> branches) {
-      this.branches = new ArrayList<>(branches);
+      this.branches = List.copyOf(branches);
       return this;
     }
 

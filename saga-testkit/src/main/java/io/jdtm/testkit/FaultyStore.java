@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -149,9 +150,13 @@ public final class FaultyStore implements TransactionStore {
     return write("purge", null, () -> delegate.purge(finishedBefore));
   }
 
+  /** The delegate's, but never {@link StoreCapability#NON_BLOCKING}: calls may be delayed. */
   @Override
   public Set<StoreCapability> capabilities() {
-    return delegate.capabilities();
+    Set<StoreCapability> c = EnumSet.noneOf(StoreCapability.class);
+    c.addAll(delegate.capabilities());
+    c.remove(StoreCapability.NON_BLOCKING);
+    return c;
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.jdtm.spi.TxUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +39,7 @@ public final class MemoryStore implements TransactionStore {
   public static final long DEFAULT_MAX_FINISHED = 100_000;
   /** Retirements between sweeps of stale entries from the FIFO bound, at most. */
   private static final long SWEEP_EVERY = 10_000;
+  private static final Set<StoreCapability> CAPABILITIES = Set.of(StoreCapability.NON_BLOCKING);
 
   private final ConcurrentHashMap<String, TxRecord> active = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<DueKey> due = new ConcurrentSkipListSet<>();
@@ -55,6 +55,7 @@ public final class MemoryStore implements TransactionStore {
   /** Records retired since the last sweep of stale entries. */
   private final AtomicLong retiredSinceSweep = new AtomicLong();
   private final long maxFinished;
+  private final long retentionNanos;
   private volatile boolean closed;
 
   /** A store keeping finished transactions for {@link #DEFAULT_RETENTION}. */
@@ -75,10 +76,12 @@ public final class MemoryStore implements TransactionStore {
       throw new IllegalArgumentException("maxFinished must be at least 1, was " + maxFinished);
     }
     this.maxFinished = maxFinished;
+    this.retentionNanos = saturatedNanos(retention);
     // Time-bounded by Caffeine; count-bounded here in FIFO order, because a size-bounded Caffeine
     // cache may refuse a new entry in favour of older, more used ones, and a transaction that
-    // just finished must stay visible.
-    this.finished = Caffeine.newBuilder().expireAfterWrite(retention)
+    // just finished must stay visible. Its upkeep runs on the writing thread: a store that never
+    // blocks hands nothing to other threads.
+    this.finished = Caffeine.newBuilder().expireAfterWrite(retention).executor(Runnable::run)
         .<String, TxRecord>evictionListener((gid, r, cause) -> finishedCount.decrementAndGet())
         .build();
   }
@@ -87,7 +90,7 @@ public final class MemoryStore implements TransactionStore {
    * A finished record's entry in the FIFO bound: live while the cache holds this very record
    * (by identity: a gid purged, created and finished again may be equal to its old record).
    */
-  private record Finished(String gid, TxRecord record) {
+  private record Finished(String gid, TxRecord record, long finishedAt) {
     boolean isKeptIn(Cache<String, TxRecord> cache) {
       return cache.getIfPresent(gid) == record;
     }
@@ -95,12 +98,10 @@ public final class MemoryStore implements TransactionStore {
 
   /** Index entry: due time, then gid. */
   private record DueKey(Instant at, String gid) implements Comparable<DueKey> {
-    private static final Comparator<DueKey> ORDER =
-        Comparator.comparing(DueKey::at).thenComparing(DueKey::gid);
-
     @Override
     public int compareTo(DueKey o) {
-      return ORDER.compare(this, o);
+      int byTime = at.compareTo(o.at);
+      return byTime != 0 ? byTime : gid.compareTo(o.gid);
     }
   }
 
@@ -187,8 +188,8 @@ public final class MemoryStore implements TransactionStore {
   private void retire(TxRecord record) {
     finished.put(record.gid(), record);
     finishedCount.incrementAndGet();
-    finishedOrder.add(new Finished(record.gid(), record));
-    if (finishedCount.get() > maxFinished) {
+    finishedOrder.add(new Finished(record.gid(), record, System.nanoTime()));
+    if (finishedCount.get() > maxFinished && mayHaveExpired()) {
       finished.cleanUp(); // counts out the records that expired
     }
     while (finishedCount.get() > maxFinished && forgetOldest()) {
@@ -197,6 +198,23 @@ public final class MemoryStore implements TransactionStore {
     if (retiredSinceSweep.incrementAndGet() > Math.min(maxFinished, SWEEP_EVERY)) {
       retiredSinceSweep.set(0);
       finishedOrder.removeIf(f -> !f.isKeptIn(finished));
+    }
+  }
+
+  /**
+   * Whether a finished record may have expired: the oldest entry of the FIFO bound (maybe a stale
+   * one, which only makes this answer yes more often) is older than the retention.
+   */
+  private boolean mayHaveExpired() {
+    Finished oldest = finishedOrder.peek();
+    return oldest != null && System.nanoTime() - oldest.finishedAt() >= retentionNanos;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
     }
   }
 
@@ -259,9 +277,10 @@ public final class MemoryStore implements TransactionStore {
     return removed[0];
   }
 
+  /** Never blocks: every call is a few map operations in this JVM. */
   @Override
   public Set<StoreCapability> capabilities() {
-    return Set.of();
+    return CAPABILITIES;
   }
 
   /**
