@@ -18,5 +18,10 @@ public enum StoreCapability {
   /** Several processes can share the store and recover each other's transactions. */
   SHARED_ACROSS_PROCESSES,
   /** {@link TransactionStore#apply} commits the whole batch in one round trip or transaction. */
-  BATCHED_APPLY
+  BATCHED_APPLY,
+  /**
+   * {@link TransactionStore#createIn} stores a record inside a caller's own database transaction
+   * (the store and the caller's local transaction share a database).
+   */
+  CALLER_TRANSACTION
 }
