@@ -17,14 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.jdbi.v3.core.ConnectionFactory;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.core.statement.TemplateEngine;
 
 /**
  * A durable {@link TransactionStore} in a relational database, on JDBI: H2 (embedded, file or
@@ -82,6 +76,7 @@ public final class JdbcStore implements TransactionStore {
   private final Claims claims;
   private final Purge purge;
   private final String integrity;
+  private final CallerTransactions callers = new CallerTransactions();
 
   JdbcStore(Db db, Dialect dialect, Sql sql, Tables tables, Set<StoreCapability> capabilities,
       OwnedPool pool) {
@@ -136,29 +131,14 @@ public final class JdbcStore implements TransactionStore {
         throw new IllegalStateException("the connection is in auto-commit mode: open a transaction"
             + " (setAutoCommit(false)) so that the message commits with it");
       }
-      Jdbi caller = Jdbi.create(new ConnectionFactory() {
-        @Override
-        public Connection openConnection() {
-          return connection;
-        }
-
-        @Override
-        public void closeConnection(Connection c) {
-          // the caller's: it stays open, in its transaction
-        }
-      });
-      caller.getConfig(Handles.class).setForceEndTransactions(false);
-      caller.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
-      caller.getConfig(StatementExceptions.class)
-          .setMessageRendering(StatementExceptions.MessageRendering.NONE);
-      try (Handle h = caller.open()) {
+      return callers.run(connection, h -> {
         if (writes.insert(h, record)) {
           return CreateResult.created(record);
         }
         return CreateResult.exists(reads.load(h, record.gid()).orElseThrow(
             () -> new io.jdtm.DuplicateTransactionException(record.gid(), "a record with this gid"
                 + " exists but the caller's transaction cannot see it")));
-      }
+      });
     } catch (SQLException | JdbiException e) {
       SQLException sql = SqlErrors.find(e).orElse(null);
       if (sql != null && SqlErrors.isMissingTable(sql)) {
