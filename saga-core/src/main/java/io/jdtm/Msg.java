@@ -8,6 +8,7 @@ import io.jdtm.spi.TxRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * A 2-phase message (transactional outbox): actions delivered at least once, each retried until it
@@ -114,12 +115,140 @@ public final class Msg extends TxBuilder<Msg> {
     if (checkBack == null && !actions.isEmpty()) {
       return engine.submit(records.submittedMsg(gid, actions, msgOptions(), customData));
     }
+    if (checkBack == null && engine.startStored(gid, Mode.MSG)) {
+      return gid; // written by submitIn, committed since, and started now
+    }
     TxStatus status = engine.resolvePrepared(gid, Mode.MSG, TxStatus.SUBMITTED, null);
     if (status == TxStatus.ABORTING || status == TxStatus.FAILED) {
       throw new JdtmException("the message was rolled back by its check-back", gid, null, null,
           null);
     }
     return gid;
+  }
+
+  /**
+   * Writes the message, SUBMITTED and due at once, inside the caller's open transaction on
+   * {@code connection} (the transactional outbox): it commits with the caller's own changes, or
+   * rolls back with them. Once the caller commits, every action is delivered at least once by any
+   * instance's recovery; call {@code tm.msg(gid).submit()} right after the commit to start it at
+   * once on this instance. Nothing to check back: no PREPARED state, no barrier. The caller
+   * commits, rolls back and closes the connection; this never does.
+   *
+   * <pre>{@code
+   * try (Connection c = dataSource.getConnection()) {
+   *   c.setAutoCommit(false);
+   *   insertOrder(c, order);
+   *   String gid = tm.msg().add("notifyShipping", order).submitIn(c);
+   *   c.commit();
+   *   tm.msg(gid).submit(); // optional: deliver now rather than at the next recovery poll
+   * }
+   * }</pre>
+   *
+   * <p>The store must share the caller's database: a JDBC store ({@link
+   * io.jdtm.spi.StoreCapability#CALLER_TRANSACTION}) whose tables the connection reaches. The
+   * message is validated (handlers, payloads, size) before the connection is touched.
+   *
+   * @return the gid
+   * @throws UnsupportedOperationException when the store cannot write in the caller's
+   *     transaction (the memory store, say); the connection is not touched
+   * @throws IllegalStateException when a check-back is set, or the connection is in auto-commit
+   *     mode (nothing is written)
+   * @throws IllegalArgumentException when the connection does not reach the store's tables (its
+   *     transaction is the caller's to roll back)
+   * @throws InvalidTransactionException on bad input (the connection is not touched)
+   * @throws NoSuchHandlerException when a target names a handler not registered
+   * @throws PayloadCodecException when a payload cannot be encoded or is too large
+   * @throws DuplicateTransactionException when a message with this gid is already stored
+   * @throws StoreUnavailableException when the database failed; roll the transaction back
+   */
+  public String submitIn(java.sql.Connection connection) {
+    java.util.Objects.requireNonNull(connection, "connection");
+    engine.createIn(connection, dueAtOnce(localRecord()));
+    return gid;
+  }
+
+  /** Business code run in the local transaction of {@link #doAndSubmit(DataSource, LocalWork)}. */
+  @FunctionalInterface
+  public interface LocalWork {
+    /** Does the business change on {@code connection}; an exception rolls it back. */
+    void run(java.sql.Connection connection) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} and writes the message in one local transaction on a connection of {@code
+   * dataSource}, commits, and starts delivering at once on this instance: one commit makes both
+   * durable, and nothing ever needs checking back. If this process dies after the commit, any
+   * instance delivers the message once its lease (the manager's lease) ends. The data source
+   * must reach the store's database (see {@link #submitIn}).
+   *
+   * <pre>{@code
+   * tm.msg()
+   *     .add("notifyShipping", order)
+   *     .doAndSubmit(dataSource, c -> insertOrder(c, order));
+   * }</pre>
+   *
+   * <p>If {@code work} or the write throws, the transaction is rolled back, nothing is stored and
+   * the exception is rethrown. If the commit itself throws, the outcome is unknown: the message
+   * is delivered if and only if the commit took effect (by recovery, after the lease).
+   *
+   * @return the gid
+   * @throws UnsupportedOperationException when the store cannot write in the caller's
+   *     transaction; no connection is taken
+   * @throws IllegalStateException when a check-back is set
+   * @throws InvalidTransactionException on bad input; no connection is taken
+   * @throws NoSuchHandlerException when a target names a handler not registered
+   * @throws PayloadCodecException when a payload cannot be encoded or is too large
+   * @throws DuplicateTransactionException when a message with this gid is already stored (the
+   *     transaction is rolled back)
+   * @throws Exception what {@code work} threw
+   */
+  public String doAndSubmit(DataSource dataSource, LocalWork work) throws Exception {
+    java.util.Objects.requireNonNull(dataSource, "dataSource");
+    java.util.Objects.requireNonNull(work, "work");
+    TxRecord record = localRecord();
+    engine.requireCallerTransactions();
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        work.run(c);
+        engine.createIn(c, record);
+        c.commit();
+      } catch (Throwable e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        if (autoCommit) {
+          c.setAutoCommit(true);
+        }
+      }
+    }
+    engine.startCommitted(record);
+    return gid;
+  }
+
+  /** The SUBMITTED record of a message written in a local transaction; validates everything. */
+  private TxRecord localRecord() {
+    if (checkBack != null) {
+      throw new IllegalStateException("a message written in the local transaction needs no "
+          + "check-back: it commits with that transaction");
+    }
+    return records.submittedMsg(gid, actions, msgOptions(), customData);
+  }
+
+  /** Due at once: nobody drives it from here, so the first recovery poll after the commit does. */
+  private static TxRecord dueAtOnce(TxRecord record) {
+    return record.toBuilder().nextDueAt(record.createdAt()).build();
+  }
+
+  private static void rollbackQuietly(java.sql.Connection c, Throwable failure) {
+    try {
+      c.rollback();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private TxOptions msgOptions() {

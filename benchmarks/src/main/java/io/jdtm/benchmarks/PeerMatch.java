@@ -6,18 +6,20 @@ import java.util.Optional;
 
 /**
  * Which jdtm workload a peer's benchmark compares with: Seata's saga engine on H2 with jdtm's saga
- * on H2, the transaction outbox with jdtm's message on H2 (in memory or file as the peer's {@code
- * h2} parameter says, in memory without one), Camel's in-memory saga with
+ * on H2, the transaction outbox with jdtm's message written in the local transaction on H2
+ * ({@code OutboxMsgBenchmark}, method for method: commit and delivered; in memory or file as the
+ * peer's {@code h2} parameter says, in memory without one), Camel's in-memory saga with
  * jdtm's saga on the memory store (same steps and threads). db-scheduler has no jdtm
  * counterpart yet and is listed without a ratio. Thread-safe.
  */
 enum PeerMatch {
   SEATA("seata", "SagaBenchmark", "saga", "h2mem"),
-  OUTBOX("outbox", "MsgBenchmark", "msg", "h2mem"),
+  OUTBOX("outbox", "OutboxMsgBenchmark", null, "h2mem"),
   CAMEL("camel", "SagaBenchmark", "saga", "memory");
 
   private final String peerWord;
   private final String benchmark;
+  /** The jdtm benchmark method; {@code null}: the peer's own method name. */
   private final String method;
   private final String store;
 
@@ -44,7 +46,7 @@ enum PeerMatch {
     String name = peer.benchmark().toLowerCase(Locale.ROOT);
     for (PeerMatch m : values()) {
       if (name.contains(m.peerWord)) {
-        return m.method + " on " + m.storeFor(peer);
+        return m.methodFor(peer) + " on " + m.storeFor(peer);
       }
     }
     return "no jdtm counterpart";
@@ -56,8 +58,12 @@ enum PeerMatch {
     return h2 == null || !store.startsWith("h2") ? store : "h2" + h2;
   }
 
+  private String methodFor(JmhResult peer) {
+    return method != null ? method : peer.method();
+  }
+
   private boolean matches(JmhResult r, JmhResult peer) {
-    return r.benchmark().equals(benchmark) && r.method().equals(method)
+    return r.benchmark().equals(benchmark) && r.method().equals(methodFor(peer))
         && storeFor(peer).equals(r.param("store", "")) && r.threads() == peer.threads()
         && r.param("steps", "3").equals(peer.param("steps", "3"));
   }

@@ -1,5 +1,6 @@
 package io.jdtm.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.store.jdbc.JdbcBarrier;
 import io.jdtm.store.memory.MemoryStore;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 /**
  * One store under test with its baseline beside it: {@code memory}, {@code h2mem}, {@code h2file}
@@ -32,6 +34,7 @@ final class StoreFixture implements AutoCloseable {
   private TransactionStore store;
   private Baseline baseline;
   private JdbcBarrier barrier;
+  private HikariDataSource dataSource;
 
   private StoreFixture(String name, Database db, Path dir) {
     this.name = name;
@@ -101,6 +104,17 @@ final class StoreFixture implements AutoCloseable {
     return barrier;
   }
 
+  /** A pool of the store's database for local transactions of the caller's, opened on first use. */
+  DataSource dataSource() {
+    if (db == null) {
+      throw new IllegalStateException("the " + name + " store has no database to share");
+    }
+    if (dataSource == null) {
+      dataSource = db.pool();
+    }
+    return dataSource;
+  }
+
   /** The table the message benchmark's local transactions insert into (in the barrier's DB). */
   String ordersTable() {
     return prefix + "base_order";
@@ -142,6 +156,10 @@ final class StoreFixture implements AutoCloseable {
   }
 
   private void closeStoreAndBarrier() {
+    if (dataSource != null) {
+      dataSource.close();
+      dataSource = null;
+    }
     if (barrier != null) {
       barrier.close();
       barrier = null;

@@ -78,6 +78,24 @@ class EndToEndBenchmarksTest {
     }
   }
 
+  @Test
+  void outboxMsgBenchmark_h2_commitsAndDeliversEveryMessage() throws Exception {
+    OutboxMsgBenchmark b = new OutboxMsgBenchmark();
+    b.store = "h2mem";
+    b.openManager();
+    try {
+      for (int i = 0; i < CALLS; i++) {
+        assertThat(b.tm.await(b.delivered(), EndToEndBase.TIMEOUT).status())
+            .isEqualTo(TxStatus.SUCCEEDED);
+        assertThat(b.tm.await(b.commit(), EndToEndBase.TIMEOUT).status())
+            .isEqualTo(TxStatus.SUCCEEDED);
+      }
+      assertThat(b.deliveredCount()).isEqualTo(2 * CALLS);
+    } finally {
+      b.closeManager();
+    }
+  }
+
   private static TxStatus status(EndToEndBase b, String gid) {
     return b.tm.find(gid).map(TransactionView::status).orElseThrow();
   }

@@ -81,6 +81,32 @@ class ReportTest {
   }
 
   @Test
+  void markdown_outboxPeer_isComparedMethodForMethodWithTheMessageInTheLocalTransaction(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("run.json");
+    Files.writeString(file, "[" + row("peers.OutboxPeerBenchmark.commit", "thrpt", "h2", "file",
+        100.0, "ops/s") + ", " + row("peers.OutboxPeerBenchmark.delivered", "thrpt", "h2", "file",
+        50.0, "ops/s") + ", " + row("benchmarks.OutboxMsgBenchmark.commit", "sample", "store",
+        "h2file", 5000.0, "us/op") + ", " + row("benchmarks.OutboxMsgBenchmark.delivered",
+        "sample", "store", "h2file", 10000.0, "us/op") + "]");
+
+    String md = Report.markdown(Report.read(List.of(file)), "2 cores", "2026-12-05T06:00Z");
+
+    assertThat(md).contains("| OutboxPeerBenchmark.commit (h2=file) | 1 |  | 100 | 200 "
+        + "| commit on h2file | 2.00x |");
+    assertThat(md).contains("| OutboxPeerBenchmark.delivered (h2=file) | 1 |  | 50.0 | 100 "
+        + "| delivered on h2file | 2.00x |");
+  }
+
+  private static String row(String benchmark, String mode, String param, String value,
+      double score, String unit) {
+    return "{\"benchmark\": \"io.jdtm." + benchmark + "\", \"mode\": \"" + mode + "\","
+        + " \"threads\": 1, \"params\": {\"" + param + "\": \"" + value + "\"},"
+        + " \"primaryMetric\": {\"score\": " + score + ", \"scoreUnit\": \"" + unit + "\","
+        + " \"scorePercentiles\": {}}, \"secondaryMetrics\": {}}";
+  }
+
+  @Test
   void markdown_peerWithoutJdtmRowInTheRun_showsNoRatio() throws Exception {
     String md = markdown();
 

@@ -38,6 +38,11 @@ class DelegatingStore implements TransactionStore {
   }
 
   @Override
+  public CreateResult createIn(java.sql.Connection connection, TxRecord record) {
+    return delegate.createIn(connection, record);
+  }
+
+  @Override
   public Optional<TxRecord> load(String gid) {
     return delegate.load(gid);
   }

@@ -29,6 +29,7 @@ class ReadmeExamplesTest {
     HARNESSES.put("Getting started", "GettingStarted");
     HARNESSES.put("TCC", "TccExample");
     HARNESSES.put("2-phase messages (transactional outbox)", "MsgExample");
+    HARNESSES.put("The message in your own transaction", "OutboxExample");
     HARNESSES.put("The barrier", "BarrierExample");
   }
 

@@ -11,6 +11,8 @@ import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.StoreCapability;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -223,6 +225,115 @@ public final class Engine implements AutoCloseable {
       throw new StoreUnavailableException(
           "the store failed while creating the transaction", record.gid(), e);
     }
+  }
+
+  /**
+   * Fails unless the store can write inside a caller's transaction ({@link
+   * StoreCapability#CALLER_TRANSACTION}); called before anything touches the caller's connection.
+   *
+   * @throws UnsupportedOperationException naming the store when it cannot
+   */
+  public void requireCallerTransactions() {
+    requireOpen();
+    if (!config.store().capabilities().contains(StoreCapability.CALLER_TRANSACTION)) {
+      throw new UnsupportedOperationException("the store " + config.store() + " cannot write a "
+          + "message inside the caller's transaction (only a JDBC store on the database of that "
+          + "transaction can); use submit() or doAndSubmit(barrier, work) with this store");
+    }
+  }
+
+  /**
+   * Stores the new {@code record} inside the caller's open transaction on {@code connection}; it
+   * becomes visible (to recovery too) when the caller commits. Nothing is driven here: after the
+   * commit, {@link #startCommitted} or recovery does.
+   *
+   * @throws UnsupportedOperationException when the store cannot write in a caller's transaction
+   * @throws IllegalStateException when the connection is in auto-commit mode (nothing written)
+   * @throws IllegalArgumentException when the connection does not reach the store's tables
+   * @throws DuplicateTransactionException when a record with the gid exists
+   * @throws StoreUnavailableException when the database failed
+   */
+  public void createIn(Connection connection, TxRecord record) {
+    requireCallerTransactions();
+    boolean autoCommit;
+    try {
+      autoCommit = connection.getAutoCommit();
+    } catch (SQLException e) {
+      throw new StoreUnavailableException("the caller's connection failed", record.gid(), e);
+    }
+    if (autoCommit) {
+      throw new IllegalStateException("the connection is in auto-commit mode: a message written "
+          + "inside the caller's transaction needs one open (setAutoCommit(false)); the caller "
+          + "commits or rolls it back");
+    }
+    CreateResult result;
+    try {
+      result = config.store().createIn(connection, record);
+    } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+        | io.jdtm.JdtmException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException("the store failed while writing the message in the "
+          + "caller's transaction", record.gid(), e);
+    }
+    if (!result.created()) {
+      throw new DuplicateTransactionException(record.gid(), result.record()
+          .definitionDifference(record).orElse("a message with this gid is already stored: its "
+              + "local transaction committed before"));
+    }
+    log.debug("gid={} mode={}: written in the caller's transaction", record.gid(),
+        record.mode().wireName());
+  }
+
+  /**
+   * Drives {@code record}, which this instance stored with {@link #createIn} and whose
+   * transaction has just committed, as a fresh submit would: at once, on the executor. The record
+   * is leased to this instance, so no other instance takes it before the lease ends; if this
+   * instance dies first, any instance recovers it then. Does nothing once the manager is closed
+   * (recovery delivers it).
+   */
+  public void startCommitted(TxRecord record) {
+    if (closed.get()) {
+      return;
+    }
+    if (driving.reserveOrHandOver(record)) {
+      dispatch(record);
+    }
+  }
+
+  /**
+   * Starts a SUBMITTED record of {@code mode} that was stored due at once and never driven
+   * (version 1; as {@link #createIn} stores one for a caller that commits itself): claims it with
+   * one compare-and-set that moves its due time a lease ahead, then drives it. Whoever wins that
+   * compare-and-set (this call or a recovery claim) drives it.
+   *
+   * @return whether this call claimed and started it
+   * @throws InvalidTransactionException when no transaction has the gid (the caller's transaction
+   *     not committed yet) or it is of another mode
+   * @throws StoreUnavailableException when the store failed; recovery delivers it anyway
+   */
+  public boolean startStored(String gid, Mode mode) {
+    requireOpen();
+    TxRecord current = load(gid);
+    if (current.mode() != mode) {
+      throw new InvalidTransactionException(
+          "not a " + mode.wireName() + " transaction but a " + current.mode().wireName(), gid);
+    }
+    Instant now = now();
+    if (current.status() != TxStatus.SUBMITTED || current.version() != 1
+        || !current.isDueAt(now)) {
+      return false;
+    }
+    TxUpdate claim = TxUpdate.against(current).updatedAt(now)
+        .nextDueAt(now.plus(config.lease())).build();
+    if (!write(claim)) {
+      return false;
+    }
+    TxRecord claimed = current.applying(claim);
+    if (driving.reserveOrHandOver(claimed)) {
+      dispatch(claimed);
+    }
+    return true;
   }
 
   /** One compare-and-set write; store failures surface as StoreUnavailableException. */

@@ -26,5 +26,10 @@ public enum StoreCapability {
    * submitAndWait} stores and drives the transaction on the calling thread. A store that can be
    * slowed down (a wrapper injecting delays, say) must not declare it.
    */
-  NON_BLOCKING
+  NON_BLOCKING,
+  /**
+   * {@link TransactionStore#createIn} stores a record inside a caller's own database transaction
+   * (the store and the caller's local transaction share a database).
+   */
+  CALLER_TRANSACTION
 }

@@ -27,6 +27,31 @@ public interface TransactionStore extends AutoCloseable {
    */
   CreateResult create(TxRecord record);
 
+  /**
+   * Stores a new record inside the caller's open transaction on {@code connection}, a connection
+   * to the store's own database with auto-commit off: the record is written with the same
+   * statements as {@link #create}, and becomes visible to other transactions (recovery included)
+   * only when the caller commits; a rollback leaves nothing. The store neither commits, rolls
+   * back, nor closes the connection, and does not retry. Stores that can do this declare {@link
+   * StoreCapability#CALLER_TRANSACTION}; the default refuses.
+   *
+   * <p>Wrappers of a store pass this call through to the store they wrap.
+   *
+   * @return created, or exists with the record as the caller's transaction sees it
+   * @throws UnsupportedOperationException when the store cannot write in a caller's transaction
+   *     (the default)
+   * @throws IllegalArgumentException when the connection does not reach the store's tables
+   *     (another database); the caller's transaction is left to the caller
+   * @throws io.jdtm.DuplicateTransactionException when a record with this gid exists but the
+   *     caller's transaction cannot see it
+   * @throws io.jdtm.StoreUnavailableException when the database failed; the caller's transaction
+   *     may then be unusable, and is the caller's to roll back
+   */
+  default CreateResult createIn(java.sql.Connection connection, TxRecord record) {
+    throw new UnsupportedOperationException("the store " + this + " cannot write inside the "
+        + "caller's transaction; use a JDBC store on the database of that transaction");
+  }
+
   /** The stored record, if any. */
   Optional<TxRecord> load(String gid);
 

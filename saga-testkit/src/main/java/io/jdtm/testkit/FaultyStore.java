@@ -113,6 +113,12 @@ public final class FaultyStore implements TransactionStore {
     return write("create", record.gid(), () -> delegate.create(record));
   }
 
+  /** Passes the call through, with the same faults as {@link #create}. */
+  @Override
+  public CreateResult createIn(java.sql.Connection connection, TxRecord record) {
+    return write("createIn", record.gid(), () -> delegate.createIn(connection, record));
+  }
+
   @Override
   public Optional<TxRecord> load(String gid) {
     return read("load", gid, () -> delegate.load(gid));

@@ -179,6 +179,12 @@ final class SimNode {
     }
 
     @Override
+    public CreateResult createIn(java.sql.Connection connection, TxRecord record) {
+      return around(CrashPoint.BEFORE_CREATE, CrashPoint.AFTER_CREATE,
+          () -> store.createIn(connection, record));
+    }
+
+    @Override
     public Optional<TxRecord> load(String gid) {
       return around(CrashPoint.BEFORE_LOAD, CrashPoint.AFTER_LOAD, () -> store.load(gid));
     }

@@ -49,6 +49,16 @@ final class WriteLog implements TransactionStore {
   }
 
   @Override
+  public CreateResult createIn(java.sql.Connection connection, TxRecord record) {
+    CreateResult result = store.createIn(connection, record);
+    if (result.created()) {
+      versions.put(record.gid(), record.version());
+      accepted++;
+    }
+    return result;
+  }
+
+  @Override
   public Optional<TxRecord> load(String gid) {
     return store.load(gid);
   }

@@ -93,7 +93,8 @@ final class Connector {
    */
   static Set<StoreCapability> capabilities(Dialect dialect, String url,
       BooleanSupplier h2WriteThrough) {
-    Set<StoreCapability> caps = EnumSet.of(StoreCapability.BATCHED_APPLY);
+    Set<StoreCapability> caps = EnumSet.of(StoreCapability.BATCHED_APPLY,
+        StoreCapability.CALLER_TRANSACTION);
     boolean h2 = dialect == Dialect.H2;
     if (!h2 || !JdbcUrls.isH2Memory(url) && h2WriteThrough.getAsBoolean()) {
       caps.add(StoreCapability.DURABLE);

@@ -8,6 +8,8 @@ import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * A durable {@link TransactionStore} in a relational database, on JDBI: H2 (embedded, file or
@@ -73,6 +76,7 @@ public final class JdbcStore implements TransactionStore {
   private final Claims claims;
   private final Purge purge;
   private final String integrity;
+  private final CallerTransactions callers = new CallerTransactions();
 
   JdbcStore(Db db, Dialect dialect, Sql sql, Tables tables, Set<StoreCapability> capabilities,
       OwnedPool pool) {
@@ -108,6 +112,46 @@ public final class JdbcStore implements TransactionStore {
     }
     throw new StoreUnavailableException("the record exists but vanished whenever it was read; "
         + "creating it again is safe", record.gid(), null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The same statements as {@link #create}, on {@code connection}; a record with the gid that
+   * the caller's transaction can see is returned as it sees it. Declared by every JDBC store
+   * ({@link StoreCapability#CALLER_TRANSACTION}); the connection must reach this store's tables,
+   * {@link #tables() with its prefix}.
+   */
+  @Override
+  public CreateResult createIn(Connection connection, TxRecord record) {
+    Objects.requireNonNull(connection, "connection");
+    db.requireOpen();
+    try {
+      if (connection.getAutoCommit()) {
+        throw new IllegalStateException("the connection is in auto-commit mode: open a transaction"
+            + " (setAutoCommit(false)) so that the message commits with it");
+      }
+      return callers.run(connection, h -> {
+        if (writes.insert(h, record)) {
+          return CreateResult.created(record);
+        }
+        return CreateResult.exists(reads.load(h, record.gid()).orElseThrow(
+            () -> new io.jdtm.DuplicateTransactionException(record.gid(), "a record with this gid"
+                + " exists but the caller's transaction cannot see it")));
+      });
+    } catch (SQLException | JdbiException e) {
+      SQLException sql = SqlErrors.find(e).orElse(null);
+      if (sql != null && SqlErrors.isMissingTable(sql)) {
+        throw new IllegalArgumentException("the connection does not reach this store's table "
+            + tables.tx() + " (" + db.description() + "): the message must be written through a "
+            + "connection to the store's own database; the caller's transaction is the caller's "
+            + "to roll back", Scrub.PATTERNS.chain(e));
+      }
+      String cause = sql != null ? SqlErrors.describe(sql) : Scrub.PATTERNS.text(e.getMessage());
+      throw new StoreUnavailableException("create in the caller's transaction failed on "
+          + db.description() + ": " + cause + "; the caller's transaction is the caller's to roll"
+          + " back", record.gid(), Scrub.PATTERNS.chain(e));
+    }
   }
 
   /**

@@ -154,8 +154,8 @@ class JdbcStoreBuilderTest {
   @Test
   void capabilities_h2Memory_isNeitherDurableNorShared() {
     try (JdbcStore store = H2Stores.memory()) {
-      assertThat(store.capabilities()).containsExactly(
-          io.jdtm.spi.StoreCapability.BATCHED_APPLY);
+      assertThat(store.capabilities()).containsExactlyInAnyOrder(
+          io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.CALLER_TRANSACTION);
     }
   }
 
@@ -164,12 +164,14 @@ class JdbcStoreBuilderTest {
     String file = "jdbc:h2:file:" + dir.resolve("caps");
     try (JdbcStore store = JdbcStore.builder().url(file).createSchema(true).build()) {
       assertThat(store.capabilities()).containsExactlyInAnyOrder(
-          io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE);
+          io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE,
+          io.jdtm.spi.StoreCapability.CALLER_TRANSACTION);
     }
     try (JdbcStore store = JdbcStore.builder().url(file + ";AUTO_SERVER=TRUE").build()) {
       assertThat(store.capabilities()).containsExactlyInAnyOrder(
           io.jdtm.spi.StoreCapability.BATCHED_APPLY, io.jdtm.spi.StoreCapability.DURABLE,
-          io.jdtm.spi.StoreCapability.SHARED_ACROSS_PROCESSES);
+          io.jdtm.spi.StoreCapability.SHARED_ACROSS_PROCESSES,
+          io.jdtm.spi.StoreCapability.CALLER_TRANSACTION);
     }
   }
 

@@ -35,7 +35,8 @@ class JdbcStoreProviderTest {
 
       assertThat(store).isInstanceOf(JdbcStore.class);
       assertThat(((JdbcStore) store).tables().tx()).isEqualTo("app_tx");
-      assertThat(store.capabilities()).containsExactly(StoreCapability.BATCHED_APPLY);
+      assertThat(store.capabilities()).containsExactlyInAnyOrder(StoreCapability.BATCHED_APPLY,
+          StoreCapability.CALLER_TRANSACTION);
       assertThat(store.load("g-1")).isPresent();
     }
   }
