@@ -14,10 +14,11 @@ import tools.jackson.databind.JsonNode;
  * @param method the benchmark method, e.g. {@code saga}
  * @param threads client threads: the {@code threads} parameter where a benchmark has one (the
  *     peers' workload parameter), else JMH's threads
+ * @param secondary the secondary scores by name (JMH's aux counters), as JMH reports them
  */
 record JmhResult(String benchmark, String method, String mode, int threads,
     Map<String, String> params, double opsPerSecond, double p50, double p99, double p999,
-    String jdk, String profile) {
+    String jdk, String profile, Map<String, Double> secondary) {
 
   static JmhResult parse(JsonNode row) {
     String[] name = row.path("benchmark").asString().split("\\.");
@@ -31,6 +32,9 @@ record JmhResult(String benchmark, String method, String mode, int threads,
     double score = metric.path("score").asDouble();
     double ops = unit.startsWith("ops/") ? score / seconds(unit.substring(4))
         : row.path("threads").asInt() / (score * seconds(unit.substring(0, unit.indexOf('/'))));
+    Map<String, Double> secondary = new LinkedHashMap<>();
+    row.path("secondaryMetrics").properties()
+        .forEach(e -> secondary.put(e.getKey(), e.getValue().path("score").asDouble()));
     JsonNode pct = metric.path("scorePercentiles");
     double toMs = unit.startsWith("ops/") ? Double.NaN : seconds(unit.substring(0,
         unit.indexOf('/'))) * 1000;
@@ -42,7 +46,7 @@ record JmhResult(String benchmark, String method, String mode, int threads,
         String.format(Locale.ROOT, "forks %d, warmup %d x %s, measurement %d x %s",
             row.path("forks").asInt(), row.path("warmupIterations").asInt(),
             row.path("warmupTime").asString(), row.path("measurementIterations").asInt(),
-            row.path("measurementTime").asString()));
+            row.path("measurementTime").asString()), secondary);
   }
 
   /** Whether this row comes from the peers' module. */

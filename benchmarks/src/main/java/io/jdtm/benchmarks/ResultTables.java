@@ -16,6 +16,7 @@ import java.util.Set;
 final class ResultTables {
   private static final Set<String> STORE_BENCHMARKS =
       Set.of("StoreWriteBenchmark", "StoreApplyBenchmark", "StoreClaimBenchmark");
+  private static final String RECOVERY_BENCHMARK = "RecoveryBenchmark";
   private static final List<String> METHODS =
       List.of("create", "update", "apply", "claimDue", "saga", "tcc", "msg");
   /** Rows by operation, then size (steps or batch), store and threads. */
@@ -46,6 +47,7 @@ final class ResultTables {
         + "move with the machine's load, ratios less so.\n\n");
     storeTable();
     endToEndTable();
+    recoveryTable();
     peerTable();
     return out.toString();
   }
@@ -70,7 +72,8 @@ final class ResultTables {
   private void endToEndTable() {
     // The write-delay figures have no baseline: their ratio is in the targets table.
     List<JmhResult> e2e = measured(r -> !STORE_BENCHMARKS.contains(r.benchmark())
-        && !r.benchmark().equals("H2WriteDelayBenchmark"));
+        && !r.benchmark().equals("H2WriteDelayBenchmark")
+        && !r.benchmark().equals(RECOVERY_BENCHMARK));
     if (e2e.isEmpty()) {
       return;
     }
@@ -86,6 +89,44 @@ final class ResultTables {
           base.map(b -> ratio(r.opsPerSecond(), b.opsPerSecond())).orElse("-")));
     }
     out.append('\n');
+  }
+
+  private void recoveryTable() {
+    List<JmhResult> drains = measured(r -> r.benchmark().equals(RECOVERY_BENCHMARK));
+    if (drains.isEmpty()) {
+      return;
+    }
+    drains = drains.stream().sorted(Comparator
+        .comparingInt((JmhResult r) -> rank(StoreFixture.NAMES, r.param("store", "")))
+        .thenComparingInt(r -> Integer.parseInt(r.param("managers", "1")))).toList();
+    out.append("### Recovery of a 10,000-saga backlog with default settings (sagas/s)\n\n")
+        .append("| Store | Managers | Drained | Steady state | Drained / steady | Shares |\n")
+        .append("|---|--:|--:|--:|--:|---|\n");
+    for (JmhResult r : drains) {
+      Optional<JmhResult> base = baselineOf(r);
+      out.append(row(r.param("store", "?"), r.param("managers", "1"), ops(r.opsPerSecond()),
+          base.map(b -> ops(b.opsPerSecond())).orElse("-"),
+          base.map(b -> ratio(r.opsPerSecond(), b.opsPerSecond())).orElse("-"),
+          shares(r, Integer.parseInt(r.param("managers", "1")))));
+    }
+    out.append('\n');
+  }
+
+  /** Each manager's share of the sagas drained, in percent, from the manager1..N scores. */
+  private static String shares(JmhResult r, int managers) {
+    double total = 0;
+    for (int i = 1; i <= managers; i++) {
+      total += r.secondary().getOrDefault("manager" + i, 0.0);
+    }
+    if (total <= 0) {
+      return "-";
+    }
+    List<String> parts = new ArrayList<>();
+    for (int i = 1; i <= managers; i++) {
+      parts.add(String.format(Locale.ROOT, "%.0f%%",
+          100 * r.secondary().getOrDefault("manager" + i, 0.0) / total));
+    }
+    return String.join(" / ", parts);
   }
 
   private void peerTable() {

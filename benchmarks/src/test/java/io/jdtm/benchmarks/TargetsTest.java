@@ -90,18 +90,52 @@ class TargetsTest {
   @Test
   void check_recoveryDrainBesideSteadyState_ratioPerStore() {
     List<JmhResult> rows = List.of(
-        result("RecoveryBenchmark", "drain", 600), result("RecoveryBenchmark", "steady", 1000));
+        result("RecoveryBenchmark", "drain", 600, java.util.Map.of()),
+        result("RecoveryBenchmark", "drainBaseline", 1000, java.util.Map.of()));
 
     Row r = new RecoveryTargets(rows).check().get(0);
 
     assertThat(r.target()).isEqualTo(
-        "Backlog drained with default settings / steady state, store h2mem");
+        "Backlog drained with default settings / steady state, store h2mem, managers 3");
     assertThat(r.measured()).isEqualTo("0.60x (600 / 1,000 per s)");
     assertThat(r.verdict()).isEqualTo(Verdict.MET);
   }
 
-  private static JmhResult result(String benchmark, String method, double opsPerSecond) {
-    return new JmhResult(benchmark, method, "thrpt", 1, java.util.Map.of("store", "h2mem"),
-        opsPerSecond, Double.NaN, Double.NaN, Double.NaN, "17", "forks 1");
+  @Test
+  void check_recoveryAgainstFasterSagaBenchmark_usesTheHigherSteadyState() {
+    JmhResult saga = new JmhResult("SagaBenchmark", "saga", "thrpt", 8,
+        java.util.Map.of("store", "h2mem", "steps", "3"), 2000, Double.NaN, Double.NaN,
+        Double.NaN, "17", "forks 1", java.util.Map.of());
+    List<JmhResult> rows = List.of(
+        result("RecoveryBenchmark", "drain", 600, java.util.Map.of()),
+        result("RecoveryBenchmark", "drainBaseline", 1000, java.util.Map.of()), saga);
+
+    Row r = new RecoveryTargets(rows).check().get(0);
+
+    assertThat(r.measured()).startsWith("0.30x (600 / 2,000 per s)");
+    assertThat(r.verdict()).isEqualTo(Verdict.MISSED);
+  }
+
+  @Test
+  void check_recoveryShares_evenWithinHalfAndOneAndAHalfFairShares() {
+    List<JmhResult> rows = List.of(result("RecoveryBenchmark", "drain", 600,
+        java.util.Map.of("manager1", 30.0, "manager2", 30.0, "manager3", 40.0)),
+        result("RecoveryBenchmark", "drain", 600,
+        java.util.Map.of("manager1", 7.0, "manager2", 3.0, "manager3", 90.0)));
+
+    List<Row> spread = new RecoveryTargets(rows).check().stream()
+        .filter(r -> r.target().startsWith("Backlog claims")).toList();
+
+    assertThat(spread).extracting(Row::measured)
+        .containsExactly("30% / 30% / 40%", "7% / 3% / 90%");
+    assertThat(spread).extracting(Row::verdict).containsExactly(Verdict.MET, Verdict.MISSED);
+  }
+
+  private static JmhResult result(String benchmark, String method, double opsPerSecond,
+      java.util.Map<String, Double> secondary) {
+    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+    params.put("store", "h2mem");
+    params.put("managers", "3");
+    return new JmhResult(benchmark, method, "thrpt", 1, params, opsPerSecond, Double.NaN, Double.NaN, Double.NaN, "17", "forks 1", secondary);
   }
 }

@@ -91,7 +91,8 @@ public final class Engine implements AutoCloseable {
     this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
         events, completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
-        () -> config.maxInFlight() - inFlight.count(), this::claim, this::dispatch);
+        config.recoveryBatchSize(), config.maxInFlight(),
+        () -> config.maxInFlight() - inFlight.count(), this::claimDue, this::driveClaimed);
     this.spares = DefaultExecutors.spare("jdtm-" + config.instanceId() + "-submit-",
         SPARE_THREADS);
     this.waits = new Waits(config.store(), completions, config.pollInterval(),
@@ -481,7 +482,7 @@ public final class Engine implements AutoCloseable {
     try {
       config.executor().execute(() -> driveSafely(record));
     } catch (RuntimeException e) {
-      inFlight.exit();
+      exited();
       release(record.gid());
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
@@ -502,7 +503,7 @@ public final class Engine implements AutoCloseable {
     } finally {
       if (rest == null) {
         release(record.gid());
-        inFlight.exit();
+        exited();
       }
     }
     if (rest != null) {
@@ -518,8 +519,14 @@ public final class Engine implements AutoCloseable {
       broken.report(record.gid(), e);
     } finally {
       release(record.gid());
-      inFlight.exit();
+      exited();
     }
+  }
+
+  /** One transaction stopped being driven here: room for recovery to claim another. */
+  private void exited() {
+    inFlight.exit();
+    recovery.roomFreed();
   }
 
   /**
@@ -530,9 +537,20 @@ public final class Engine implements AutoCloseable {
    * skip, the claim itself cannot be avoided.
    */
   private List<TxRecord> claim(int limit) {
+    return claimDue(limit).stream().filter(driving::reserveOrHandOver).toList();
+  }
+
+  /** Claims up to {@code limit} (at most a recovery batch) due transactions from the store. */
+  private List<TxRecord> claimDue(int limit) {
     return config.store().claimDue(now(), config.instanceId(), config.lease(),
-        Math.min(limit, config.recoveryBatchSize())).stream()
-        .filter(driving::reserveOrHandOver).toList();
+        Math.min(limit, config.recoveryBatchSize()));
+  }
+
+  /** Drives a record the recovery loop claimed, unless a driver of this instance is on it. */
+  private void driveClaimed(TxRecord claimed) {
+    if (driving.reserveOrHandOver(claimed)) {
+      dispatch(claimed);
+    }
   }
 
   /**

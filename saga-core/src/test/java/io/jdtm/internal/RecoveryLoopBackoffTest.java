@@ -17,7 +17,7 @@ class RecoveryLoopBackoffTest {
 
   /** A loop whose claims answer, in turn, by running the given suppliers. */
   private static RecoveryLoop loop(Deque<Supplier<List<TxRecord>>> claims) {
-    return new RecoveryLoop("n1", POLL, () -> 0.5 /* no jitter */, () -> 10,
+    return new RecoveryLoop("n1", POLL, () -> 0.5 /* no jitter */, 64, 1024, () -> 10,
         limit -> claims.pop().get(), r -> { });
   }
 
@@ -36,13 +36,10 @@ class RecoveryLoopBackoffTest {
         List::of));
     RecoveryLoop loop = loop(claims);
 
-    loop.tick();
-    assertThat(loop.nextDelayMillis()).isEqualTo(2_000);
-    loop.tick();
-    assertThat(loop.nextDelayMillis()).isEqualTo(4_000);
-    loop.tick();
-    assertThat(loop.nextDelayMillis()).isEqualTo(8_000);
-    loop.tick();
+    assertThat(loop.pass()).isEqualTo(2_000);
+    assertThat(loop.pass()).isEqualTo(4_000);
+    assertThat(loop.pass()).isEqualTo(8_000);
+    assertThat(loop.pass()).isEqualTo(1_000);
     assertThat(loop.nextDelayMillis()).isEqualTo(1_000);
     assertThat(claims).isEmpty();
   }

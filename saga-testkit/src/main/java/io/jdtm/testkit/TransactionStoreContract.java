@@ -518,6 +518,54 @@ public abstract class TransactionStoreContract {
     }
   }
 
+  /**
+   * Three claimers race for a backlog in rounds (each claims once per round, all starting
+   * together) until it is drained. Every record is leased exactly once, and each claimer gets at
+   * least 15% of the backlog. The bound does not depend on timing: while at least three batches
+   * are due, a store that lets racing claimers skip each other's records gives every claim a full
+   * batch (a third each); one whose claimers all go for the same oldest records gives the losers
+   * of every race nothing, and one claimer the lion's share. It holds far below a third, so that
+   * a claim that loses a few records to a neighbour's commit (a stale read, harmless) never fails
+   * it.
+   */
+  @Test
+  void claimDue_concurrentClaimersInRounds_shareTheBacklogEvenly() throws Exception {
+    int n = 600;
+    int limit = 20;
+    int claimers = 3;
+    for (int i = 0; i < n; i++) {
+      created(TestRecords.simple(gid(String.format("even-%03d", i)), Mode.SAGA,
+          TxStatus.SUBMITTED, T0, T0.plusMillis(i % 50)));
+    }
+    ConcurrentHashMap<String, String> owners = new ConcurrentHashMap<>();
+    AtomicInteger duplicates = new AtomicInteger();
+    int[] shares = new int[claimers];
+    int claimedInRound = -1;
+    for (int round = 0; round < 4 * n / limit && claimedInRound != 0; round++) {
+      List<Integer> counts = race(claimers, i -> {
+        List<TxRecord> batch = store.claimDue(T0.plusSeconds(1), "claimer-" + i, LEASE, limit);
+        for (TxRecord r : batch) {
+          if (owners.putIfAbsent(r.gid(), "claimer-" + i) != null) {
+            duplicates.incrementAndGet();
+          }
+        }
+        return batch.size();
+      });
+      claimedInRound = 0;
+      for (int i = 0; i < claimers; i++) {
+        shares[i] += counts.get(i);
+        claimedInRound += counts.get(i);
+      }
+    }
+
+    assertThat(duplicates).hasValue(0);
+    assertThat(owners).hasSize(n);
+    for (int i = 0; i < claimers; i++) {
+      assertThat(shares[i]).as("records claimed by claimer-%d of %s", i,
+          java.util.Arrays.toString(shares)).isGreaterThanOrEqualTo(n * 15 / 100);
+    }
+  }
+
   @Test
   void claimDue_racingWithUpdates_versionCountsEveryAcceptedWrite() throws Exception {
     int n = 60;

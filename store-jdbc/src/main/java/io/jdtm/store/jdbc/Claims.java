@@ -25,7 +25,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *       can only make a claim lose, never double it.
  * </ul>
  *
- * <p>Both visit the oldest due first. A claimed record whose rows do not parse ({@link
+ * <p>Both visit the oldest due first; H2, which applies {@code LIMIT} before {@code SKIP LOCKED},
+ * goes on to a window of the oldest due in a random order when that falls short ({@link
+ * ClaimWindow}), so that racing claimers each get a share. A claimed record whose rows do not parse ({@link
  * Unreadable}) is not returned but <em>parked</em>: a compare-and-set on the version it was
  * claimed at sets its lease owner to {@link #PARKED_OWNER} and its due time {@link #PARK} ahead,
  * so it neither fails the claim of the others nor comes back on every pass; it is reported once
@@ -43,12 +45,15 @@ final class Claims {
   private final Reads reads;
   private final Unreadables unreadables;
   private final boolean returning;
+  /** How H2 picks candidates: it applies LIMIT before SKIP LOCKED; null elsewhere. */
+  private final ClaimWindow window;
 
   Claims(Dialect dialect, Sql sql, Reads reads, Unreadables unreadables) {
     this.sql = sql;
     this.reads = reads;
     this.unreadables = unreadables;
     this.returning = dialect == Dialect.POSTGRESQL;
+    this.window = dialect == Dialect.H2 ? new ClaimWindow(sql.tables()) : null;
   }
 
   List<TxRecord> claim(Db db, Instant now, String owner, Duration lease, int limit) {
@@ -68,7 +73,8 @@ final class Claims {
     }
   }
 
-  private record Candidate(String gid, long version) {}
+  /** A due record a claim tries to lease, at the version it was read. */
+  record Candidate(String gid, long version) {}
 
   /** What a claim leased: the records it returns, and the unreadable ones it parked or not. */
   private record Claimed(
@@ -102,9 +108,10 @@ final class Claims {
   }
 
   private Claimed claimLocking(Handle h, Lease l) {
-    List<Candidate> candidates = new ArrayList<>(h.createQuery(sql.claimCandidates)
-        .bind("now", l.now()).bind("limit", l.limit())
-        .map((rs, ctx) -> new Candidate(rs.getString(1), rs.getLong(2))).list());
+    List<Candidate> candidates = window != null ? window.pick(h, l.now(), l.limit())
+        : new ArrayList<>(h.createQuery(sql.claimCandidates)
+            .bind("now", l.now()).bind("limit", l.limit())
+            .map((rs, ctx) -> new Candidate(rs.getString(1), rs.getLong(2))).list());
     if (candidates.isEmpty()) {
       return new Claimed(List.of(), List.of(), List.of());
     }
