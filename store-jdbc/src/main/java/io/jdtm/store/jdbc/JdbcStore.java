@@ -99,7 +99,7 @@ public final class JdbcStore implements TransactionStore {
   @Override
   public CreateResult create(TxRecord record) {
     for (int attempt = 1; attempt <= Db.MAX_ATTEMPTS; attempt++) {
-      if (db.autoCommit("create", record.gid(), h -> writes.insert(h.getConnection(), record))) {
+      if (db.autoCommitPlain("create", record.gid(), c -> writes.insert(c, record))) {
         return CreateResult.created(record);
       }
       Optional<TxRecord> existing = load(record.gid());
@@ -120,7 +120,7 @@ public final class JdbcStore implements TransactionStore {
    */
   @Override
   public Optional<TxRecord> load(String gid) {
-    return db.autoCommit("load", gid, h -> reads.load(h.getConnection(), gid));
+    return db.autoCommitPlain("load", gid, c -> reads.load(c, gid));
   }
 
   /**
@@ -138,11 +138,10 @@ public final class JdbcStore implements TransactionStore {
     }
     Optional<Writes.Planned> planned = Writes.planFromBase(update);
     if (planned.isPresent()) {
-      return db.autoCommit("update", update.gid(),
-          h -> writes.write(h.getConnection(), planned.get()));
+      return db.autoCommitPlain("update", update.gid(), c -> writes.write(c, planned.get()));
     }
-    return db.inTransaction("update", update.gid(),
-        h -> writes.apply(h.getConnection(), List.of(update))).get(0);
+    return db.inTransactionPlain("update", update.gid(),
+        c -> writes.apply(c, List.of(update))).get(0);
   }
 
   /** {@inheritDoc} One transaction, with every write in one JDBC batch. */
@@ -155,7 +154,7 @@ public final class JdbcStore implements TransactionStore {
     if (updates.size() == 1) {
       return List.of(update(updates.get(0)));
     }
-    return db.inTransaction("update", null, h -> writes.apply(h.getConnection(), updates));
+    return db.inTransactionPlain("update", null, c -> writes.apply(c, updates));
   }
 
   /**
