@@ -22,7 +22,7 @@ class SqlTest {
     Sql sql = new Sql(Dialect.MARIADB, tables, true, "MySQL Connector/J");
 
     assertThat(sql.insertMarksExisting).isFalse();
-    assertThat(sql.insertTx).doesNotContain("ON DUPLICATE KEY").endsWith(":options)");
+    assertThat(sql.insertTx).doesNotContain("ON DUPLICATE KEY").endsWith("?, ?)");
     assertThat(sql.txExistsBeforeInsert)
         .isEqualTo("SELECT 1 FROM " + tables.tx() + " WHERE gid = ?");
   }
