@@ -33,6 +33,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       connection is reset too: the client cannot tell whether the commit happened. The proxy
  *       sees bytes, not statements: a driver that runs a prepared COMMIT by name sends no such
  *       bytes (PostgreSQL's does after 5 uses on a connection unless {@code prepareThreshold=0}).
+ *   <li>{@link #cutMidWrite}: as {@link #cutMidCommit}, and the words {@code INSERT} and {@code
+ *       UPDATE} count too, since an auto-committed write is its own commit (a write inside a
+ *       transaction that is cut merely rolls back).
  * </ul>
  *
  * <pre>{@code
@@ -65,6 +68,7 @@ public final class TcpProxy implements AutoCloseable {
   private Fault fault = Fault.NONE;
   private long latencyNanos;
   private double cutProbability;
+  private volatile boolean cutWrites;
   private Random cutRandom;
   private boolean closed;
 
@@ -145,15 +149,27 @@ public final class TcpProxy implements AutoCloseable {
     }
     return change(() -> {
       fault = Fault.CUT_COMMIT;
+      cutWrites = false;
       cutProbability = probability;
       cutRandom = new Random(seed);
     });
+  }
+
+  /**
+   * As {@link #cutMidCommit}, and cuts auto-committed writes too: each {@code INSERT} or {@code
+   * UPDATE} the client sends is cut with the same probability (and counted in {@link
+   * #commitsCut}).
+   */
+  public TcpProxy cutMidWrite(double probability, long seed) {
+    cutMidCommit(probability, seed);
+    return change(() -> cutWrites = true);
   }
 
   /** Ends every fault and the latency; held bytes flow again. */
   public TcpProxy heal() {
     return change(() -> {
       fault = Fault.NONE;
+      cutWrites = false;
       latencyNanos = 0;
     });
   }
@@ -235,7 +251,9 @@ public final class TcpProxy implements AutoCloseable {
           link.reset();
           return;
         }
-        boolean cut = matcher.scan(buf, n) && f == Fault.CUT_COMMIT && drawCut();
+        int found = matcher.scan(buf, n);
+        boolean cut = f == Fault.CUT_COMMIT && ((found & CommitMatcher.COMMIT) != 0
+            || (found & CommitMatcher.WRITE) != 0 && cutWrites) && drawCut();
         if (cut) {
           cuts.incrementAndGet(); // first: the client may look as soon as its socket closes
           link.cut(); // before the commit leaves, so that no answer can reach the client
@@ -397,20 +415,34 @@ public final class TcpProxy implements AutoCloseable {
    * stream read in chunks, including across chunk boundaries. Not thread-safe: one per stream.
    */
   private static final class CommitMatcher {
+    static final int COMMIT = 1;
+    static final int WRITE = 2;
     private static final byte[] WORD = {'c', 'o', 'm', 'm', 'i', 't'};
+    /** Same length as {@link #WORD}, so one window serves all three. */
+    private static final byte[][] WRITES = {{'i', 'n', 's', 'e', 'r', 't'},
+        {'u', 'p', 'd', 'a', 't', 'e'}};
     private final byte[] window = new byte[BUFFER + WORD.length + 1];
     private int carried;
 
-    /** Whether {@code COMMIT} ends in this chunk. */
-    boolean scan(byte[] chunk, int n) {
+    /**
+     * {@link #COMMIT} when {@code COMMIT} ends in this chunk, plus {@link #WRITE} when {@code
+     * INSERT} or {@code UPDATE} does.
+     */
+    int scan(byte[] chunk, int n) {
       System.arraycopy(chunk, 0, window, carried, n);
       int length = carried + n;
-      boolean found = false;
+      int found = 0;
       // Only matches that end in this chunk: those in the carried bytes were reported before. A
       // commit at the very end of a chunk counts, as statements end where chunks do.
-      for (int i = Math.max(0, carried - WORD.length + 1); i + WORD.length <= length && !found;
-          i++) {
-        found = matchesAt(i, length);
+      for (int i = Math.max(0, carried - WORD.length + 1); i + WORD.length <= length; i++) {
+        if (matchesAt(WORD, i, length)) {
+          found |= COMMIT;
+        }
+        for (byte[] write : WRITES) {
+          if (matchesAt(write, i, length)) {
+            found |= WRITE;
+          }
+        }
       }
       int keep = Math.min(length, WORD.length);
       System.arraycopy(window, length - keep, window, 0, keep);
@@ -418,16 +450,16 @@ public final class TcpProxy implements AutoCloseable {
       return found;
     }
 
-    private boolean matchesAt(int i, int length) {
+    private boolean matchesAt(byte[] word, int i, int length) {
       if (i > 0 && isWordByte(window[i - 1])) {
         return false;
       }
-      for (int k = 0; k < WORD.length; k++) {
-        if (Character.toLowerCase((char) (window[i + k] & 0xff)) != WORD[k]) {
+      for (int k = 0; k < word.length; k++) {
+        if (Character.toLowerCase((char) (window[i + k] & 0xff)) != word[k]) {
           return false;
         }
       }
-      int after = i + WORD.length;
+      int after = i + word.length;
       return after == length || !isWordByte(window[after]);
     }
 

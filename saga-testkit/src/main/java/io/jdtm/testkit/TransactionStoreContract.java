@@ -694,6 +694,107 @@ public abstract class TransactionStoreContract {
     assertThat(store.load(r.gid())).contains(r);
   }
 
+  // ---- updates against a base (TxUpdate.against) -------------------------------------------
+
+  @Test
+  void update_againstItsBase_appliesAsWithout() {
+    TxRecord r = created(TestRecords.saga(gid("base"), T0, T0.plusSeconds(30)));
+    TxUpdate u = TxUpdate.against(r).status(TxStatus.ABORTING).reason("why").updatedAt(T0)
+        .nextDueAt(T0.plusSeconds(2))
+        .branch(new BranchUpdate("01", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null, null))
+        .branch(new BranchUpdate("02", BranchOp.ACTION, BranchStatus.PREPARED, 2, 1,
+            T0.plusSeconds(1), "busy"))
+        .build();
+
+    assertThat(store.update(u)).isTrue();
+    TxRecord next = r.applying(u);
+    assertThat(store.load(r.gid())).contains(next);
+    TxUpdate then = TxUpdate.against(next).updatedAt(T0).nextDueAt(null)
+        .status(TxStatus.FAILED).build();
+    assertThat(store.update(then)).isTrue();
+    assertThat(store.load(r.gid())).contains(next.applying(then));
+  }
+
+  @Test
+  void update_againstAStaleBase_isRejectedAndChangesNothing() {
+    TxRecord r = created(TestRecords.saga(gid("stale-base"), T0, T0.plusSeconds(30)));
+    assertThat(store.update(TestRecords.touch(r, T0, T0.plusSeconds(1)))).isTrue();
+    TxRecord current = store.load(r.gid()).orElseThrow();
+
+    boolean applied = store.update(TxUpdate.against(r).status(TxStatus.ABORTING).updatedAt(T0)
+        .nextDueAt(T0)
+        .branch(new BranchUpdate("01", BranchOp.ACTION, BranchStatus.FAILED, 1, 0, null, "x"))
+        .build());
+    boolean missingOp = store.update(TxUpdate.against(r).updatedAt(T0).nextDueAt(T0)
+        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.FAILED, 1, 0, null, "x"))
+        .build());
+
+    assertThat(applied).isFalse();
+    assertThat(missingOp).as("a stale base naming a missing op: a version conflict").isFalse();
+    assertThat(store.load(r.gid())).contains(current);
+  }
+
+  @Test
+  void update_againstABaseNamingAMissingBranchOp_throwsAndLeavesTheRecordAlone() {
+    TxRecord r = created(TestRecords.saga(gid("base-no-op"), T0, T0));
+    TxUpdate bad = TxUpdate.against(r).updatedAt(T0).nextDueAt(T0)
+        .branch(new BranchUpdate("09", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null, null))
+        .build();
+
+    assertThatThrownBy(() -> store.update(bad)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.load(r.gid())).contains(r);
+  }
+
+  @Test
+  void update_againstABaseAddingBranches_appendsThemAtEachVersion() {
+    TxRecord r = created(TestRecords.simple(gid("base-tcc"), Mode.TCC, TxStatus.PREPARED, T0,
+        T0));
+    TxRecord expected = r;
+    for (String id : List.of("02", "03")) {
+      TxUpdate u = TxUpdate.against(expected).updatedAt(T0).nextDueAt(T0)
+          .addBranch(BranchRecord.prepared(id, BranchOp.CONFIRM, "handler:c", new byte[] {1},
+              List.of()))
+          .addBranch(BranchRecord.prepared(id, BranchOp.CANCEL, "handler:x", new byte[] {2},
+              List.of("01")))
+          .build();
+      assertThat(store.update(u)).isTrue();
+      expected = expected.applying(u);
+    }
+    TxUpdate progress = TxUpdate.against(expected).status(TxStatus.SUBMITTED).updatedAt(T0)
+        .nextDueAt(T0)
+        .branch(new BranchUpdate("03", BranchOp.CONFIRM, BranchStatus.SUCCEEDED, 1, 0, null, null))
+        .build();
+    assertThat(store.update(progress)).isTrue();
+
+    TxRecord loaded = store.load(r.gid()).orElseThrow();
+    assertThat(loaded).isEqualTo(expected.applying(progress));
+    assertThat(loaded.branches()).hasSize(5);
+    assertThat(store.update(TxUpdate.against(loaded).updatedAt(T0)
+        .addBranch(BranchRecord.prepared("04", BranchOp.CONFIRM, "handler:c", new byte[] {1},
+            List.of())).build())).as("adding branches once SUBMITTED").isFalse();
+  }
+
+  @Test
+  void apply_batchAgainstBases_appliesCurrentOnesAndRejectsStaleAndTerminalOnes() {
+    TxRecord a = created(TestRecords.saga(gid("ba"), T0, T0));
+    TxRecord b = created(TestRecords.saga(gid("bb"), T0, T0));
+    TxRecord done = created(TestRecords.simple(gid("bc"), Mode.SAGA, TxStatus.SUCCEEDED, T0,
+        null));
+    assertThat(store.update(TestRecords.touch(b, T0, T0))).isTrue();
+    TxRecord bNow = store.load(b.gid()).orElseThrow();
+    List<TxUpdate> batch = List.of(
+        TxUpdate.against(b).updatedAt(T0).nextDueAt(T0).build(),
+        TxUpdate.against(done).updatedAt(T0).nextDueAt(T0).build(),
+        TxUpdate.against(a).updatedAt(T0).nextDueAt(null).status(TxStatus.SUCCEEDED)
+            .branch(new BranchUpdate("01", BranchOp.ACTION, BranchStatus.SUCCEEDED, 1, 0, null,
+                null)).build());
+
+    assertThat(store.apply(batch)).containsExactly(false, false, true);
+    assertThat(store.load(a.gid())).contains(a.applying(batch.get(2)));
+    assertThat(store.load(b.gid())).contains(bNow);
+    assertThat(store.load(done.gid())).contains(done);
+  }
+
   @Test
   void durable_recordsSurviveReopen() {
     assumeTrue(store.capabilities().contains(StoreCapability.DURABLE),

@@ -1,7 +1,7 @@
 package io.jdtm.store.jdbc;
 
-import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +15,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *
  * <ul>
  *   <li>PostgreSQL: one auto-committed {@code UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED)
- *       RETURNING}, then one query for the branches of every claimed record. The branches are
- *       read by a later statement on purpose: inside the claim statement they would come from its
- *       start-of-statement snapshot, which can predate the record version the claim locked.
+ *       RETURNING} of whole rows: a record is one row, so what it returns is the record as the
+ *       claim wrote it, from the latest version it locked.
  *   <li>H2 and MariaDB/MySQL: in one transaction, select candidates with their versions ({@code
  *       FOR UPDATE SKIP LOCKED} where the database has it), lease each with a batched
- *       compare-and-set that repeats the due check, and load the winners with their branches. The
+ *       compare-and-set that repeats the due check, and load the winners in one query. The
  *       conditional update carries the check, so a stale read (MariaDB's REPEATABLE READ snapshot)
  *       can only make a claim lose, never double it.
  * </ul>
@@ -84,30 +83,14 @@ final class Claims {
     Parsed<TxRecord> claimed = h.createQuery(sql.claimReturning)
         .bind("owner", l.owner()).bind("until", l.until()).bind("now", l.now())
         .bind("limit", l.limit())
-        .scanResultSet((rs, ctx) -> Rows.readTxs(rs.get(), sql.tables()));
+        .scanResultSet((rs, ctx) -> Rows.readRecords(rs.get(), sql.tables()));
     if (claimed.count() == 0) {
       return new Claimed(List.of(), List.of(), List.of());
     }
-    Parsed<List<BranchRecord>> branches = claimed.found().isEmpty() ? new Parsed<>()
-        : h.createQuery(sql.branchesOfAny)
-            .bindArray("gids", String.class, claimed.found().keySet())
-            .scanResultSet((rs, ctx) ->
-                Rows.readBranches(rs.get(), sql.tables(), claimed.found()));
-    List<TxRecord> records = new ArrayList<>(claimed.found().size());
-    List<Unreadable> unreadable = new ArrayList<>(claimed.unreadable().values());
-    claimed.found().forEach((gid, r) -> {
-      Unreadable u = branches.unreadable().get(gid);
-      if (u != null) {
-        unreadable.add(u);
-      } else {
-        records.add(r.toBuilder().branches(branches.found().getOrDefault(gid, List.of()))
-            .build());
-      }
-    });
-    return park(h, l, records, unreadable);
+    return park(h, l, claimed.values(), new ArrayList<>(claimed.unreadable().values()));
   }
 
-  private Claimed claimLocking(Handle h, Lease l) {
+  private Claimed claimLocking(Handle h, Lease l) throws SQLException {
     List<Candidate> candidates = window != null ? window.pick(h, l.now(), l.limit())
         : new ArrayList<>(h.createQuery(sql.claimCandidates)
             .bind("now", l.now()).bind("limit", l.limit())
@@ -128,7 +111,7 @@ final class Claims {
         won.add(candidates.get(i).gid());
       }
     }
-    Parsed<TxRecord> loaded = reads.loadAll(h, won);
+    Parsed<TxRecord> loaded = reads.loadAll(h.getConnection(), won);
     return park(h, l, loaded.values(), new ArrayList<>(loaded.unreadable().values()));
   }
 

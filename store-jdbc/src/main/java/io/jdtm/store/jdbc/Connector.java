@@ -42,7 +42,7 @@ final class Connector {
       Dialect dialect = Dialect.ofProduct(probe.product()).orElseThrow(() ->
           new IllegalArgumentException("unsupported database '" + probe.product() + "' at "
               + where + ": the JDBC store supports H2, PostgreSQL, MariaDB and MySQL"));
-      Db db = new Db(jdbi, probe.product() + " at " + where);
+      Db db = new Db(jdbi, s.jdbi() != null ? null : ds, probe.product() + " at " + where);
       if (s.createSchema()) {
         Schema.create(db, dialect, s.tables());
       }

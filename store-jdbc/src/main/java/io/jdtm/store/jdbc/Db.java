@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -18,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs work on a JDBI handle: in one database transaction, retried a bounded number of times when
- * the database rolled it back for a deadlock, serialization failure or lock timeout; or in
- * auto-commit mode for single-statement work. SQL failures come out as {@link
+ * Runs work on a JDBI handle, or (the hot path) on a plain connection straight from the data
+ * source: in one database transaction, retried a bounded number of times when the database rolled
+ * it back for a deadlock, serialization failure or lock timeout; or in auto-commit mode for
+ * single-statement work. SQL failures come out as {@link
  * StoreUnavailableException}; other exceptions pass unchanged. Thread-safe.
  */
 final class Db {
@@ -35,16 +37,62 @@ final class Db {
     T run(Handle handle) throws SQLException;
   }
 
+  /** Work against a plain JDBC connection. */
+  @FunctionalInterface
+  interface ConnectionWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
   private final Jdbi jdbi;
+  private final DataSource dataSource;
   private final String description;
   private volatile boolean closed;
 
   /**
+   * @param dataSource where {@code jdbi} takes its connections, when known: the hot path then
+   *     takes them straight from it; {@code null} for a Jdbi of the caller's
    * @param description the database, for messages: its kind and redacted URL
    */
-  Db(Jdbi jdbi, String description) {
+  Db(Jdbi jdbi, DataSource dataSource, String description) {
     this.jdbi = jdbi;
+    this.dataSource = dataSource;
     this.description = description;
+  }
+
+  /**
+   * As {@link #autoCommit}, on a plain connection taken straight from the data source when there
+   * is one (no Jdbi handle): for the hot path's single statements.
+   */
+  <T> T autoCommitPlain(String what, String gid, ConnectionWork<T> work) {
+    if (dataSource == null) {
+      return autoCommit(what, gid, h -> work.run(h.getConnection()));
+    }
+    return attemptPlain(what, gid,
+        c -> c.getAutoCommit() ? work.run(c) : transaction(c, work));
+  }
+
+  /** As {@link #inTransaction}, on a plain connection (see {@link #autoCommitPlain}). */
+  <T> T inTransactionPlain(String what, String gid, ConnectionWork<T> work) {
+    if (dataSource == null) {
+      return inTransaction(what, gid, h -> work.run(h.getConnection()));
+    }
+    return attemptPlain(what, gid, c -> transaction(c, work));
+  }
+
+  private <T> T attemptPlain(String what, String gid, ConnectionWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      requireOpen();
+      try (Connection c = dataSource.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        if (!SqlErrors.isRetryable(e) || attempt == MAX_ATTEMPTS || closed) {
+          throw unavailable(what, gid, e, e);
+        }
+        log.debug("{} of gid={} rolled back by the database (attempt {}); retrying: {}", what, gid,
+            attempt, SqlErrors.describe(e));
+        pause(attempt);
+      }
+    }
   }
 
   String description() {
@@ -83,14 +131,17 @@ final class Db {
   }
 
   private static <T> T transaction(Handle h, Work<T> work) throws SQLException {
-    Connection c = h.getConnection();
+    return transaction(h.getConnection(), c -> work.run(h));
+  }
+
+  private static <T> T transaction(Connection c, ConnectionWork<T> work) throws SQLException {
     boolean restoreAutoCommit = c.getAutoCommit();
     if (restoreAutoCommit) {
       c.setAutoCommit(false);
     }
     T result;
     try {
-      result = work.run(h);
+      result = work.run(c);
       c.commit();
     } catch (Throwable e) {
       // On a connection the network broke, these fail too; the first failure is the one to tell.

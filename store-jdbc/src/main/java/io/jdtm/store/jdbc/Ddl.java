@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class Ddl {
   /** The schema version these scripts create and this code reads and writes. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   private static final String PLACEHOLDER = "${prefix}";
 
   private Ddl() {}

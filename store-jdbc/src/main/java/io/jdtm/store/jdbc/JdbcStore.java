@@ -18,15 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 
 /**
- * A durable {@link TransactionStore} in a relational database, on JDBI: H2 (embedded, file or
- * server), PostgreSQL, MariaDB and MySQL. Each record is a row of {@code <prefix>tx}; each branch
- * op a row of {@code <prefix>branch}, so an update writes the record row and the branch rows it
- * changes, never the payloads. Every write is one database transaction; updates are
- * compare-and-set on the version and status columns, and {@link #apply} sends each kind of
- * statement of a whole batch in one JDBC batch. Times are stored as epoch milliseconds.
+ * A durable {@link TransactionStore} in a relational database: H2 (embedded, file or server),
+ * PostgreSQL, MariaDB and MySQL. Each record is one row of {@code <prefix>tx}; its branch ops'
+ * definitions are one binary column ({@code branches}, written at create and when branches are
+ * added) and their progress another ({@code progress}, rewritten by every write). A create is one
+ * {@code INSERT}, an update one {@code UPDATE} with a compare-and-set on version and status (each
+ * auto-committed), and {@link #apply} one JDBC batch of them in one transaction; a load and a
+ * claim read one row per record. Times are stored as epoch milliseconds.
  *
  * <pre>{@code
  * TransactionStore store = JdbcStore.builder()
@@ -51,9 +51,9 @@ import org.jdbi.v3.core.JdbiException;
  * there. A write whose answer was lost fails although it may have committed; the engine reads
  * the record back to tell.
  *
- * <p>Unreadable records: a row holding a value jdtm never writes (an unknown status, mode or branch
- * op, malformed options, a negative count, a version below 1 or a negative lease epoch; left by a
- * hand edit, another tool or a newer jdtm) makes its record unreadable, and only that record.
+ * <p>Unreadable records: a row holding a value jdtm never writes (an unknown status or mode, a
+ * {@code branches} or {@code progress} value that does not parse, malformed options, a version
+ * below 1 or a negative lease epoch; left by a hand edit, another tool or a newer jdtm) makes its record unreadable, and only that record.
  * {@link #claimDue} leases and returns the other due records; it <em>parks</em> the unreadable one
  * (a compare-and-set on its version sets {@code lease_owner} to {@code (unreadable)} and {@code
  * next_due_at} 15 minutes ahead, so it is
@@ -75,8 +75,7 @@ public final class JdbcStore implements TransactionStore {
   private final Reads reads;
   private final Claims claims;
   private final Purge purge;
-  private final String integrity;
-  private final CallerTransactions callers = new CallerTransactions();
+  private final String everyRecord;
 
   JdbcStore(Db db, Dialect dialect, Sql sql, Tables tables, Set<StoreCapability> capabilities,
       OwnedPool pool) {
@@ -90,7 +89,7 @@ public final class JdbcStore implements TransactionStore {
     this.reads = new Reads(sql, unreadables);
     this.claims = new Claims(dialect, sql, reads, unreadables);
     this.purge = new Purge(sql);
-    this.integrity = sql.orphanBranches();
+    this.everyRecord = sql.everyRecord;
   }
 
   /** A builder; set one of {@code url}, {@code dataSource} or {@code jdbi}. */
@@ -98,10 +97,11 @@ public final class JdbcStore implements TransactionStore {
     return new Builder();
   }
 
+  /** {@inheritDoc} One auto-committed {@code INSERT}; only a gid that exists is read back. */
   @Override
   public CreateResult create(TxRecord record) {
     for (int attempt = 1; attempt <= Db.MAX_ATTEMPTS; attempt++) {
-      if (db.inTransaction("create", record.gid(), h -> writes.insert(h, record))) {
+      if (db.autoCommitPlain("create", record.gid(), c -> writes.insert(c, record))) {
         return CreateResult.created(record);
       }
       Optional<TxRecord> existing = load(record.gid());
@@ -131,15 +131,13 @@ public final class JdbcStore implements TransactionStore {
         throw new IllegalStateException("the connection is in auto-commit mode: open a transaction"
             + " (setAutoCommit(false)) so that the message commits with it");
       }
-      return callers.run(connection, h -> {
-        if (writes.insert(h, record)) {
-          return CreateResult.created(record);
-        }
-        return CreateResult.exists(reads.load(h, record.gid()).orElseThrow(
-            () -> new io.jdtm.DuplicateTransactionException(record.gid(), "a record with this gid"
-                + " exists but the caller's transaction cannot see it")));
-      });
-    } catch (SQLException | JdbiException e) {
+      if (writes.insert(connection, record)) {
+        return CreateResult.created(record);
+      }
+      return CreateResult.exists(reads.load(connection, record.gid()).orElseThrow(
+          () -> new io.jdtm.DuplicateTransactionException(record.gid(), "a record with this gid"
+              + " exists but the caller's transaction cannot see it")));
+    } catch (SQLException e) {
       SQLException sql = SqlErrors.find(e).orElse(null);
       if (sql != null && SqlErrors.isMissingTable(sql)) {
         throw new IllegalArgumentException("the connection does not reach this store's table "
@@ -162,22 +160,41 @@ public final class JdbcStore implements TransactionStore {
    */
   @Override
   public Optional<TxRecord> load(String gid) {
-    return db.autoCommit("load", gid, h -> reads.load(h, gid));
+    return db.autoCommitPlain("load", gid, c -> reads.load(c, gid));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With a {@link TxUpdate#base() base}, one auto-committed {@code UPDATE} writes the new
+   * record (none when the base rejects the update); without one, or when the base does not take
+   * it, the stored record is read and locked first, in one transaction.
+   */
   @Override
   public boolean update(TxUpdate update) {
-    return apply(List.of(update)).get(0);
+    db.requireOpen();
+    if (Writes.rejected(update)) {
+      return false;
+    }
+    Optional<Writes.Planned> planned = Writes.planFromBase(update);
+    if (planned.isPresent()) {
+      return db.autoCommitPlain("update", update.gid(), c -> writes.write(c, planned.get()));
+    }
+    return db.inTransactionPlain("update", update.gid(),
+        c -> writes.apply(c, List.of(update))).get(0);
   }
 
+  /** {@inheritDoc} One transaction, with every write in one JDBC batch. */
   @Override
   public List<Boolean> apply(List<TxUpdate> updates) {
     if (updates.isEmpty()) {
       db.requireOpen();
       return List.of();
     }
-    String gid = updates.size() == 1 ? updates.get(0).gid() : null;
-    return db.inTransaction("update", gid, h -> writes.apply(h, updates));
+    if (updates.size() == 1) {
+      return List.of(update(updates.get(0)));
+    }
+    return db.inTransactionPlain("update", null, c -> writes.apply(c, updates));
   }
 
   /**
@@ -229,13 +246,14 @@ public final class JdbcStore implements TransactionStore {
     }
   }
 
-  /** Checks that no branch row lacks its record. For tests. */
+  /** Checks that every stored record is readable (its branch columns agree). For tests. */
   void checkIntegrity() {
-    long orphans = db.autoCommit("integrity check", null,
-        h -> h.createQuery(integrity).mapTo(Long.class).one());
-    if (orphans != 0) {
-      throw new IllegalStateException(orphans + " branch rows in " + tables.branch()
-          + " have no record in " + tables.tx());
+    Parsed<TxRecord> all = db.autoCommit("integrity check", null,
+        h -> h.createQuery(everyRecord).scanResultSet((rs, ctx) -> Rows.readRecords(rs.get(),
+            tables)));
+    if (!all.unreadable().isEmpty()) {
+      throw new IllegalStateException(all.unreadable().size() + " records in " + tables.tx()
+          + " are unreadable, e.g. " + all.unreadable().values().iterator().next().describe());
     }
   }
 
@@ -321,8 +339,8 @@ public final class JdbcStore implements TransactionStore {
     }
 
     /**
-     * Prefix of the table names (default {@code jdtm_}): tables {@code <prefix>tx}, {@code
-     * <prefix>branch} and {@code <prefix>schema_version}.
+     * Prefix of the table names (default {@code jdtm_}): tables {@code <prefix>tx} and {@code
+     * <prefix>schema_version}.
      *
      * @throws IllegalArgumentException unless it matches {@code [A-Za-z_][A-Za-z0-9_]{0,48}} (so
      *     that every table and index name stays within 63 characters)

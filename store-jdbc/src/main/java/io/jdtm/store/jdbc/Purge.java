@@ -5,7 +5,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Deletes finished records and their branches in chunks, one short transaction per chunk, so that
+ * Deletes finished records in chunks, one short transaction per chunk, so that
  * a large purge never holds many locks or a long transaction. Thread-safe.
  */
 final class Purge {
@@ -40,13 +40,10 @@ final class Purge {
     if (gids.isEmpty()) {
       return new Chunk(0, 0, after);
     }
-    var branches = h.createUpdate(sql.deleteBranches(gids.size()));
     var records = h.createUpdate(sql.deleteFinished(gids.size()));
     for (int i = 0; i < gids.size(); i++) {
-      branches.bind("g" + i, gids.get(i));
       records.bind("g" + i, gids.get(i));
     }
-    branches.execute();
     return new Chunk(records.execute(), gids.size(), gids.get(gids.size() - 1));
   }
 }

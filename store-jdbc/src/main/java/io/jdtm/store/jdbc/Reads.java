@@ -5,6 +5,10 @@ import io.jdtm.TxStatus;
 import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +16,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Loads records with their branches in one statement each: one record, several by gid, or a page
+ * Loads records in one statement each, one row per record: one record, several by gid, or a page
  * of a query. A record whose rows do not parse ({@link Unreadable}) fails a load of it alone, and
  * is left out of the other reads. Thread-safe (stateless apart from the statements).
  */
@@ -29,13 +33,18 @@ final class Reads {
   }
 
   /**
-   * The record, if stored.
+   * The record, if stored: one statement.
    *
    * @throws io.jdtm.JdtmException naming the gid, column and problem when it is unreadable
    */
-  Optional<TxRecord> load(Handle h, String gid) {
-    Parsed<TxRecord> parsed = h.createQuery(sql.loadOne).bind("gid", gid)
-        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
+  Optional<TxRecord> load(Connection c, String gid) throws SQLException {
+    Parsed<TxRecord> parsed;
+    try (PreparedStatement ps = c.prepareStatement(sql.loadOne)) {
+      ps.setString(1, gid);
+      try (ResultSet rs = ps.executeQuery()) {
+        parsed = Rows.readRecords(rs, sql.tables());
+      }
+    }
     if (!parsed.unreadable().isEmpty()) {
       throw parsed.unreadable().values().iterator().next().exception();
     }
@@ -44,20 +53,22 @@ final class Reads {
 
   /**
    * The records with these gids that exist, in gid order within chunks of {@link #CHUNK}, and
-   * those that are unreadable.
+   * those that are unreadable: one statement per chunk.
    */
-  Parsed<TxRecord> loadAll(Handle h, List<String> gids) {
+  Parsed<TxRecord> loadAll(Connection c, List<String> gids) throws SQLException {
     Parsed<TxRecord> all = new Parsed<>();
     for (int from = 0; from < gids.size(); from += CHUNK) {
       List<String> chunk = gids.subList(from, Math.min(gids.size(), from + CHUNK));
-      var query = h.createQuery(sql.loadMany(chunk.size()));
-      for (int i = 0; i < chunk.size(); i++) {
-        query.bind("g" + i, chunk.get(i));
+      try (PreparedStatement ps = c.prepareStatement(sql.loadMany(chunk.size()))) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          Parsed<TxRecord> parsed = Rows.readRecords(rs, sql.tables());
+          parsed.found().forEach(all::add);
+          parsed.unreadable().values().forEach(all::addUnreadable);
+        }
       }
-      Parsed<TxRecord> parsed =
-          query.scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
-      parsed.found().forEach(all::add);
-      parsed.unreadable().values().forEach(all::addUnreadable);
     }
     return all;
   }
@@ -99,7 +110,7 @@ final class Reads {
     }
     binds.put("limit", q.limit());
     Parsed<TxRecord> parsed = h.createQuery(sql.page(where.toString())).bindMap(binds)
-        .scanResultSet((rs, ctx) -> Rows.readJoined(rs.get(), sql.tables()));
+        .scanResultSet((rs, ctx) -> Rows.readRecords(rs.get(), sql.tables()));
     parsed.unreadable().values().forEach(unreadables::skipped);
     return new TxPage(parsed.values(),
         parsed.count() < q.limit() ? Optional.empty() : Optional.of(parsed.last()));

@@ -22,6 +22,7 @@ final class Schema {
    * schema at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail (PostgreSQL can).
    */
   static void create(Db db, Dialect dialect, Tables tables) {
+    requireNoOtherVersion(db, tables);
     List<String> statements = Ddl.statements(dialect, tables);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -53,7 +54,7 @@ final class Schema {
    *     mismatch
    */
   static void verify(Db db, Dialect dialect, Tables tables) {
-    for (String table : List.of(tables.tx(), tables.branch(), tables.schemaVersion())) {
+    for (String table : List.of(tables.tx(), tables.schemaVersion())) {
       if (db.autoCommit("checking the schema", null, h -> isMissing(h, table))) {
         throw new IllegalStateException("table " + table + " does not exist in " + db.description()
             + ": create the schema with createSchema(true) (in a store URI: #jdtm.createSchema="
@@ -61,14 +62,45 @@ final class Schema {
             + JdbcSchema.command(false, dialect, tables) + "' prints");
       }
     }
-    Integer version = db.autoCommit("checking the schema", null, h -> h.createQuery(
-        "SELECT MAX(version) FROM " + tables.schemaVersion()).mapTo(Integer.class).one());
-    if (version == null || version != Ddl.SCHEMA_VERSION) {
-      throw new IllegalStateException("table " + tables.schemaVersion() + " in " + db.description()
-          + " says schema version " + version + ", but this jdtm reads and writes version "
-          + Ddl.SCHEMA_VERSION + (version != null && version > Ddl.SCHEMA_VERSION
-          ? ": upgrade jdtm" : ": apply the DDL (createSchema(true) does)"));
+    requireNoOtherVersion(db, tables);
+    List<Integer> versions = versions(db, tables);
+    if (versions.isEmpty()) {
+      throw new IllegalStateException("table " + tables.schemaVersion() + " in "
+          + db.description() + " holds no schema version: apply the DDL (createSchema(true) "
+          + "does)");
     }
+  }
+
+  /**
+   * Fails when {@code <prefix>schema_version} exists and names a version other than this code's.
+   * Version 1 (one row per branch op in {@code <prefix>branch}) was never released, so nothing
+   * migrates it.
+   */
+  private static void requireNoOtherVersion(Db db, Tables tables) {
+    if (db.autoCommit("checking the schema", null, h -> isMissing(h, tables.schemaVersion()))) {
+      return;
+    }
+    for (int version : versions(db, tables)) {
+      if (version == 1) {
+        throw new IllegalStateException("the tables " + tables.prefix() + "* in "
+            + db.description() + " are of schema version 1, a development layout that was never "
+            + "released and that this jdtm (schema version " + Ddl.SCHEMA_VERSION + ") cannot "
+            + "read: drop the tables " + tables.tx() + ", " + tables.v1Branch() + " and "
+            + tables.schemaVersion() + ", or use a new table prefix");
+      }
+      if (version != Ddl.SCHEMA_VERSION) {
+        throw new IllegalStateException("table " + tables.schemaVersion() + " in "
+            + db.description() + " says schema version " + version + ", but this jdtm reads and "
+            + "writes version " + Ddl.SCHEMA_VERSION + (version > Ddl.SCHEMA_VERSION
+            ? ": upgrade jdtm" : ": apply the DDL (createSchema(true) does)"));
+      }
+    }
+  }
+
+  private static List<Integer> versions(Db db, Tables tables) {
+    return db.autoCommit("checking the schema", null, h -> h.createQuery(
+        "SELECT version FROM " + tables.schemaVersion() + " ORDER BY version")
+        .mapTo(Integer.class).list());
   }
 
   private static boolean isMissing(Handle h, String table) {

@@ -1,30 +1,26 @@
 package io.jdtm.store.jdbc;
 
 import io.jdtm.TxStatus;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Every statement the store runs, built once from validated table names. Parameters are named
- * ({@code :name}); times are epoch milliseconds. Immutable and thread-safe.
+ * Every statement the store runs, built once from validated table names. The hot path's
+ * statements (create, update, load) take positional parameters ({@code ?}) and run on plain JDBC;
+ * the others take named ones ({@code :name}) and run on Jdbi. Times are epoch milliseconds.
+ * Immutable and thread-safe.
  */
 final class Sql {
   static final String TX_COLUMNS = "t.gid, t.mode, t.status, t.version, t.lease_owner, "
       + "t.lease_epoch, t.next_due_at, t.created_at, t.updated_at, t.reason, t.custom_data, "
-      + "t.options";
-  static final int TX_COLUMN_COUNT = 12;
-  static final String BRANCH_COLUMNS = "b.branch_id, b.op, b.target, b.payload, b.depends_on, "
-      + "b.status, b.attempts, b.backoff_level, b.retry_at, b.last_error";
+      + "t.options, t.branches, t.progress";
+  static final int TX_COLUMN_COUNT = 14;
   /** {@link java.sql.DatabaseMetaData#getDriverName()} of MariaDB Connector/J. */
   static final String MARIADB_DRIVER = "MariaDB Connector/J";
   /** Same text as the PostgreSQL partial index predicate, so the planner can use that index. */
   static final String FINISHED = statusList();
-  /** How many statuses {@link #updateTx} binds as those the record may be in: the active ones. */
-  static final int ACCEPTING_COUNT =
-      (int) Arrays.stream(TxStatus.values()).filter(s -> !s.isTerminal()).count();
 
+  /** Inserts a whole record: {@link Rows#bindInsert} binds its 14 parameters. */
   final String insertTx;
   /**
    * Whether {@link #insertTx} meets an existing gid without an error and reports it through its
@@ -39,22 +35,30 @@ final class Sql {
    */
   final boolean insertMarksExisting;
   /**
-   * Whether a record exists, asked before inserting it on MariaDB/MySQL through another driver
-   * than MariaDB Connector/J (whose generated keys {@link #insertMarksExisting} needs); else
-   * {@code null}. A concurrent insert of the same gid can still lose with a duplicate-key error.
+   * Whether a record exists ({@code ?}: the gid), asked before inserting it on MariaDB/MySQL
+   * through another driver than MariaDB Connector/J (whose generated keys {@link
+   * #insertMarksExisting} needs); else {@code null}. A concurrent insert of the same gid can still
+   * lose with a duplicate-key error.
    */
   final String txExistsBeforeInsert;
-  final String insertBranch;
+  /**
+   * The compare-and-set write of a whole new record's progress: status, reason, next_due_at,
+   * updated_at, progress; then gid, expected version and expected status.
+   */
   final String updateTx;
-  final String updateBranch;
-  final String branchExists;
+  /** As {@link #updateTx}, and branches (the sixth parameter) too: when branches were added. */
+  final String updateTxAndBranches;
+  /** One record ({@code ?}: the gid). */
   final String loadOne;
+  /** One record, locked for the rest of the transaction ({@code ?}: the gid). */
+  final String lockOne;
   final String claimCandidates;
   final String claimOne;
   final String claimReturning;
   final String park;
-  final String branchesOfAny;
   final String purgeCandidates;
+  /** Every record's gid, version and branch columns, for {@link JdbcStore#checkIntegrity}. */
+  final String everyRecord;
   private final Tables tables;
 
   /**
@@ -65,9 +69,8 @@ final class Sql {
     this.tables = t;
     insertMarksExisting = marksExisting(dialect, driverName);
     insertTx = "INSERT INTO " + t.tx() + " (gid, mode, status, version, lease_owner, lease_epoch, "
-        + "next_due_at, created_at, updated_at, reason, custom_data, options) VALUES (:gid, :mode, "
-        + ":status, :version, :leaseOwner, :leaseEpoch, :nextDueAt, :createdAt, :updatedAt, "
-        + ":reason, :customData, :options)"
+        + "next_due_at, created_at, updated_at, reason, custom_data, options, branches, progress) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + switch (dialect) {
           case POSTGRESQL -> " ON CONFLICT (gid) DO NOTHING";
           case MARIADB -> insertMarksExisting
@@ -75,23 +78,14 @@ final class Sql {
           default -> "";
         };
     txExistsBeforeInsert = dialect == Dialect.MARIADB && !insertMarksExisting
-        ? "SELECT 1 FROM " + t.tx() + " WHERE gid = :gid" : null;
-    insertBranch = "INSERT INTO " + t.branch() + " (gid, branch_id, op, ord, target, payload, "
-        + "depends_on, status, attempts, backoff_level, retry_at, last_error) VALUES (:gid, "
-        + ":branchId, :op, :ord, :target, :payload, :dependsOn, :status, :attempts, "
-        + ":backoffLevel, :retryAt, :lastError)";
-    updateTx = "UPDATE " + t.tx() + " SET version = version + 1, "
-        + "status = COALESCE(:status, status), reason = COALESCE(:reason, reason), "
-        + "next_due_at = :nextDueAt, updated_at = :updatedAt "
-        + "WHERE gid = :gid AND version = :expectedVersion AND status IN ("
-        + params("from", ACCEPTING_COUNT) + ")";
-    updateBranch = "UPDATE " + t.branch() + " SET status = :status, attempts = :attempts, "
-        + "backoff_level = :backoffLevel, retry_at = :retryAt, last_error = :lastError "
-        + "WHERE gid = :gid AND branch_id = :branchId AND op = :op";
-    branchExists = "SELECT 1 FROM " + t.branch()
-        + " WHERE gid = :gid AND branch_id = :branchId AND op = :op";
-    loadOne = "SELECT " + TX_COLUMNS + ", " + BRANCH_COLUMNS + " FROM " + t.tx() + " t LEFT JOIN "
-        + t.branch() + " b ON b.gid = t.gid WHERE t.gid = :gid ORDER BY b.ord";
+        ? "SELECT 1 FROM " + t.tx() + " WHERE gid = ?" : null;
+    String set = "UPDATE " + t.tx() + " SET version = version + 1, status = ?, reason = ?, "
+        + "next_due_at = ?, updated_at = ?, progress = ?";
+    String where = " WHERE gid = ? AND version = ? AND status = ?";
+    updateTx = set + where;
+    updateTxAndBranches = set + ", branches = ?" + where;
+    loadOne = "SELECT " + TX_COLUMNS + " FROM " + t.tx() + " t WHERE t.gid = ?";
+    lockOne = loadOne + " FOR UPDATE";
     // NOT IN on purpose: no index serves it, so the due index is the one the claim scans (with
     // IN over the active statuses, H2 picks the status index and sorts every active record).
     String due = "next_due_at <= :now AND status NOT IN (" + FINISHED + ")";
@@ -101,50 +95,38 @@ final class Sql {
         + "next_due_at = :until, updated_at = :now";
     claimOne = "UPDATE " + t.tx() + " SET " + lease
         + " WHERE gid = :gid AND version = :version AND " + due;
-    // MATERIALIZED: the locking scan runs exactly once, whatever plan the UPDATE gets.
+    // MATERIALIZED: the locking scan runs exactly once, whatever plan the UPDATE gets. RETURNING
+    // gives the rows as the claim wrote them, from the latest version it locked.
     claimReturning = "WITH d AS MATERIALIZED (SELECT gid FROM " + t.tx() + " WHERE " + due
         + " ORDER BY next_due_at LIMIT :limit FOR UPDATE SKIP LOCKED) UPDATE " + t.tx() + " t SET "
         + lease + " FROM d WHERE t.gid = d.gid RETURNING " + TX_COLUMNS;
     // Version compare-and-set: parking never overwrites a change made since the record was read.
     park = "UPDATE " + t.tx() + " SET lease_owner = :owner, version = version + 1, "
         + "next_due_at = :until, updated_at = :now WHERE gid = :gid AND version = :version";
-    branchesOfAny = "SELECT b.gid, " + BRANCH_COLUMNS + " FROM " + t.branch()
-        + " b WHERE b.gid = ANY(:gids) ORDER BY b.gid, b.ord";
     purgeCandidates = "SELECT gid FROM " + t.tx() + " WHERE status IN (" + FINISHED + ") AND "
         + "updated_at < :before AND gid > :after ORDER BY gid LIMIT :limit";
+    everyRecord = "SELECT " + TX_COLUMNS + " FROM " + t.tx() + " t";
   }
 
   Tables tables() {
     return tables;
   }
 
-  /** Joined rows of the records with the given gids, bound as {@code :g0, :g1, ...}. */
+  /** The records with {@code count} gids bound as {@code ?, ?, ...}. */
   String loadMany(int count) {
-    return "SELECT " + TX_COLUMNS + ", " + BRANCH_COLUMNS + " FROM " + tables.tx() + " t LEFT JOIN "
-        + tables.branch() + " b ON b.gid = t.gid WHERE t.gid IN (" + params("g", count)
-        + ") ORDER BY t.gid, b.ord";
+    return "SELECT " + TX_COLUMNS + " FROM " + tables.tx() + " t WHERE t.gid IN ("
+        + "?, ".repeat(count - 1) + "?) ORDER BY t.gid";
   }
 
-  /** Joined rows of one page of records matching {@code where} (on the record table). */
+  /** One page of records matching {@code where} (named parameters), in gid order. */
   String page(String where) {
-    return "SELECT " + TX_COLUMNS + ", " + BRANCH_COLUMNS + " FROM (SELECT * FROM " + tables.tx()
-        + " WHERE " + where + " ORDER BY gid LIMIT :limit) t LEFT JOIN " + tables.branch()
-        + " b ON b.gid = t.gid ORDER BY t.gid, b.ord";
-  }
-
-  String deleteBranches(int count) {
-    return "DELETE FROM " + tables.branch() + " WHERE gid IN (" + params("g", count) + ")";
+    return "SELECT " + TX_COLUMNS + " FROM " + tables.tx() + " t WHERE " + where
+        + " ORDER BY t.gid LIMIT :limit";
   }
 
   String deleteFinished(int count) {
     return "DELETE FROM " + tables.tx() + " WHERE gid IN (" + params("g", count)
         + ") AND status IN (" + FINISHED + ")";
-  }
-
-  /** Branch rows whose record is missing (none, in a consistent store). */
-  String orphanBranches() {
-    return "SELECT COUNT(*) FROM " + tables.branch() + " b WHERE NOT EXISTS (SELECT 1 FROM "
-        + tables.tx() + " t WHERE t.gid = b.gid)";
   }
 
   /** {@code :p0, :p1, ...}. */
@@ -154,27 +136,6 @@ final class Sql {
       sb.append(i == 0 ? ":" : ", :").append(prefix).append(i);
     }
     return sb.toString();
-  }
-
-  /**
-   * The stored statuses from which {@link io.jdtm.spi.TxRecord#accepts} lets a record move to
-   * {@code next} ({@code null}: keep the status), only PREPARED when the update {@code
-   * addsBranches}, repeated up to {@link #ACCEPTING_COUNT} values for {@code :from0, :from1,
-   * ...}: every update of a batch runs one statement text, and a terminal record matches none of
-   * them.
-   */
-  static List<String> accepting(TxStatus next, boolean addsBranches) {
-    List<String> from = new ArrayList<>(ACCEPTING_COUNT);
-    for (TxStatus s : TxStatus.values()) {
-      if (!s.isTerminal() && (next == null || s == next || s.canReach(next))
-          && (!addsBranches || s == TxStatus.PREPARED)) {
-        from.add(s.name());
-      }
-    }
-    while (from.size() < ACCEPTING_COUNT) {
-      from.add(from.isEmpty() ? null : from.get(0)); // IN (NULL, ...) matches no row
-    }
-    return from;
   }
 
   private static String statusList() {

@@ -56,7 +56,8 @@ record Tables(String prefix) {
     return prefix + "tx";
   }
 
-  String branch() {
+  /** Schema version 1's branch table, which version 2 has not: named to tell how to move on. */
+  String v1Branch() {
     return prefix + "branch";
   }
 

@@ -10,8 +10,7 @@ import io.jdtm.JdtmException;
  *
  * @param gid the record's gid
  * @param version the record's version as read, the compare-and-set token for parking it
- * @param column the table and column, e.g. {@code jdtm_tx.status} or {@code jdtm_branch.op of
- *     branch '01'}
+ * @param column the table and column, e.g. {@code jdtm_tx.status} or {@code jdtm_tx.progress}
  * @param problem what is wrong with the value, e.g. {@code holds 'BOGUS', not one of ...}
  */
 record Unreadable(String gid, long version, String column, String problem) {

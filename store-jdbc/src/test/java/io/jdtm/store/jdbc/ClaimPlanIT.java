@@ -39,7 +39,7 @@ class ClaimPlanIT {
   void claimReturning_postgresMostlyFinishedTable_scansTheDueIndexNotTheTable() throws Exception {
     String p = POSTGRES.prefix();
     POSTGRES.emptyStore().close();
-    POSTGRES.execute(fill(p, "generate_series(1, " + ROWS + ") AS s(i)", "i"),
+    POSTGRES.execute(fill(p, "generate_series(1, " + ROWS + ") AS s(i)", "i", "'\\x0100'::bytea"),
         "ANALYZE " + p + "tx");
     Sql sql = new Sql(Dialect.POSTGRESQL, new Tables(p), true, "PostgreSQL JDBC Driver");
 
@@ -55,7 +55,7 @@ class ClaimPlanIT {
   void claimCandidates_mariadbMostlyFinishedTable_rangeScansTheDueIndex() throws Exception {
     String p = MARIADB.prefix();
     MARIADB.emptyStore().close();
-    MARIADB.execute(fill(p, "seq_1_to_" + ROWS, "seq"), "ANALYZE TABLE " + p + "tx");
+    MARIADB.execute(fill(p, "seq_1_to_" + ROWS, "seq", "X'0100'"), "ANALYZE TABLE " + p + "tx");
     Sql sql = new Sql(Dialect.MARIADB, new Tables(p), true, Sql.MARIADB_DRIVER);
 
     String plan = explain(MARIADB, "EXPLAIN FORMAT=JSON " + sql.claimCandidates,
@@ -71,15 +71,17 @@ class ClaimPlanIT {
    * Inserts {@value #ROWS} records from a number series: 90% finished, 9% active and due later,
    * 1% due now.
    */
-  private static String fill(String prefix, String series, String n) {
+  /** Rows of records without branch ops: {@code empty} is the bytes literal of 0x0100. */
+  private static String fill(String prefix, String series, String n, String empty) {
     String bucket = "MOD(" + n + ", 100)";
     return "INSERT INTO " + prefix + "tx (gid, mode, status, version, lease_owner, lease_epoch, "
-        + "next_due_at, created_at, updated_at, reason, custom_data, options) "
+        + "next_due_at, created_at, updated_at, reason, custom_data, options, branches, progress) "
         + "SELECT CONCAT('plan-', " + n + "), 'SAGA', "
         + "CASE WHEN " + bucket + " < 90 THEN 'SUCCEEDED' ELSE 'SUBMITTED' END, 1, NULL, 0, "
         + "CASE WHEN " + bucket + " < 90 THEN NULL WHEN " + bucket + " < 99 THEN "
         + (NOW + 3_600_000) + " + " + n + " ELSE " + NOW + " - " + n + " END, "
-        + NOW + ", " + NOW + ", NULL, NULL, '" + TestRecords.OPTIONS.toWire() + "' FROM " + series;
+        + NOW + ", " + NOW + ", NULL, NULL, '" + TestRecords.OPTIONS.toWire() + "', " + empty
+        + ", " + empty + " FROM " + series;
   }
 
   /** The plan of {@code explain}, its parameters bound as the store binds them. */

@@ -49,7 +49,7 @@ class JdbcStoreCutMidCommitIT {
     try (ProxiedServer p = ProxiedServer.start(server, "cut");
         JdbcStore store = p.builder(TIMEOUT, TIMEOUT, true).build();
         TransactionManager tm = manager(store)) {
-      p.proxy().cutMidCommit(CUT_PROBABILITY, seed);
+      p.proxy().cutMidWrite(CUT_PROBABILITY, seed);
       Map<String, Integer> steps = new HashMap<>();
       Map<String, TxStatus> expected = new HashMap<>();
       for (int i = 0; i < SAGAS; i++) {
@@ -61,7 +61,7 @@ class JdbcStoreCutMidCommitIT {
       List<String> gids = new ArrayList<>(steps.keySet());
       long unfinished = unfinished(store, gids);
       // Cut recovery harder, so that some transactions are still unfinished at heal.
-      p.proxy().cutMidCommit(RECOVERY_CUT_PROBABILITY, seed + 1);
+      p.proxy().cutMidWrite(RECOVERY_CUT_PROBABILITY, seed + 1);
       recoverWhileCutting(tm);
       p.proxy().heal();
       long open = unfinished(store, gids);

@@ -40,11 +40,35 @@ class JdbcStoreErrorsTest {
     String url = H2Stores.memoryUrl();
     try (Connection keep = DriverManager.getConnection(url); Statement s = keep.createStatement()) {
       s.execute(JdbcSchema.ddl("h2", "jdtm_"));
-      s.execute("DROP TABLE jdtm_branch");
+      s.execute("DROP TABLE jdtm_schema_version");
 
       assertThatThrownBy(() -> JdbcStore.builder().url(url).build())
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("table jdtm_branch does not exist");
+          .hasMessageContaining("table jdtm_schema_version does not exist");
+    }
+  }
+
+  @Test
+  void build_unreleasedSchemaVersion1_saysToDropTheTablesOrUseANewPrefix() throws Exception {
+    String url = H2Stores.memoryUrl();
+    try (Connection keep = DriverManager.getConnection(url); Statement s = keep.createStatement()) {
+      s.execute("CREATE TABLE jdtm_tx (gid VARCHAR(128) PRIMARY KEY, status VARCHAR(16))");
+      s.execute("CREATE TABLE jdtm_branch (gid VARCHAR(128), branch_id VARCHAR(128))");
+      s.execute("CREATE TABLE jdtm_schema_version (version INTEGER PRIMARY KEY)");
+      s.execute("INSERT INTO jdtm_schema_version VALUES (1)");
+
+      for (boolean create : new boolean[] {false, true}) {
+        assertThatThrownBy(() -> JdbcStore.builder().url(url).createSchema(create).build())
+            .as("createSchema(%s)", create)
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("schema version 1").hasMessageContaining("never released")
+            .hasMessageContaining("drop the tables jdtm_tx, jdtm_branch and jdtm_schema_version")
+            .hasMessageContaining("use a new table prefix");
+      }
+      try (var rs = s.executeQuery("SELECT COUNT(*) FROM jdtm_schema_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("versions after the refused createSchema").isEqualTo(1);
+      }
     }
   }
 
@@ -53,11 +77,11 @@ class JdbcStoreErrorsTest {
     String url = H2Stores.memoryUrl();
     try (Connection keep = DriverManager.getConnection(url); Statement s = keep.createStatement()) {
       s.execute(JdbcSchema.ddl("h2", "jdtm_"));
-      s.execute("INSERT INTO jdtm_schema_version VALUES (2)");
+      s.execute("INSERT INTO jdtm_schema_version VALUES (3)");
 
       assertThatThrownBy(() -> JdbcStore.builder().url(url).build())
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("schema version 2").hasMessageContaining("upgrade jdtm");
+          .hasMessageContaining("schema version 3").hasMessageContaining("upgrade jdtm");
     }
   }
 
@@ -96,12 +120,12 @@ class JdbcStoreErrorsTest {
     try (JdbcStore store = JdbcStore.builder().url(url).createSchema(true).build();
         Connection c = DriverManager.getConnection(url);
         Statement s = c.createStatement()) {
-      s.execute("DROP TABLE jdtm_branch");
+      s.execute("DROP TABLE jdtm_tx");
 
       assertThatThrownBy(() -> store.create(
           TestRecords.simple("g-1", Mode.SAGA, TxStatus.SUBMITTED, T0, T0)))
           .isInstanceOf(StoreUnavailableException.class)
-          .hasMessageContaining("create failed on H2").hasMessageContaining("JDTM_BRANCH");
+          .hasMessageContaining("create failed on H2").hasMessageContaining("JDTM_TX");
       assertThatThrownBy(() -> store.load("g-1"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("[gid=g-1] load failed on H2");

@@ -80,25 +80,20 @@ class JdbcStoreServersIT {
   void create_newOrExistingGid_touchesTheRecordTableWithOneStatement(String server) {
     ServerTables t = tables(server, "onestmt");
     t.emptyStore().close(); // creates the tables
-    List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StatementCounter counter = new StatementCounter();
     TestServers.Server s = t.server();
-    org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(s.url(), s.user(), s.password())
-        .setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
-          @Override
-          public void logBeforeExecution(org.jdbi.v3.core.statement.StatementContext ctx) {
-            statements.add(ctx.getRenderedSql());
-          }
-        });
+    org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(() -> counter.wrap(s.connect()));
     try (JdbcStore store = JdbcStore.builder().jdbi(jdbi).tablePrefix(t.prefix()).build()) {
       TxRecord r = TestRecords.saga("one-1", T0, T0);
-      statements.clear();
+      counter.clear();
       assertThat(store.create(r).created()).isTrue();
-      List<String> onCreate = List.copyOf(statements);
-      statements.clear();
+      List<String> onCreate = counter.statements();
+      counter.clear();
       assertThat(store.create(r).created()).isFalse();
-      List<String> onExisting = List.copyOf(statements);
+      List<String> onExisting = counter.statements();
 
       String tx = " " + t.prefix() + "tx ";
+      assertThat(onCreate).as("the create's statements").hasSize(1);
       assertThat(onCreate).filteredOn(q -> q.contains(tx)).singleElement().asString()
           .startsWith("INSERT");
       assertThat(onExisting).filteredOn(q -> q.contains(tx)).first().asString()

@@ -56,8 +56,11 @@ class JdbcStoreUnreadableIT {
     STATUS("tx.status", "holds 'BOGUS'", "UPDATE %1$stx SET status = 'BOGUS' WHERE gid = '%2$s'"),
     OPTIONS("tx.options", "not transaction options",
         "UPDATE %1$stx SET options = '{\"retry\": [1, 2' WHERE gid = '%2$s'"),
-    BRANCH_OP("branch.op of branch '01'", "holds 'UNDO'", "UPDATE %1$sbranch SET op = 'UNDO' "
-        + "WHERE gid = '%2$s' AND branch_id = '01' AND op = 'ACTION'"),
+    // Format 1, one branch op (PREPARED, 0 attempts, no backoff, no flags) of the record's two.
+    PROGRESS("tx.progress", "holds 1 branch ops, but branches holds 2",
+        "UPDATE %1$stx SET progress = %3$s WHERE gid = '%2$s'", "010101000000"),
+    BRANCHES("tx.branches", "holds format version 7, which this jdtm does not read",
+        "UPDATE %1$stx SET branches = %3$s WHERE gid = '%2$s'", "0702"),
     // A claim adds one to both before it reads the row: the problem names no number.
     VERSION("tx.version", "it must be at least 1",
         "UPDATE %1$stx SET version = -5 WHERE gid = '%2$s'"),
@@ -67,19 +70,27 @@ class JdbcStoreUnreadableIT {
     private final String column;
     private final String problem;
     private final String sql;
+    private final String hex;
 
     Corruption(String column, String problem, String sql) {
+      this(column, problem, sql, "");
+    }
+
+    Corruption(String column, String problem, String sql, String hex) {
       this.column = column;
       this.problem = problem;
       this.sql = sql;
+      this.hex = hex;
     }
   }
 
   /** A store on fresh tables, and raw SQL access to them. */
-  private record Target(JdbcStore store, String prefix, ConnectionSource db) {
+  private record Target(JdbcStore store, String prefix, ConnectionSource db, String kind) {
     /** Damages the stored record {@code gid} as {@code corruption} says. */
     void corrupt(Corruption corruption, String gid) {
-      execute(String.format(corruption.sql, prefix, gid));
+      String bytes = kind.equals("postgres") ? "'\\x" + corruption.hex + "'::bytea"
+          : "X'" + corruption.hex + "'";
+      execute(String.format(corruption.sql, prefix, gid, bytes));
     }
 
     void execute(String sql) {
@@ -112,7 +123,7 @@ class JdbcStoreUnreadableIT {
     if (db.equals("h2")) {
       String url = H2Stores.memoryUrl();
       JdbcStore store = JdbcStore.builder().url(url).createSchema(true).build();
-      return new Target(store, Tables.DEFAULT_PREFIX, () -> DriverManager.getConnection(url));
+      return new Target(store, Tables.DEFAULT_PREFIX, () -> DriverManager.getConnection(url), db);
     }
     ServerTables t = new ServerTables(
         db.equals("postgres") ? TestServers::postgres : TestServers::mariadb, purpose);
@@ -120,7 +131,7 @@ class JdbcStoreUnreadableIT {
     synchronized (USED) {
       USED.add(t);
     }
-    return new Target(t.emptyStore(), t.prefix(), () -> t.server().connect());
+    return new Target(t.emptyStore(), t.prefix(), () -> t.server().connect(), db);
   }
 
   static Stream<Arguments> databasesAndCorruptions() {

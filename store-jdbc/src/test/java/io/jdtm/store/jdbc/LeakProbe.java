@@ -40,8 +40,10 @@ final class LeakProbe {
   static final String PASSWORD_ENV = "JDTM_LEAK_SERVER_PASSWORD";
   /** Every line of a scenario's report starts so; then its name and what it threw. */
   static final String SCENARIO = "SCENARIO ";
-  /** The target a write is refused for: the constraint stands in for a full disk. */
+  /** The target of the branch op whose payload is too large for the constraint. */
   static final String REFUSED_TARGET = "handler:refused";
+  /** Branch definitions longer than this the database refuses: stands in for a full disk. */
+  static final int REFUSED_LENGTH = 8000;
   /** Custom data holding this makes the database refuse the transaction's row. */
   static final String REFUSED_TX = "tx-refused";
   private static final Logger log = LoggerFactory.getLogger(LeakProbe.class);
@@ -50,13 +52,13 @@ final class LeakProbe {
   private LeakProbe() {}
 
   /**
-   * The constraints that make a branch insert fail inside the create's batch, and the
-   * transaction's insert fail for custom data holding {@link #REFUSED_TX}.
+   * The constraints that make the transaction's insert fail for branch definitions longer than
+   * {@link #REFUSED_LENGTH} (a large payload), and for custom data holding {@link #REFUSED_TX}.
    */
   static List<String> checks(String prefix) {
     return List.of(
-        "ALTER TABLE " + prefix + "branch ADD CONSTRAINT " + prefix + "leak_check CHECK "
-            + "(target <> '" + REFUSED_TARGET + "')",
+        "ALTER TABLE " + prefix + "tx ADD CONSTRAINT " + prefix + "leak_check CHECK "
+            + "(OCTET_LENGTH(branches) < " + REFUSED_LENGTH + ")",
         "ALTER TABLE " + prefix + "tx ADD CONSTRAINT " + prefix + "leak_tx_check CHECK "
             + "(custom_data NOT LIKE '%" + REFUSED_TX + "%')");
   }
@@ -192,7 +194,7 @@ final class LeakProbe {
     return JdbcStore.builder().dataSource(ds).tablePrefix(prefix).build();
   }
 
-  /** A create whose second branch row the database refuses, inside the batch. */
+  /** A create the database refuses for its second branch op's large payload. */
   private static Object create(TransactionStore store) {
     return create(store, "{\"card\":\"" + MARKER + "\"}");
   }
@@ -205,13 +207,15 @@ final class LeakProbe {
   private static Object create(TransactionStore store, String customData) {
     try (store) {
       byte[] payload = ("{\"note\":\"" + MARKER + "\"}").getBytes(StandardCharsets.UTF_8);
+      byte[] large = ("{\"note\":\"" + MARKER.repeat(REFUSED_LENGTH / MARKER.length()) + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
       Instant now = Instant.now();
       TxRecord r = TestRecords.saga("leak-" + System.nanoTime(), now, now).toBuilder()
           .customData(customData)
           .branches(List.of(
               BranchRecord.prepared("01", io.jdtm.BranchOp.ACTION, "handler:ok", payload,
                   List.of()),
-              BranchRecord.prepared("01", io.jdtm.BranchOp.COMPENSATE, REFUSED_TARGET, payload,
+              BranchRecord.prepared("01", io.jdtm.BranchOp.COMPENSATE, REFUSED_TARGET, large,
                   List.of())))
           .build();
       return store.create(r);
@@ -224,7 +228,8 @@ final class LeakProbe {
         .handler("ok", Map.class, (ctx, p) -> Outcome.success())
         .handler("refused", Map.class, (ctx, p) -> Outcome.success())
         .build()) {
-      return tm.saga().step("ok", "refused", Map.of("note", MARKER)).submit();
+      return tm.saga().step("ok", "refused",
+          Map.of("note", MARKER.repeat(REFUSED_LENGTH / MARKER.length()))).submit();
     }
   }
 }

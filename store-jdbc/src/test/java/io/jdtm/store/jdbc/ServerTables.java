@@ -42,7 +42,7 @@ public final class ServerTables {
       created = true;
       return store;
     }
-    execute("DELETE FROM " + prefix + "branch", "DELETE FROM " + prefix + "tx");
+    execute("DELETE FROM " + prefix + "tx");
     return open();
   }
 
@@ -75,7 +75,7 @@ public final class ServerTables {
   /** Drops the tables, if they were created. */
   public synchronized void drop() {
     if (created) {
-      execute("DROP TABLE IF EXISTS " + prefix + "branch", "DROP TABLE IF EXISTS " + prefix + "tx",
+      execute("DROP TABLE IF EXISTS " + prefix + "tx",
           "DROP TABLE IF EXISTS " + prefix + "schema_version");
       created = false;
     }

@@ -22,9 +22,9 @@ class SqlTest {
     Sql sql = new Sql(Dialect.MARIADB, tables, true, "MySQL Connector/J");
 
     assertThat(sql.insertMarksExisting).isFalse();
-    assertThat(sql.insertTx).doesNotContain("ON DUPLICATE KEY").endsWith(":options)");
+    assertThat(sql.insertTx).doesNotContain("ON DUPLICATE KEY").endsWith("?, ?)");
     assertThat(sql.txExistsBeforeInsert)
-        .isEqualTo("SELECT 1 FROM " + tables.tx() + " WHERE gid = :gid");
+        .isEqualTo("SELECT 1 FROM " + tables.tx() + " WHERE gid = ?");
   }
 
   @Test
@@ -45,7 +45,8 @@ class SqlTest {
     assertThat(pg.insertTx).endsWith(" ON CONFLICT (gid) DO NOTHING");
     assertThat(pg.insertMarksExisting).isFalse();
     assertThat(pg.txExistsBeforeInsert).isNull();
-    assertThat(h2.insertTx).endsWith(":options)");
+    assertThat(h2.insertTx)
+        .endsWith("branches, progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     assertThat(h2.insertMarksExisting).isFalse();
     assertThat(h2.txExistsBeforeInsert).isNull();
   }
