@@ -45,9 +45,11 @@ final class BranchInvoker {
   private final Targets targets;
   private final Watchdog watchdog;
   private final LocalPayloads locals;
+  private final Executor overflow;
 
   BranchInvoker(HandlerRegistry handlers, Codec codec, HttpInvoker http, Clock clock,
-      Executor executor, Targets targets, Watchdog watchdog, LocalPayloads locals) {
+      Executor executor, Executor overflow, Targets targets, Watchdog watchdog,
+      LocalPayloads locals) {
     this.handlers = handlers;
     this.codec = codec;
     this.http = http;
@@ -56,6 +58,7 @@ final class BranchInvoker {
     this.targets = targets;
     this.watchdog = watchdog;
     this.locals = locals;
+    this.overflow = overflow;
   }
 
   /** Starts the call on the executor (or, for HTTP, asynchronously). */
@@ -190,7 +193,11 @@ final class BranchInvoker {
       if (!started.get()) {
         // No thread of the executor took it: run it on a spare thread, so that it stays timed
         // (FutureTask runs it at most once, whichever thread gets there first).
-        DefaultExecutors.overflow().execute(task);
+        try {
+          overflow.execute(task);
+        } catch (RejectedExecutionException e) {
+          task.cancel(false); // the manager halted: nobody records this call's answer
+        }
       }
     });
   }

@@ -32,18 +32,15 @@ public final class DefaultExecutors {
     }
   }
 
-  /** Spare daemon threads, created on demand and retired when idle, shared by all managers. */
-  private static final class Overflow {
-    static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), daemonThreads("jdtm-overflow-"));
-  }
-
   /**
-   * Where a branch call goes when the manager's executor has not started it in time: it must run
-   * on some thread other than its waiter's to stay bounded by the request timeout.
+   * Where one manager's branch calls go when its executor has not started them in time: they must
+   * run on some thread other than their waiter's to stay bounded by the request timeout. Daemon
+   * threads named {@code prefix + n}, created on demand, retired when idle; shut it down with the
+   * manager.
    */
-  static ExecutorService overflow() {
-    return Overflow.POOL;
+  static ExecutorService overflow(String prefix) {
+    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemonThreads(prefix));
   }
 
   /**

@@ -68,6 +68,8 @@ public final class Engine implements AutoCloseable {
    * would run it on the caller.
    */
   private final ExecutorService spares;
+  /** Where branch calls the executor has not started in time go (see BranchInvoker). */
+  private final ExecutorService overflow;
   /** Gids this instance is driving now. */
   private final Reservations driving = new Reservations();
   /** TCC sessions joined from inside a try, per try invocation (see TccSession#join). */
@@ -81,12 +83,13 @@ public final class Engine implements AutoCloseable {
         new Backoff(config.defaults().maxRetryInterval(), config.random()));
     Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries),
         Mode.TCC, new TccLogic(retries), Mode.MSG, new MsgLogic(retries));
+    this.overflow = DefaultExecutors.overflow("jdtm-" + config.instanceId() + "-overflow-");
     this.watchdog = new Watchdog("jdtm-" + config.instanceId() + "-watchdog");
     this.storeNeverBlocks =
         config.store().capabilities().contains(StoreCapability.NON_BLOCKING);
     this.invoker = new BranchInvoker(config.handlers(), config.codec(),
         new HttpInvoker(config.codec().mediaType()), config.clock(), config.executor(),
-        config.targets(), watchdog, locals);
+        overflow, config.targets(), watchdog, locals);
     this.events = new Events(config.listener());
     this.runner = new TxRunner(config.store(), config.clock(), config.lease(), logics, invoker,
         events, completions, halted::get);
@@ -762,6 +765,7 @@ public final class Engine implements AutoCloseable {
     halted.set(true);
     recovery.stop();
     spares.shutdown();
+    overflow.shutdown();
     watchdog.close();
     if (config.ownedExecutor() != null) {
       config.ownedExecutor().shutdown();
