@@ -17,12 +17,13 @@ package io.jdtm;
  * interrupts keeps its thread until it returns.
  *
  * <p>Payloads: on the manager that submitted the transaction, while it drives it, a handler whose
- * payload type is exactly the class of the submitted payload receives that very object (it was
- * encoded from it for the store, and is not decoded again); anywhere else (another manager, a
- * recovery) it receives a copy decoded from the stored form by the manager's codec. The same
- * object may reach the action and the compensation of a step. Treat payload objects as
- * immutable, before and after submitting them, and make them types that survive encoding and
- * decoding unchanged, so that every call sees what is stored.
+ * payload type is exactly the class of the submitted payload receives that very object when no
+ * one can change it (a string, a boxed primitive, an enum, a JDK value type such as {@code UUID}
+ * or {@code Instant}, or a record whose components are all primitives or such types): it was
+ * encoded from it for the store and is not decoded again. Any other payload, and every payload
+ * anywhere else (another manager, a recovery), is a copy decoded from the stored form by the
+ * manager's codec. Make payload types survive encoding and decoding unchanged, so that every call
+ * sees what is stored.
  *
  * @param <T> the payload type
  */

@@ -157,32 +157,45 @@ final class BranchInvoker {
   private PendingCall startTimed(BranchRecord branch, Duration timeout, boolean here,
       Callable<Call> call) {
     if (!here) {
-      return startTimed(branch, call);
+      return startTimed(branch, timeout, call);
     }
-    Watchdog.Watch watch = watchdog.arm(System.nanoTime() + timeout.toNanos());
-    Call result = null;
-    boolean overran;
+    return PendingCall.done(callWatched(branch, timeout, call));
+  }
+
+  /**
+   * Runs {@code call} on this thread, interrupted by the watchdog at the timeout; an answer that
+   * came after the timeout counts as none (UNKNOWN), one that came before it stands.
+   */
+  private Call callWatched(BranchRecord branch, Duration timeout, Callable<Call> call) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Watchdog.Watch watch = watchdog.arm(deadline);
+    Call result;
+    long returned;
     try {
       result = call.call();
     } catch (Exception e) {
       result = Call.threw(branch, "call failed:", e); // the callables here catch their own
     } finally {
-      overran = watch.disarm();
+      returned = System.nanoTime();
+      watch.disarm();
     }
-    return PendingCall.done(overran
+    return returned - deadline >= 0
         ? new Call(branch, CallResult.UNKNOWN, "no answer within " + timeout.toMillis() + " ms")
-        : result);
+        : result;
   }
 
   /**
    * Runs {@code call} on the executor, so that its waiter can stop waiting (and interrupt it); a
-   * call the executor has not started shortly after is moved to a spare thread.
+   * call the executor has not started shortly after is moved to a spare thread. A call that ends
+   * up on this very thread (the executor refused it, or runs tasks on the caller) runs under the
+   * watchdog, so that it stays bounded by the timeout too.
    */
-  private PendingCall startTimed(BranchRecord branch, Callable<Call> call) {
+  private PendingCall startTimed(BranchRecord branch, Duration timeout, Callable<Call> call) {
     AtomicBoolean started = new AtomicBoolean();
+    Thread starter = Thread.currentThread();
     FutureTask<Call> task = new FutureTask<>(() -> {
       started.set(true);
-      return call.call();
+      return Thread.currentThread() == starter ? callWatched(branch, timeout, call) : call.call();
     });
     try {
       executor.execute(task);

@@ -499,7 +499,7 @@ public final class Engine implements AutoCloseable {
   private void driveInline(TxRecord record, long deadline) {
     TxRecord rest = null;
     try {
-      rest = runner.drive(record, () -> System.nanoTime() - deadline > 0);
+      rest = runner.drive(record, () -> System.nanoTime() - deadline > 0, true);
     } catch (Throwable e) {
       Throwables.rethrowIfFatal(e);
       broken.report(record.gid(), e);

@@ -60,7 +60,7 @@ final class TxRunner {
    * interrupted, it stops between rounds and leaves the rest to recovery.
    */
   void drive(TxRecord tx) {
-    if (drive(tx, () -> false) != null) {
+    if (drive(tx, () -> false, false) != null) {
       log.debug("gid={}: driving thread interrupted; recovery resumes the transaction after its "
           + "lease", tx.gid());
     }
@@ -73,23 +73,23 @@ final class TxRunner {
    *
    * @return the record to go on with, when it stopped early; otherwise {@code null}
    */
-  TxRecord drive(TxRecord tx, BooleanSupplier yield) {
+  TxRecord drive(TxRecord tx, BooleanSupplier yield, boolean callHere) {
     TxRecord current = tx;
     while (current != null && !isStopped(current)) {
       if (Thread.currentThread().isInterrupted() || yield.getAsBoolean()) {
         return current;
       }
-      current = step(current);
+      current = step(current, callHere);
     }
     return null;
   }
 
   /** One round; returns the record to continue with, or {@code null} to stop driving it. */
-  private TxRecord step(TxRecord tx) {
+  private TxRecord step(TxRecord tx, boolean callHere) {
     Instant now = clock.instant();
     Decision decision = logic(tx).next(tx, now);
     if (decision instanceof Decision.Calls calls) {
-      return callAndRecord(tx, calls, now);
+      return callAndRecord(tx, calls, now, callHere);
     }
     if (decision instanceof Decision.Wait wait && Objects.equals(tx.nextDueAt(), wait.until())) {
       return null; // already parked until its next due time
@@ -97,12 +97,13 @@ final class TxRunner {
     return write(tx, TxUpdate.against(tx).updatedAt(now), List.of(), now);
   }
 
-  private TxRecord callAndRecord(TxRecord tx, Decision.Calls decision, Instant now) {
+  private TxRecord callAndRecord(TxRecord tx, Decision.Calls decision, Instant now,
+      boolean callHere) {
     TxRecord held = renewIfShort(tx, now);
     if (held == null || isStopped(held)) {
       return null;
     }
-    List<Call> calls = callAll(held, decision.branches());
+    List<Call> calls = callAll(held, decision.branches(), callHere);
     if (isStopped(held)) {
       return null; // as if the process died before recording the results
     }
@@ -116,15 +117,18 @@ final class TxRunner {
   }
 
   /**
-   * Starts every call at once, the last one (a Java handler's) on this thread, then waits for
-   * each up to the request timeout (real time).
+   * Starts every call at once, then waits for each up to the request timeout (real time). With
+   * {@code callHere} (a drive for a caller waiting for the outcome anyway), the last one, a Java
+   * handler's, runs on this thread under the watchdog; other drives (recovery, the executor's)
+   * never run a handler on their own thread, so a handler that ignores interrupts cannot hold
+   * them.
    */
-  private List<Call> callAll(TxRecord tx, List<BranchRecord> branches) {
+  private List<Call> callAll(TxRecord tx, List<BranchRecord> branches, boolean callHere) {
     long deadline = System.nanoTime() + tx.options().requestTimeout().toNanos() + GRACE_NANOS;
     List<PendingCall> pending = new ArrayList<>(branches.size());
     int last = branches.size() - 1;
     for (int i = 0; i <= last; i++) {
-      pending.add(invoker.start(tx, branches.get(i), i == last));
+      pending.add(invoker.start(tx, branches.get(i), callHere && i == last));
     }
     List<Call> calls = new ArrayList<>(pending.size());
     for (PendingCall p : pending) {

@@ -24,6 +24,8 @@ final class Watchdog implements AutoCloseable {
   private static final int DONE = 1;
   private static final int FIRING = 2;
   private static final int FIRED = 3;
+  /** The deadline passed, but the thread was interrupted already: the watchdog left it so. */
+  private static final int FOUND_INTERRUPTED = 4;
 
   /** One thread's place in the scan; it holds that thread only while a watch is armed. */
   private static final class Slot {
@@ -52,30 +54,53 @@ final class Watchdog implements AutoCloseable {
     }
 
     /**
-     * Ends the watch. When it fired, clears the interrupt it made, so the thread goes on
-     * uninterrupted.
+     * Ends the watch. When it fired, clears the interrupt it made (and only that one: an
+     * interrupt the thread had before stays), so the thread goes on uninterrupted, unless a watch
+     * this one is nested in fired too: that interrupt stays, to stop the outer call.
      *
-     * @return whether the deadline passed and the watch interrupted the thread
+     * @return whether the deadline passed before the watch ended
      */
     boolean disarm() {
       slot.current = outer;
       if (state.compareAndSet(ARMED, DONE)) {
         return false;
       }
-      while (state.get() != FIRED) {
+      int s;
+      while ((s = state.get()) == FIRING) {
         Thread.onSpinWait(); // the scanner is between its decision and its interrupt
       }
-      Thread.interrupted(); // the watchdog's interrupt, not the caller's
+      if (s == FIRED && !outerFired()) {
+        Thread.interrupted(); // the watchdog's interrupt, not the caller's
+      }
       return true;
     }
 
-    /** Called by the scanner at or after the deadline. */
+    /** Whether the deadline passed and the watchdog acted on it (for tests). */
+    boolean fired() {
+      int s = state.get();
+      return s == FIRED || s == FOUND_INTERRUPTED;
+    }
+
+    private boolean outerFired() {
+      for (Watch w = outer; w != null; w = w.outer) {
+        int s = w.state.get();
+        if (s == FIRED || s == FOUND_INTERRUPTED) {
+          return true; // that call is over its deadline too: it keeps its interrupt
+        }
+      }
+      return false;
+    }
+
+    /** Called by the scanner at or after the deadline, and by close. */
     private void fire() {
       if (state.compareAndSet(ARMED, FIRING)) {
+        boolean already = thread.isInterrupted();
         try {
-          thread.interrupt();
+          if (!already) {
+            thread.interrupt();
+          }
         } finally {
-          state.set(FIRED);
+          state.set(already ? FOUND_INTERRUPTED : FIRED);
         }
       }
     }
@@ -139,13 +164,7 @@ final class Watchdog implements AutoCloseable {
         if (w == null && slot.owner.get() == null) {
           slots.remove(slot); // its thread has ended
         }
-        for (; w != null; w = w.outer) {
-          if (now - w.deadline >= 0) {
-            w.fire();
-          } else if (w.deadline - next < 0) {
-            next = w.deadline;
-          }
-        }
+        next = scanChain(w, now, next);
       }
       wakeAt = next;
       scanning = false;
@@ -153,10 +172,43 @@ final class Watchdog implements AutoCloseable {
     }
   }
 
-  /** Stops the scanning thread; armed watches no longer fire. Idempotent. */
+  /**
+   * Fires the watches of one thread's chain whose deadline passed, outermost first (so that the
+   * interrupt is the outermost one's, and stays until that call ends); returns the earliest
+   * deadline still ahead, or {@code next}.
+   */
+  private static long scanChain(Watch w, long now, long next) {
+    if (w == null) {
+      return next;
+    }
+    long earliest = scanChain(w.outer, now, next);
+    if (now - w.deadline >= 0) {
+      w.fire();
+    } else if (w.deadline - earliest < 0) {
+      earliest = w.deadline;
+    }
+    return earliest;
+  }
+
+  /** Fires every watch of one thread's chain, outermost first. */
+  private static void fireChain(Watch w) {
+    if (w != null) {
+      fireChain(w.outer);
+      w.fire();
+    }
+  }
+
+  /**
+   * Stops the scanning thread and fires every watch still armed (the manager halts, as a crash
+   * would: calls on driving threads are interrupted now rather than left unbounded); watches armed
+   * later never fire. Idempotent.
+   */
   @Override
   public synchronized void close() {
     closed = true;
+    for (Slot slot : slots) {
+      fireChain(slot.current);
+    }
     if (scanner != null) {
       LockSupport.unpark(scanner);
     }

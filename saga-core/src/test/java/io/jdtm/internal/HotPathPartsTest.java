@@ -31,8 +31,8 @@ class HotPathPartsTest {
   @Test
   void localPayloads_findTheObjectOfBranch01And02_andNothingElse() {
     LocalPayloads locals = new LocalPayloads();
-    Object first = new Object();
-    Object second = new Object();
+    Object first = new Pair("a", 1);
+    Object second = "second";
     locals.keep("g", new Object[] {first, second});
 
     assertThat(locals.find("g", "01")).isSameAs(first);
@@ -44,6 +44,44 @@ class HotPathPartsTest {
 
     locals.drop("g");
     assertThat(locals.find("g", "01")).isNull();
+    assertThat(locals.size()).isZero();
+  }
+
+  record Pair(String name, long amount) {}
+
+  record Nested(Pair pair, java.util.UUID id, Kind kind) {}
+
+  record WithList(java.util.List<String> names) {}
+
+  record WithArray(byte[] bytes) {}
+
+  enum Kind { A }
+
+  static final class Bean {
+    String name;
+  }
+
+  @Test
+  void localPayloads_keepOnlyObjectsNoOneCanChange() {
+    LocalPayloads locals = new LocalPayloads();
+    Object[] payloads = {new Pair("a", 1), new Nested(new Pair("b", 2), java.util.UUID.randomUUID(),
+        Kind.A), 42L, Kind.A, new WithList(new java.util.ArrayList<>()),
+        new WithArray(new byte[1]), new Bean(), new java.util.ArrayList<>(), new int[1]};
+    locals.keep("g", payloads);
+
+    for (int i = 0; i < 4; i++) {
+      assertThat(locals.find("g", "0" + (i + 1))).as("payload %d", i + 1).isSameAs(payloads[i]);
+    }
+    for (int i = 4; i < payloads.length; i++) {
+      assertThat(locals.find("g", "0" + (i + 1))).as("payload %d", i + 1).isNull();
+    }
+  }
+
+  @Test
+  void localPayloads_onlyMutableObjects_keepsNothing() {
+    LocalPayloads locals = new LocalPayloads();
+    locals.keep("g", new Object[] {new Bean(), new java.util.HashMap<>()});
+
     assertThat(locals.size()).isZero();
   }
 }

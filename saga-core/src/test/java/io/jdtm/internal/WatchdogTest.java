@@ -92,4 +92,43 @@ class WatchdogTest {
 
     assertThat(interrupted.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void callersOwnInterrupt_survivesAWatchThatFired() {
+    Thread.currentThread().interrupt(); // the caller's, from before the call
+    Watchdog.Watch watch = watchdog.arm(System.nanoTime() + SHORT_NANOS);
+    long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (!watch.fired() && System.nanoTime() - bound < 0) {
+      Thread.onSpinWait();
+    }
+
+    assertThat(watch.disarm()).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt").isTrue();
+  }
+
+  @Test
+  void nestedWatchesBothFired_theOuterInterruptOutlivesTheInnerDisarm() {
+    Watchdog.Watch outer = watchdog.arm(System.nanoTime() + SHORT_NANOS);
+    Watchdog.Watch inner = watchdog.arm(System.nanoTime() + SHORT_NANOS);
+    long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (!(outer.fired() && inner.fired()) && System.nanoTime() - bound < 0) {
+      Thread.onSpinWait();
+    }
+
+    assertThat(inner.disarm()).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).as("still stopping the outer call").isTrue();
+    assertThat(outer.disarm()).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void close_firesTheWatchesStillArmed() {
+    Watchdog.Watch watch = watchdog.arm(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+
+    watchdog.close();
+
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    assertThat(watch.disarm()).isTrue();
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
 }
