@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
         events, completions, halted::get);
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         config.recoveryBatchSize(), config.maxInFlight(),
-        () -> config.maxInFlight() - inFlight.count(), this::claimDue, this::driveClaimed);
+        () -> config.maxInFlight() - inFlight.count(), this::claimDue, this::driveClaimed, this::handBack);
     this.spares = DefaultExecutors.spare("jdtm-" + config.instanceId() + "-submit-",
         SPARE_THREADS);
     this.waits = new Waits(config.store(), completions, config.pollInterval(),
@@ -473,22 +473,34 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Drives {@code record} on the executor. */
-  void dispatch(TxRecord record) {
+  /**
+   * Drives {@code record} on the executor.
+   *
+   * @return false when the executor refused it (recovery resumes it)
+   */
+  boolean dispatch(TxRecord record) {
     inFlight.enter();
     driving.hold(record);
-    execute(record);
+    return execute(record);
   }
 
-  /** Drives {@code record}, already reserved and counted in flight, on the executor. */
-  private void execute(TxRecord record) {
+  /**
+   * Drives {@code record}, already reserved and counted in flight, on the executor.
+   *
+   * @return false when the executor refused it (or failed with an Error, which is rethrown after
+   *     the gid is let go and the count restored)
+   */
+  private boolean execute(TxRecord record) {
     try {
       config.executor().execute(() -> driveSafely(record));
-    } catch (RuntimeException e) {
+      return true;
+    } catch (Throwable e) {
       exited();
       release(record.gid());
+      Throwables.rethrowIfFatal(e);
       log.warn("gid={}: executor refused the transaction; recovery will resume it: {}",
           record.gid(), e.toString());
+      return false;
     }
   }
 
@@ -550,9 +562,27 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Drives a record the recovery loop claimed, unless a driver of this instance is on it. */
-  private void driveClaimed(TxRecord claimed) {
-    if (driving.reserveOrHandOver(claimed)) {
-      dispatch(claimed);
+  private boolean driveClaimed(TxRecord claimed) {
+    if (!driving.reserveOrHandOver(claimed) || dispatch(claimed)) {
+      return true;
+    }
+    handBack(List.of(claimed));
+    return false;
+  }
+
+  /**
+   * Makes claimed records that will not be driven here due again at once (a compare-and-set on
+   * the claim's version), so that any instance can take them instead of waiting out the lease.
+   */
+  private void handBack(List<TxRecord> claimed) {
+    Instant now = now();
+    for (TxRecord r : claimed) {
+      try {
+        write(TxUpdate.against(r).updatedAt(now).nextDueAt(now).build());
+      } catch (RuntimeException e) {
+        log.debug("gid={}: not handed back, the store failed; its lease runs out instead: {}",
+            r.gid(), e.toString());
+      }
     }
   }
 

@@ -3,14 +3,15 @@ package io.jdtm.internal;
 import io.jdtm.spi.TxRecord;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
@@ -42,7 +43,8 @@ final class RecoveryLoop {
   private final int wakeRoom;
   private final IntSupplier room;
   private final IntFunction<List<TxRecord>> claim;
-  private final Consumer<TxRecord> dispatch;
+  private final Predicate<TxRecord> dispatch;
+  private final Consumer<List<TxRecord>> handBack;
   private final String instanceId;
   /** Set while the loop waits for room, so that only then does {@link #roomFreed()} look. */
   private volatile boolean awaitingRoom;
@@ -53,14 +55,16 @@ final class RecoveryLoop {
 
   /**
    * A loop that claims with {@code claim} (at most the limit it is given, what the store
-   * returned) and hands each claimed record to {@code dispatch}.
+   * returned) and hands each claimed record to {@code dispatch}, which answers false when it could
+   * not take it (the executor refused it; it is then handed back to the store as due); the records
+   * of the batch after it go to {@code handBack}, to be made due again for any instance.
    *
    * @param room how many more transactions the engine takes now
    * @param maxRoom the most room the engine ever has (its maximum in flight)
    */
   RecoveryLoop(String instanceId, Duration pollInterval, DoubleSupplier random, int batchSize,
       int maxRoom, IntSupplier room, IntFunction<List<TxRecord>> claim,
-      Consumer<TxRecord> dispatch) {
+      Predicate<TxRecord> dispatch, Consumer<List<TxRecord>> handBack) {
     this.instanceId = instanceId;
     this.pollInterval = pollInterval;
     this.random = random;
@@ -69,6 +73,7 @@ final class RecoveryLoop {
     this.room = room;
     this.claim = claim;
     this.dispatch = dispatch;
+    this.handBack = handBack;
   }
 
   synchronized void start() {
@@ -156,12 +161,19 @@ final class RecoveryLoop {
     try {
       int free = room.getAsInt();
       if (free <= 0) {
-        recovered();
         return AWAIT_ROOM;
       }
       int limit = Math.min(free, batchSize);
       List<TxRecord> claimed = claim.apply(limit);
-      claimed.forEach(dispatch);
+      for (int i = 0; i < claimed.size(); i++) {
+        if (!dispatch.test(claimed.get(i))) {
+          handBack.accept(claimed.subList(i + 1, claimed.size()));
+          // The executor refused it (the engine handed the rest back): back off like after a
+          // failure rather than claiming the whole backlog only to refuse it.
+          failures++;
+          return nextDelayMillis();
+        }
+      }
       recovered();
       if (claimed.size() < limit) {
         return nextDelayMillis();

@@ -18,7 +18,7 @@ class RecoveryLoopBackoffTest {
   /** A loop whose claims answer, in turn, by running the given suppliers. */
   private static RecoveryLoop loop(Deque<Supplier<List<TxRecord>>> claims) {
     return new RecoveryLoop("n1", POLL, () -> 0.5 /* no jitter */, 64, 1024, () -> 10,
-        limit -> claims.pop().get(), r -> { });
+        limit -> claims.pop().get(), r -> true, rs -> { });
   }
 
   @Test

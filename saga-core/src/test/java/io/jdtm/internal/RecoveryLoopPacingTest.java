@@ -55,7 +55,8 @@ class RecoveryLoopPacingTest {
 
   private static RecoveryLoop loop(Duration poll, AtomicInteger inFlight, Backlog backlog) {
     return new RecoveryLoop("n1", poll, () -> 0.5 /* no jitter */, BATCH, MAX_IN_FLIGHT,
-        () -> MAX_IN_FLIGHT - inFlight.get(), backlog::claim, r -> inFlight.incrementAndGet());
+        () -> MAX_IN_FLIGHT - inFlight.get(), backlog::claim, r -> inFlight.incrementAndGet() > 0,
+        rs -> { });
   }
 
   @Test

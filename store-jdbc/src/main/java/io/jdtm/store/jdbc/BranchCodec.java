@@ -101,6 +101,9 @@ final class BranchCodec {
       throw new StoredValues.BadValue(PROGRESS, "holds " + progressCount
           + " branch ops, but branches holds " + count);
     }
+    if (count > defs.remaining()) { // each op takes a byte or more: never allocate past that
+      throw defs.bad("names " + count + " branch ops but holds " + defs.remaining() + " bytes");
+    }
     List<BranchRecord> list = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       String id = defs.text();
@@ -108,6 +111,10 @@ final class BranchCodec {
       String target = defs.text();
       byte[] payload = defs.bytes(defs.length());
       int deps = defs.length();
+      if (deps > defs.remaining()) {
+        throw defs.bad("names " + deps + " dependencies but holds " + defs.remaining()
+            + " bytes");
+      }
       List<String> dependsOn = new ArrayList<>(Math.min(deps, 16));
       for (int d = 0; d < deps; d++) {
         dependsOn.add(defs.text());
@@ -221,6 +228,11 @@ final class BranchCodec {
             + FORMAT + ")");
       }
       return length();
+    }
+
+    /** Bytes not read yet: an upper bound for any count that follows (each item takes one). */
+    int remaining() {
+      return buf.length - pos;
     }
 
     int next() {

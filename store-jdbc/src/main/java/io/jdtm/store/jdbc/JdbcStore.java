@@ -131,6 +131,15 @@ public final class JdbcStore implements TransactionStore {
         throw new IllegalStateException("the connection is in auto-commit mode: open a transaction"
             + " (setAutoCommit(false)) so that the message commits with it");
       }
+      if (dialect == Dialect.MARIADB) {
+        // Read first: on an existing gid, MariaDB's insert would lock that record until the
+        // caller's transaction ends, and its marking trick would change the caller's
+        // LAST_INSERT_ID().
+        Optional<TxRecord> existing = reads.load(connection, record.gid());
+        if (existing.isPresent()) {
+          return CreateResult.exists(existing.get());
+        }
+      }
       if (writes.insert(connection, record)) {
         return CreateResult.created(record);
       }

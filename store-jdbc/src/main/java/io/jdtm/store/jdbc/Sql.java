@@ -81,7 +81,9 @@ final class Sql {
         ? "SELECT 1 FROM " + t.tx() + " WHERE gid = ?" : null;
     String set = "UPDATE " + t.tx() + " SET version = version + 1, status = ?, reason = ?, "
         + "next_due_at = ?, updated_at = ?, progress = ?";
-    String where = " WHERE gid = ? AND version = ? AND status = ?";
+    // created_at too: a record purged and created again under its gid starts at version 1 again,
+    // and a write made against the old one must not land on the new one.
+    String where = " WHERE gid = ? AND version = ? AND status = ? AND created_at = ?";
     updateTx = set + where;
     updateTxAndBranches = set + ", branches = ?" + where;
     loadOne = "SELECT " + TX_COLUMNS + " FROM " + t.tx() + " t WHERE t.gid = ?";

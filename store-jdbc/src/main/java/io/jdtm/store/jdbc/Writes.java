@@ -238,7 +238,8 @@ final class Writes {
     }
     ps.setString(i++, next.gid());
     ps.setLong(i++, p.update().expectedVersion());
-    ps.setString(i, p.storedStatus());
+    ps.setString(i++, p.storedStatus());
+    ps.setLong(i, next.createdAt().toEpochMilli());
   }
 
   /** Compare-and-set needs a count per statement; some driver settings report none. */

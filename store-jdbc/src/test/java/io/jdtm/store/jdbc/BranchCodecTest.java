@@ -57,6 +57,9 @@ class BranchCodecTest {
     badStatus[2] = 42;
     assertThat(problem(defs, badStatus)).startsWith("progress holds an unknown branch status");
     assertThat(problem(new byte[0], progress)).isEqualTo("branches is empty");
+    byte[] huge = {1, (byte) 0xF0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+    assertThat(problem(huge, huge)).as("a count no value can hold is refused, not allocated")
+        .startsWith("branches names 2147483632 branch ops but holds 0 bytes");
     assertThat(problem(null, progress)).isEqualTo("branches is null");
   }
 

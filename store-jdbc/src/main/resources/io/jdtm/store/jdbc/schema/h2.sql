@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS ${prefix}tx (
   options     VARCHAR(255) NOT NULL,
   -- Every branch op's definition, in order (binary, its first byte the format version);
   -- rewritten only when branches are added.
-  branches    VARBINARY   NOT NULL,
+  -- A BLOB, so that H2 keeps a large value out of the row and an update that does not change
+  -- it does not copy it (a VARBINARY would be rewritten with every progress write).
+  branches    BLOB        NOT NULL,
   -- Every branch op's progress, in the same order; rewritten by every write.
   progress    VARBINARY   NOT NULL
 );

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}tx (
   options     VARCHAR(255) NOT NULL,
   -- Every branch op's definition, in order (binary, its first byte the format version);
   -- rewritten only when branches are added.
+  -- One statement carries the whole value: the server's max_allowed_packet (16 MiB by default)
+  -- must exceed the largest record's payloads together.
   branches    LONGBLOB     NOT NULL,
   -- Every branch op's progress, in the same order; rewritten by every write.
   progress    LONGBLOB     NOT NULL,
