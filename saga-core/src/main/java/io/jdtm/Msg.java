@@ -207,23 +207,30 @@ public final class Msg extends TxBuilder<Msg> {
     java.util.Objects.requireNonNull(work, "work");
     TxRecord record = localRecord();
     engine.requireCallerTransactions();
-    try (java.sql.Connection c = dataSource.getConnection()) {
+    java.sql.Connection c = dataSource.getConnection();
+    try {
       boolean autoCommit = c.getAutoCommit();
       if (autoCommit) {
         c.setAutoCommit(false);
       }
+      boolean ended = false; // committed or rolled back: only then may auto-commit be restored
       try {
         work.run(c);
         engine.createIn(c, record);
         c.commit();
+        ended = true;
       } catch (Throwable e) {
-        rollbackQuietly(c, e);
+        ended = rollbackQuietly(c, e);
         throw e;
       } finally {
-        if (autoCommit) {
-          c.setAutoCommit(true);
+        if (autoCommit && ended) {
+          // Restored only after a commit or a rollback: on a connection whose transaction is
+          // still open (its rollback failed), setAutoCommit(true) would commit it.
+          restoreQuietly(c);
         }
       }
+    } finally {
+      closeQuietly(c);
     }
     engine.startCommitted(record);
     return gid;
@@ -243,11 +250,38 @@ public final class Msg extends TxBuilder<Msg> {
     return record.toBuilder().nextDueAt(record.createdAt()).build();
   }
 
-  private static void rollbackQuietly(java.sql.Connection c, Throwable failure) {
+  /** Rolls back after {@code failure}; whether that worked (a failure to is added to it). */
+  private static boolean rollbackQuietly(java.sql.Connection c, Throwable failure) {
     try {
       c.rollback();
+      return true;
     } catch (java.sql.SQLException | RuntimeException e) {
       failure.addSuppressed(e);
+      return false;
+    }
+  }
+
+  /**
+   * Restores auto-commit, and {@link #closeQuietly} closes: neither may fail the call. After the
+   * commit the message is committed and is delivered, so a failure here must not tell the caller
+   * the work failed; before it, the work's own exception is on its way out and stays the one the
+   * caller sees. A pool discards a connection it cannot reset.
+   */
+  private static void restoreQuietly(java.sql.Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (java.sql.SQLException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Msg.class).debug(
+          "restoring auto-commit failed; the connection goes back as it is: {}", e.toString());
+    }
+  }
+
+  private static void closeQuietly(java.sql.Connection c) {
+    try {
+      c.close();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Msg.class).debug("closing the connection failed: {}",
+          e.toString());
     }
   }
 
