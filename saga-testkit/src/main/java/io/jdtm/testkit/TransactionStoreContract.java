@@ -655,6 +655,23 @@ public abstract class TransactionStoreContract {
     assertThat(store.load(gid("running"))).isPresent();
   }
 
+  @Test
+  void update_againstARecordPurgedAndCreatedAgain_isRejected() {
+    TxRecord first = created(TestRecords.saga(gid("again"), T0, T0));
+    TxUpdate stale = TxUpdate.against(first).updatedAt(T0.plusSeconds(1))
+        .nextDueAt(T0.plusSeconds(1)).build();
+    assertThat(store.update(TestRecords.finish(first, TxStatus.SUCCEEDED, T0.plusSeconds(1))))
+        .isTrue();
+    assertThat(store.purge(T0.plusSeconds(50))).isEqualTo(1);
+    TxRecord second = created(TestRecords.simple(gid("again"), Mode.SAGA, TxStatus.SUBMITTED,
+        T0.plusSeconds(60), T0.plusSeconds(60)));
+
+    boolean applied = store.update(stale);
+
+    assertThat(applied).as("a write made against the purged record").isFalse();
+    assertThat(store.load(gid("again"))).contains(second);
+  }
+
   // ---- lifecycle and optional behaviour ---------------------------------------------------
 
   @Test

@@ -135,13 +135,22 @@ public final class MemoryStore implements TransactionStore {
     open();
     boolean[] applied = new boolean[1];
     active.computeIfPresent(update.gid(), (gid, current) -> {
-      if (current.version() != update.expectedVersion() || !current.accepts(update)) {
+      if (current.version() != update.expectedVersion() || !current.accepts(update)
+          || !sameIncarnation(current, update)) {
         return current;
       }
       applied[0] = true;
       return place(current, current.applying(update));
     });
     return applied[0];
+  }
+
+  /**
+   * Whether {@code update}, when it names its base, was made against this record and not against
+   * one purged before this one was created under the same gid (versions start again at 1).
+   */
+  private static boolean sameIncarnation(TxRecord current, TxUpdate update) {
+    return update.base().map(b -> b.createdAt().equals(current.createdAt())).orElse(true);
   }
 
   @Override
