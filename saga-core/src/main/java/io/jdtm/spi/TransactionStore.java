@@ -57,7 +57,9 @@ public interface TransactionStore extends AutoCloseable {
 
   /**
    * Applies {@code update} if the stored version equals {@link TxUpdate#expectedVersion()} and
-   * the record {@link TxRecord#accepts accepts} it.
+   * the record {@link TxRecord#accepts accepts} it. When the update names its {@link
+   * TxUpdate#base() base}, the stored record must also have the base's creation time: a record
+   * purged and created again under its gid starts at version 1 again, and is another record.
    *
    * @return whether it was applied; {@code false} on a version conflict, an unknown gid, a
    *     terminal record or an illegal status change

@@ -59,7 +59,8 @@ final class MapStore implements TransactionStore {
     return locked(() -> {
       TxRecord current = records.get(update.gid());
       if (current == null || current.version() != update.expectedVersion()
-          || !current.accepts(update)) {
+          || !current.accepts(update) || update.base()
+              .map(b -> !b.createdAt().equals(current.createdAt())).orElse(false)) {
         return false;
       }
       records.put(current.gid(), current.applying(update));
