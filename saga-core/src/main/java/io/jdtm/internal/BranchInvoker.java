@@ -152,7 +152,7 @@ final class BranchInvoker {
 
   /**
    * Runs {@code call} on this thread when {@code here} (interrupted by the watchdog at the
-   * timeout), else on the executor ({@link #startTimed(BranchRecord, Callable)}).
+   * timeout), else on the executor ({@link #startTimed(BranchRecord, Duration, Callable)}).
    */
   private PendingCall startTimed(BranchRecord branch, Duration timeout, boolean here,
       Callable<Call> call) {
