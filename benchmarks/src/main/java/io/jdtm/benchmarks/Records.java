@@ -51,10 +51,13 @@ final class Records {
     return saga(gid, 3, now, now.plus(Duration.ofHours(1)));
   }
 
-  /** The engine's most common write: the next version, a new due time, nothing else. */
-  static TxUpdate touch(String gid, long expectedVersion) {
+  /**
+   * The engine's most common write, made as the engine makes it (against the record it holds, so
+   * the store writes without reading first): the next version, a new due time, nothing else.
+   */
+  static TxUpdate touch(TxRecord base) {
     Instant now = Instant.now();
-    return TxUpdate.builder(gid, expectedVersion).updatedAt(now)
-        .nextDueAt(now.plus(Duration.ofHours(1))).build();
+    return TxUpdate.against(base).updatedAt(now).nextDueAt(now.plus(Duration.ofHours(1)))
+        .build();
   }
 }

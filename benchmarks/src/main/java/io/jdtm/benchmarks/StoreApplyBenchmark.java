@@ -1,5 +1,6 @@
 package io.jdtm.benchmarks;
 
+import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +25,17 @@ public class StoreApplyBenchmark extends StoreBenchmarkBase {
   public List<Boolean> apply(Batch rows) {
     List<TxUpdate> updates = new ArrayList<>(rows.gids.size());
     for (int i = 0; i < rows.gids.size(); i++) {
-      updates.add(Records.touch(rows.gids.get(i), rows.versions[i]));
+      updates.add(Records.touch(rows.records[i]));
     }
     List<Boolean> results = fixture.store().apply(updates);
-    rows.moved(results.stream().filter(Boolean::booleanValue).count());
+    rows.moved(results.stream().filter(Boolean::booleanValue).count(), updates);
     return results;
   }
 
   @Benchmark
   public int applyBaseline(BaselineBatch rows) {
     int moved = fixture.baseline().updateBatch(rows.gids, rows.versions);
-    rows.moved(moved);
+    rows.moved(moved, null);
     return moved;
   }
 
@@ -43,28 +44,37 @@ public class StoreApplyBenchmark extends StoreBenchmarkBase {
   public static class Batch {
     final List<String> gids = new ArrayList<>();
     long[] versions;
+    TxRecord[] records;
 
     @Setup(Level.Trial)
     public void create(StoreApplyBenchmark b) {
       versions = new long[b.batch];
+      records = new TxRecord[b.batch];
       for (int i = 0; i < b.batch; i++) {
         String gid = Records.gid();
-        insert(b.fixture, gid);
+        records[i] = insert(b.fixture, gid);
         gids.add(gid);
         versions[i] = 1;
       }
     }
 
-    void insert(StoreFixture f, String gid) {
-      f.store().create(Records.saga(gid));
+    /** Stores the row; returns the record stored, if any. */
+    TxRecord insert(StoreFixture f, String gid) {
+      TxRecord record = Records.saga(gid);
+      f.store().create(record);
+      return record;
     }
 
-    void moved(long count) {
+    /** Moves every row on; {@code updates} (when not null) are what the store applied. */
+    void moved(long count, List<TxUpdate> updates) {
       if (count != versions.length) {
         throw new IllegalStateException(count + " of " + versions.length + " updates applied");
       }
       for (int i = 0; i < versions.length; i++) {
         versions[i]++;
+        if (updates != null) {
+          records[i] = records[i].applying(updates.get(i));
+        }
       }
     }
   }
@@ -73,8 +83,9 @@ public class StoreApplyBenchmark extends StoreBenchmarkBase {
   @State(Scope.Thread)
   public static class BaselineBatch extends Batch {
     @Override
-    void insert(StoreFixture f, String gid) {
+    TxRecord insert(StoreFixture f, String gid) {
       f.baseline().insert(gid);
+      return null;
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.jdtm.benchmarks;
 
 import io.jdtm.spi.CreateResult;
+import io.jdtm.spi.TxRecord;
+import io.jdtm.spi.TxUpdate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -28,12 +30,13 @@ public class StoreWriteBenchmark extends StoreBenchmarkBase {
 
   @Benchmark
   public boolean update(Row row) {
-    return row.moved(fixture.store().update(Records.touch(row.gid, row.version)));
+    TxUpdate update = Records.touch(row.record);
+    return row.moved(fixture.store().update(update), update);
   }
 
   @Benchmark
   public boolean updateBaseline(BaselineRow row) {
-    return row.moved(fixture.baseline().update(row.gid, row.version));
+    return row.moved(fixture.baseline().update(row.gid, row.version), null);
   }
 
   /** The memory store keeps every created record; start each iteration from an empty one. */
@@ -42,24 +45,30 @@ public class StoreWriteBenchmark extends StoreBenchmarkBase {
     fixture.resetMemory();
   }
 
-  /** One record per thread, updated over and over; its version is tracked here. */
+  /** One record per thread, updated over and over; its version (and record) tracked here. */
   @State(Scope.Thread)
   public static class Row {
     String gid;
     long version;
+    TxRecord record;
 
     @Setup(Level.Iteration)
     public void create(StoreWriteBenchmark b) {
       gid = Records.gid();
       version = 1;
-      b.fixture.store().create(Records.saga(gid));
+      record = Records.saga(gid);
+      b.fixture.store().create(record);
     }
 
-    boolean moved(boolean moved) {
+    /** Moves to the next version; {@code update} (when not null) is what the store applied. */
+    boolean moved(boolean moved, TxUpdate update) {
       if (!moved) {
         throw new IllegalStateException(gid + " was not at version " + version);
       }
       version++;
+      if (update != null) {
+        record = record.applying(update);
+      }
       return true;
     }
   }
