@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Parses the barrier's URIs: {@code redis://} and {@code rediss://} (TLS) for one server, {@code
@@ -13,6 +14,9 @@ import java.util.Locale;
  * parser's own message (which may quote it). Stateless, thread-safe.
  */
 final class BarrierUris {
+  /** A host name, IPv4 address or IPv6 literal. */
+  private static final Pattern HOST =
+      Pattern.compile("[A-Za-z0-9._-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private BarrierUris() {}
 
   /** A parsed URI: its servers, whether they form a cluster, and a description without secrets. */
@@ -64,8 +68,9 @@ final class BarrierUris {
   private static RedisURI create(String uri, String original) {
     try {
       RedisURI parsed = RedisURI.create(uri);
-      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-        throw new IllegalArgumentException("no host");
+      String host = parsed.getHost();
+      if (host == null || host.isEmpty() || !HOST.matcher(host).matches()) {
+        throw new IllegalArgumentException("no valid host"); // Lettuce takes "h:x" as a host
       }
       return parsed;
     } catch (RuntimeException e) {
