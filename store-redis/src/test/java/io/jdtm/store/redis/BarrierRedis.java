@@ -81,11 +81,11 @@ public final class BarrierRedis {
     return value;
   }
 
-  /** A private standalone server under {@code dir}. */
-  public static Local startServer(Path dir) throws IOException {
+  /** A private standalone server under {@code dir}, with redis-server's {@code options}. */
+  public static Local startServer(Path dir, String... options) throws IOException {
     requireBinaries();
     Local local = new Local(dir);
-    local.start(false);
+    local.start(false, options);
     local.awaitPing(local.ports.get(0));
     return local;
   }
@@ -140,11 +140,12 @@ public final class BarrierRedis {
       return sb.toString();
     }
 
-    private void start(boolean cluster) throws IOException {
+    private void start(boolean cluster, String... options) throws IOException {
       int port = freePort();
       Path node = Files.createDirectories(dir.resolve("node-" + port));
       List<String> command = new ArrayList<>(List.of(BINARY, "--port", Integer.toString(port),
           "--bind", "127.0.0.1", "--dir", node.toString(), "--save", "", "--appendonly", "no"));
+      command.addAll(List.of(options));
       if (cluster) {
         command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
             node.resolve("nodes.conf").toString(), "--cluster-node-timeout", "5000"));
@@ -158,7 +159,10 @@ public final class BarrierRedis {
     private void awaitPing(int port) {
       Awaitility.await("redis-server on port " + port + " (logs in " + dir + ")")
           .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-          .until(() -> run(List.of(CLI, "-p", Integer.toString(port), "ping")).contains("PONG"));
+          .until(() -> {
+            String answer = run(List.of(CLI, "-p", Integer.toString(port), "ping"));
+            return answer.contains("PONG") || answer.contains("NOAUTH");
+          });
     }
 
     /** The cluster converging: a bounded wait for real concurrency. */
