@@ -122,7 +122,7 @@ public final class BarrierRedis {
     private final Thread hook = new Thread(this::stop);
 
     private Local(Path dir) throws IOException {
-      this.dir = Files.createDirectories(dir);
+      this.dir = Files.createDirectories(dir.toAbsolutePath());
       Runtime.getRuntime().addShutdownHook(hook);
     }
 
