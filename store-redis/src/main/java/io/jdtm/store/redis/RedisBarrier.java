@@ -146,16 +146,15 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
   }
 
   private String tag(BranchContext ctx, String hashTag) {
-    String own = tagOf(ctx.gid());
     if (hashTag == null) {
-      return own;
+      return tagOf(ctx.gid());
     }
     BarrierKeys.requireTag(hashTag);
-    if (ctx.op() == BranchOp.MSG && !hashTag.equals(own)) {
+    if (ctx.op() == BranchOp.MSG && !hashTag.equals(tagOf(ctx.gid()))) {
       throw new IllegalArgumentException("the local transaction of message " + ctx.gid()
-          + " must use hash tag " + Names.quote(own) + " (the builder's tag of its gid, where "
-          + "the check-back looks), not " + Names.quote(hashTag) + "; map gids to tags with "
-          + "RedisBarrier.Builder.hashTags");
+          + " must use hash tag " + Names.quote(tagOf(ctx.gid())) + " (the builder's tag of its "
+          + "gid, where the check-back looks), not " + Names.quote(hashTag) + "; map gids to "
+          + "tags with RedisBarrier.Builder.hashTags");
     }
     return hashTag;
   }

@@ -94,6 +94,30 @@ class RedisBarrierClusterIT {
   }
 
   @Test
+  void call_afterScriptFlushOnOneMaster_reloadsThereAndApplies() throws Exception {
+    String flushed = cluster.cli("cluster", "myid").strip();
+    assertThat(cluster.cli("script", "flush")).contains("OK");
+    int applied = 0;
+
+    for (int i = 0; i < 4; i++) {
+      String gid = gid();
+      while (!client.getPartitions().getPartitionBySlot(BarrierKeys.slot("{" + gid + "}"))
+          .getNodeId().equals(flushed)) {
+        gid = gid();
+      }
+      String counter = "counter:{" + gid + "}";
+      Outcome outcome = barrier.call(BranchContext.of(gid, Mode.SAGA, "01", BranchOp.ACTION),
+          fx -> {
+            fx.incrBy(counter, 1);
+            return Outcome.success();
+          });
+      applied += outcome.isSuccess() ? Integer.parseInt(redis.get(counter)) : 0;
+    }
+
+    assertThat(applied).isEqualTo(4);
+  }
+
+  @Test
   void call_keyInAnotherSlot_isRefusedBeforeAnyWrite() {
     String gid = gid();
 
