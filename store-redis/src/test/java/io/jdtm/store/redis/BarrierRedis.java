@@ -119,6 +119,7 @@ public final class BarrierRedis {
     private final Path dir;
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<ProcessBuilder> commands = new ArrayList<>();
     private final Thread hook = new Thread(this::stop);
 
     private Local(Path dir) throws IOException {
@@ -150,8 +151,10 @@ public final class BarrierRedis {
         command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
             node.resolve("nodes.conf").toString(), "--cluster-node-timeout", "5000"));
       }
-      processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(node.resolve("server.log").toFile()).start());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(node.resolve("server.log").toFile()));
+      commands.add(builder);
+      processes.add(builder.start());
       ports.add(port);
     }
 
@@ -199,6 +202,15 @@ public final class BarrierRedis {
         throw new IllegalStateException(command + " did not finish");
       }
       return output;
+    }
+
+    /**
+     * Starts a stopped standalone server again on its port, empty (nothing is persisted), and
+     * waits until it answers.
+     */
+    public void restart() throws IOException {
+      processes.set(0, commands.get(0).start());
+      awaitPing(ports.get(0));
     }
 
     /** Stops every server (SIGKILL; nothing is persisted). */

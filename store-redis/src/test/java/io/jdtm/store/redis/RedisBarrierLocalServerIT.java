@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,10 +78,11 @@ class RedisBarrierLocalServerIT {
       long purged = barrier.purgeOlderThan(Instant.now().plus(Duration.ofDays(1)));
 
       assertThat(afterFlush).isEqualTo(Outcome.success());
-      assertThat(server.cli("-a", PASSWORD, "--no-auth-warning", "get", counter)).contains("2");
+      assertThat(server.cli("-a", PASSWORD, "--no-auth-warning", "get", counter).strip())
+          .isEqualTo("2");
       assertThat(checkBack.kind()).isEqualTo(Outcome.Kind.FAILURE);
       assertThat(purged).isEqualTo(3);
-      assertThat(cachedAgain).as("EVAL cached the script again").contains("1");
+      assertThat(cachedAgain.strip()).as("EVAL cached the script again").isEqualTo("1");
     }
   }
 
@@ -124,6 +126,34 @@ class RedisBarrierLocalServerIT {
           .satisfies(e -> assertNoSecret(e, PASSWORD));
     } finally {
       doomed.close();
+    }
+  }
+
+  @Test
+  void call_serverBackAfterARestart_succeedsAgainWithItsScriptsReloaded() throws Exception {
+    BarrierRedis.Local restarted = BarrierRedis.startServer(
+        Path.of("target", "redis-barrier", "restarted"), "--requirepass", PASSWORD);
+    try (RedisBarrier barrier = RedisBarrier.builder().uri(uri(restarted))
+        .commandTimeout(Duration.ofSeconds(2)).build()) {
+      barrier.call(action(gid()), fx -> Outcome.success());
+      restarted.stop();
+      assertThatThrownBy(() -> barrier.call(action(gid()), fx -> Outcome.success()))
+          .isInstanceOf(StoreUnavailableException.class);
+
+      restarted.restart();
+
+      String gid = gid();
+      String counter = "counter:" + gid;
+      Awaitility.await("the barrier reconnected").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100)).ignoreException(StoreUnavailableException.class)
+          .until(() -> barrier.call(action(gid), fx -> {
+            fx.incrBy(counter, 1);
+            return Outcome.success();
+          }).isSuccess());
+      assertThat(restarted.cli("-a", PASSWORD, "--no-auth-warning", "get", counter).strip())
+          .isEqualTo("1");
+    } finally {
+      restarted.close();
     }
   }
 
