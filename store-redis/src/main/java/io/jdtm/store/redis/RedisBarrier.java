@@ -69,7 +69,10 @@ import java.util.function.Function;
  * set (turn it on to keep an application ready for Cluster).
  *
  * <p>No key ever expires: an expiry would let a late action through after its compensation.
- * {@link #purgeOlderThan} removes old keys under the same rule as the JDBC barrier.
+ * {@link #purgeOlderThan} removes old keys under the same rule as the JDBC barrier. The keys are
+ * as durable as the effects they guard, which they are written with: a Redis that can lose an
+ * acknowledged write (no AOF with {@code appendfsync always}, or a failover, since replication is
+ * asynchronous) can lose an effect and its key together, and a redelivery then applies it again.
  *
  * <p>Errors: a Redis that cannot be reached, times out ({@link Builder#commandTimeout}) or fails
  * a command throws {@link io.jdtm.StoreUnavailableException} naming the step, the call and the
