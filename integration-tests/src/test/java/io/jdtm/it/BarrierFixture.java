@@ -4,7 +4,7 @@ import io.jdtm.store.jdbc.TestServers;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A participant database with its barrier: in memory, H2, PostgreSQL or MariaDB. */
+/** A participant database with its barrier: in memory, H2, PostgreSQL, MariaDB or Redis. */
 record BarrierFixture(String name, Opener opener) {
   /** Opens a fresh one. */
   @FunctionalInterface
@@ -36,7 +36,8 @@ record BarrierFixture(String name, Opener opener) {
         new BarrierFixture("postgresql-barrier", () -> server("postgresql-barrier",
             TestServers.postgres())),
         new BarrierFixture("mariadb-barrier", () -> server("mariadb-barrier",
-            TestServers.mariadb())));
+            TestServers.mariadb())),
+        new BarrierFixture("redis-barrier", RedisKvBarrier::new));
   }
 
   private static KvBarrier server(String name, TestServers.Server s) throws Exception {
