@@ -260,7 +260,7 @@ final class Opener {
       } else {
         Map<String, String> cfg = link.call("open (CONFIG GET)", null,
             () -> link.async.configGet("appendonly", "appendfsync"));
-        problem(cfg, address).ifPresent(problems::add);
+        problem(cfg, null).ifPresent(problems::add);
       }
     } catch (StoreUnavailableException e) {
       if (!(e.getMessage().contains("ERR") || e.getMessage().contains("NOPERM")
@@ -293,12 +293,12 @@ final class Opener {
     String aof = cfg.get("appendonly");
     String fsync = cfg.get("appendfsync");
     if (!"yes".equalsIgnoreCase(aof)) {
-      return java.util.Optional.of(where + ": appendonly " + aof + ", so a Redis crash, kill or "
+      return java.util.Optional.of((where == null ? "" : where + ": ") + "appendonly " + aof + ", so a Redis crash, kill or "
           + "restart loses everything written since the last RDB snapshot, all of it when "
           + "snapshots are off");
     }
     if (!"always".equalsIgnoreCase(fsync)) {
-      return java.util.Optional.of(where + ": appendfsync " + fsync + ", so an operating system "
+      return java.util.Optional.of((where == null ? "" : where + ": ") + "appendfsync " + fsync + ", so an operating system "
           + "crash or power loss (and a Redis kill while the disk is slow) can lose the writes "
           + "of about " + ("no".equalsIgnoreCase(fsync) ? "the last 30 seconds" : "the last "
           + "one or two seconds"));
