@@ -223,6 +223,13 @@ final class Opener {
       RuntimeException e) {
     String where = s.uri() == null ? "the caller's client" : s.uri().address();
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != e && root.getMessage() != null) {
+      why += " (" + root.getMessage() + ")"; // e.g. WRONGPASS, connection refused
+    }
     for (String secret : secrets) {
       why = why.replace(secret, "***");
     }

@@ -319,7 +319,7 @@ class RedisStoreIT {
     String log = StderrCapture.during(() -> {
       assertThatThrownBy(() -> RedisStore.builder().uri("redis://app:wrong-" + userPassword
           + "@" + base).build()).isInstanceOf(StoreUnavailableException.class)
-          .hasMessageNotContaining(userPassword);
+          .hasMessageContaining("WRONGPASS").hasMessageNotContaining(userPassword);
       assertThatThrownBy(() -> RedisStore.builder().uri("redis://:" + password + "@127.0.0.1:1")
           .connectTimeout(Duration.ofSeconds(1)).build())
           .isInstanceOf(StoreUnavailableException.class).hasMessageNotContaining(password);
