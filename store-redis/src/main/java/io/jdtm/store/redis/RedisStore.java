@@ -78,9 +78,10 @@ import org.slf4j.LoggerFactory;
  * later; every call waits at most the command timeout; connection loss, timeouts and server
  * errors throw {@link StoreUnavailableException} naming the operation (never a credential), and
  * calls succeed again once Lettuce has reconnected. At open the store reads the server's {@code
- * appendonly} and {@code appendfsync}: it declares {@link StoreCapability#DURABLE} only for
- * {@code appendonly yes} with {@code appendfsync always} (on every Cluster master), and otherwise
- * logs one WARN saying what a crash can lose. Redis Cluster replicates asynchronously: a failover
+ * appendonly}, {@code appendfsync} and {@code maxmemory-policy}: it declares {@link
+ * StoreCapability#DURABLE} only for {@code appendonly yes} with {@code appendfsync always} and a
+ * policy that never evicts its keys (on every Cluster master), and otherwise logs one WARN saying
+ * what can be lost. Redis Cluster replicates asynchronously: a failover
  * can lose writes a master acknowledged but had not yet sent to its replica, whatever the fsync
  * setting.
  *
