@@ -14,7 +14,12 @@ import java.util.stream.Collectors;
  * {@code jdbc:h2:...}, {@code redis://...}, as the store modules present provide). Thread-safe.
  */
 public final class Stores {
-  private static final Pattern USER_INFO = Pattern.compile("//[^/@]*@");
+  /**
+   * From {@code //} to the last {@code @}: a password written without percent-encoding may hold
+   * {@code /} or {@code @} itself, so masking stops only at the last one (masking a little more
+   * than the user info, in a rare URI with an {@code @} in its path, costs nothing).
+   */
+  private static final Pattern USER_INFO = Pattern.compile("//.*@");
   private static final Pattern SECRET_PARAM =
       Pattern.compile("(?i)([a-z_.-]*(?:password|passwd|pwd|secret|token|apikey|api_key|"
           + "access_key|auth)[a-z_.-]*)=[^&;#]*");
@@ -77,8 +82,9 @@ public final class Stores {
             + " path.";
       }
     }
-    if (lower.startsWith("redis:") || lower.startsWith("rediss:")) {
-      return "The Redis store (io.jdtm:store-redis) is not available yet.";
+    if (lower.startsWith("redis:") || lower.startsWith("rediss:")
+        || lower.startsWith("redis-cluster:")) {
+      return "Add the io.jdtm:store-redis module to the class path.";
     }
     return "Add the store module to the class path.";
   }

@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,11 +125,14 @@ class StoresTest {
   }
 
   @Test
-  void open_redisUri_saysTheRedisStoreIsNotAvailableYet() {
-    assertThatThrownBy(() -> Stores.open("rediss://:tok@127.0.0.1:6380/0"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("The Redis store (io.jdtm:store-redis) is not available yet")
-        .hasMessageNotContaining("tok@");
+  void open_redisUri_withoutTheRedisModule_asksForIt() {
+    for (String uri : List.of("rediss://:tok@127.0.0.1:6380/0",
+        "redis-cluster://u:tok@127.0.0.1:7001,127.0.0.1:7002")) {
+      assertThatThrownBy(() -> Stores.open(uri))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Add the io.jdtm:store-redis module to the class path")
+          .hasMessageNotContaining("tok");
+    }
   }
 
   @Test
@@ -151,5 +155,12 @@ class StoresTest {
     assertThat(Stores.redact("jdbc:h2:./data/x;PASSWORD=abc;MODE=x"))
         .isEqualTo("jdbc:h2:./data/x;PASSWORD=***;MODE=x");
     assertThat(Stores.redact("rediss://:tok@host:6380/0")).isEqualTo("rediss://***@host:6380/0");
+  }
+
+  @Test
+  void redact_masksAPasswordHoldingSlashesOrAtSigns() {
+    assertThat(Stores.redact("redis://u:a/b@c@host:6379/0")).isEqualTo("redis://***@host:6379/0");
+    assertThat(Stores.redact("redis-cluster://u:p@w@h1:7001,h2:7002"))
+        .isEqualTo("redis-cluster://***@h1:7001,h2:7002");
   }
 }
