@@ -1,0 +1,268 @@
+package io.jdtm.store.redis;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed Redis store URI: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://}
+ * (TLS) likewise, or {@code redis-cluster://[user:password@]host:port[,host:port...]}, each
+ * optionally followed by jdtm's options {@code #jdtm.name=value&jdtm.name=value} ({@code
+ * keyPrefix}, {@code shards}, {@code commandTimeout}, {@code connectTimeout}). User and password
+ * are percent-decoded. Every error names the URI with its credentials masked. Immutable and
+ * thread-safe; {@link #toString()} never shows the password.
+ *
+ * @param cluster whether it names Redis Cluster seed nodes
+ * @param tls whether to connect with TLS ({@code rediss://})
+ * @param nodes host and port of the server, or the cluster's seed nodes
+ * @param user the ACL user, or {@code null}
+ * @param password the password, or {@code null}
+ * @param database the database number (standalone only; 0 by default)
+ * @param options option name (without {@code jdtm.}) to value
+ */
+record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user, String password,
+    int database, Map<String, String> options) {
+  static final String KEY_PREFIX = "keyPrefix";
+  static final String SHARDS = "shards";
+  static final String COMMAND_TIMEOUT = "commandTimeout";
+  static final String CONNECT_TIMEOUT = "connectTimeout";
+  private static final Set<String> NAMES =
+      Set.of(KEY_PREFIX, SHARDS, COMMAND_TIMEOUT, CONNECT_TIMEOUT);
+  private static final String KNOWN =
+      "jdtm.keyPrefix, jdtm.shards, jdtm.commandTimeout, jdtm.connectTimeout";
+  static final String FORMS = "redis://[user:password@]host[:port][/db], "
+      + "rediss://[user:password@]host[:port][/db], "
+      + "redis-cluster://[user:password@]host:port[,host:port...] "
+      + "[#jdtm.keyPrefix=P&jdtm.shards=N&jdtm.commandTimeout=5s&jdtm.connectTimeout=10s]";
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
+  static final int DEFAULT_PORT = 6379;
+
+  /** One server address. */
+  record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  StoreUri {
+    nodes = List.copyOf(nodes);
+    options = Map.copyOf(options);
+  }
+
+  /** Whether {@code uri} has one of the schemes this store opens (case-insensitive). */
+  static boolean hasScheme(String uri) {
+    String lower = uri.toLowerCase(Locale.ROOT);
+    return lower.startsWith("redis://") || lower.startsWith("rediss://")
+        || lower.startsWith("redis-cluster://");
+  }
+
+  /**
+   * Parses {@code uri}.
+   *
+   * @throws IllegalArgumentException naming the masked URI and what is wrong
+   */
+  static StoreUri parse(String uri) {
+    if (uri == null) {
+      throw new IllegalArgumentException("the Redis store URI is null; use " + FORMS);
+    }
+    String lower = uri.toLowerCase(Locale.ROOT);
+    boolean cluster = lower.startsWith("redis-cluster://");
+    boolean tls = lower.startsWith("rediss://");
+    if (!cluster && !tls && !lower.startsWith("redis://")) {
+      throw bad(uri, "it must start with redis://, rediss:// or redis-cluster://");
+    }
+    String rest = uri.substring(uri.indexOf("://") + 3);
+    Map<String, String> options = new LinkedHashMap<>();
+    // A password may hold '#', '/' or '@': the user info ends at the last '@'.
+    int at = rest.lastIndexOf('@');
+    int hash = rest.indexOf('#', at + 1);
+    if (hash >= 0) {
+      parseOptions(uri, rest.substring(hash + 1), options);
+      rest = rest.substring(0, hash);
+    }
+    String user = null;
+    String password = null;
+    if (at >= 0) {
+      String info = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = info.indexOf(':');
+      user = decode(uri, colon < 0 ? info : info.substring(0, colon));
+      password = colon < 0 ? null : decode(uri, info.substring(colon + 1));
+      if (user.isEmpty()) {
+        user = null; // redis://:password@host: the default user
+      }
+      if (password != null && password.isEmpty()) {
+        throw bad(uri, "the password is empty; leave out ':' for none");
+      }
+      if (colon < 0) {
+        // redis://secret@host is how Redis URIs give a password without a user
+        password = user;
+        user = null;
+      }
+    }
+    if (rest.indexOf('?') >= 0) {
+      throw bad(uri, "query parameters are not supported; jdtm options follow the address as "
+          + "#jdtm.name=value&jdtm.name=value");
+    }
+    int database = 0;
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      String db = rest.substring(slash + 1);
+      rest = rest.substring(0, slash);
+      if (!db.isEmpty()) {
+        if (cluster) {
+          throw bad(uri, "Redis Cluster has only database 0; leave out /" + db);
+        }
+        try {
+          database = Integer.parseInt(db);
+        } catch (NumberFormatException e) {
+          database = -1;
+        }
+        if (database < 0 || database > 9999) {
+          throw bad(uri, "the database '" + db + "' is not a number from 0");
+        }
+      }
+    }
+    List<HostPort> nodes = new ArrayList<>();
+    for (String node : rest.split(",", -1)) {
+      nodes.add(hostPort(uri, node));
+    }
+    if (!cluster && nodes.size() > 1) {
+      throw bad(uri, "it names " + nodes.size() + " servers; use redis-cluster:// for a Redis "
+          + "Cluster");
+    }
+    return new StoreUri(cluster, tls, nodes, user, password, database, options);
+  }
+
+  private static HostPort hostPort(String uri, String node) {
+    if (node.isEmpty()) {
+      throw bad(uri, "a host is missing");
+    }
+    int colon = node.lastIndexOf(':');
+    String host = colon < 0 ? node : node.substring(0, colon);
+    if (!HOST.matcher(host).matches()) {
+      throw bad(uri, "'" + host + "' is not a host name or IPv4 address");
+    }
+    int port = DEFAULT_PORT;
+    if (colon >= 0) {
+      String p = node.substring(colon + 1);
+      try {
+        port = Integer.parseInt(p);
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw bad(uri, "the port '" + p + "' of " + host + " is not 1 to 65535");
+      }
+    }
+    return new HostPort(host, port);
+  }
+
+  private static void parseOptions(String uri, String fragment, Map<String, String> options) {
+    for (String pair : fragment.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (eq < 0 || !key.startsWith("jdtm.")) {
+        throw new IllegalArgumentException("malformed jdtm option '" + mask(pair)
+            + "' in store URI '" + mask(uri) + "': use #jdtm.name=value&jdtm.name=value");
+      }
+      String name = key.substring("jdtm.".length());
+      if (!NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown jdtm option '" + key + "' in store URI '"
+            + mask(uri) + "'; known options: " + KNOWN);
+      }
+      if (options.put(name, pair.substring(eq + 1)) != null) {
+        throw new IllegalArgumentException("jdtm option '" + key + "' is given twice in store "
+            + "URI '" + mask(uri) + "'");
+      }
+    }
+  }
+
+  private static String decode(String uri, String s) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw bad(uri, "the user info holds a malformed %-escape");
+    }
+  }
+
+  private static IllegalArgumentException bad(String uri, String problem) {
+    return new IllegalArgumentException("invalid Redis store URI '" + mask(uri) + "': "
+        + problem + ". Use " + FORMS);
+  }
+
+  /**
+   * The URI with its user info masked: everything between {@code ://} and the last {@code @} (a
+   * password may hold {@code /}, {@code #} or {@code @}).
+   */
+  static String mask(String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    int start = uri.indexOf("://");
+    if (start < 0) {
+      return io.jdtm.Stores.redact(uri);
+    }
+    int at = uri.lastIndexOf('@');
+    String masked = at < start ? uri : uri.substring(0, start + 3) + "***" + uri.substring(at);
+    return io.jdtm.Stores.redact(masked);
+  }
+
+  /** A positive int option. */
+  static int positiveInt(String name, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("jdtm option 'jdtm." + name
+        + "' must be a positive number, was '" + value + "'");
+  }
+
+  /** A duration option: a whole number of {@code ms}, {@code s} or {@code m}, e.g. {@code 5s}. */
+  static Duration duration(String name, String value) {
+    Matcher m = DURATION.matcher(value);
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new IllegalArgumentException("jdtm option 'jdtm." + name
+          + "' must be a positive duration such as 500ms, 5s or 2m, was '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+
+  /** Where it points, without credentials: e.g. {@code redis://127.0.0.1:6379/0}. */
+  String address() {
+    StringBuilder sb = new StringBuilder(cluster ? "redis-cluster://" : tls ? "rediss://"
+        : "redis://");
+    for (int i = 0; i < nodes.size(); i++) {
+      sb.append(i == 0 ? "" : ",").append(nodes.get(i));
+    }
+    if (!cluster) {
+      sb.append('/').append(database);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    return address() + (user == null ? "" : " as " + user) + (password == null ? "" : " (password "
+        + "set)") + (options.isEmpty() ? "" : " " + options);
+  }
+}
