@@ -52,7 +52,7 @@ public class RecoveryBenchmark {
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
   private static final Integer PAYLOAD = 1;
 
-  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb"})
+  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb", "redis", "redis-cluster"})
   public String store;
 
   @Param({"1", "3"})

@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Param;
  * <p>Thread-safe as {@link EndToEndBase} says.
  */
 public class SagaBenchmark extends EndToEndBase {
-  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb"})
+  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb", "redis", "redis-cluster"})
   public String store;
 
   @Param({"3", "10", "50"})

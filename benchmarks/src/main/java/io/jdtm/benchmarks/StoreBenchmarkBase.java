@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public abstract class StoreBenchmarkBase {
-  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb"})
+  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb", "redis", "redis-cluster"})
   public String store;
 
   StoreFixture fixture;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.store.jdbc.JdbcBarrier;
 import io.jdtm.store.memory.MemoryStore;
+import io.jdtm.store.redis.RedisStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,18 +18,27 @@ import javax.sql.DataSource;
 /**
  * One store under test with its baseline beside it: {@code memory}, {@code h2mem}, {@code h2file}
  * (a fresh directory under the temp dir), {@code postgres} or {@code mariadb} (fresh tables under
- * a random prefix, dropped on {@link #close()}). Not thread-safe to open and close; the store,
+ * a random prefix, dropped on {@link #close()}), {@code redis} (the server at {@code
+ * JDTM_REDIS_URI}, default {@code redis://127.0.0.1:6379}) or {@code redis-cluster} (the cluster at
+ * {@code JDTM_REDIS_CLUSTER_URI}, default the one {@code scripts/redis-cluster start} runs), keys
+ * under a random prefix, deleted on {@link #close()}. Not thread-safe to open and close; the store,
  * baseline and barrier it hands out are.
  */
 final class StoreFixture implements AutoCloseable {
   /** Every store name a benchmark's {@code store} parameter accepts. */
-  static final List<String> NAMES = List.of("memory", "h2mem", "h2file", "postgres", "mariadb");
+  static final List<String> NAMES =
+      List.of("memory", "h2mem", "h2file", "postgres", "mariadb", "redis", "redis-cluster");
+  /** The cluster {@code scripts/redis-cluster start} runs. */
+  static final String LOCAL_CLUSTER =
+      "redis-cluster://127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
 
   private static final List<String> JDTM_TABLES =
       List.of("barrier", "branch", "tx", "schema_version");
 
   private final String name;
   private final Database db;
+  /** The Redis URI of a Redis store, else null. */
+  private final String redis;
   private final Path dir;
   private final String prefix = Database.randomPrefix();
   private TransactionStore store;
@@ -37,9 +47,14 @@ final class StoreFixture implements AutoCloseable {
   private HikariDataSource dataSource;
 
   private StoreFixture(String name, Database db, Path dir) {
+    this(name, db, dir, null);
+  }
+
+  private StoreFixture(String name, Database db, Path dir, String redis) {
     this.name = name;
     this.db = db;
     this.dir = dir;
+    this.redis = redis;
   }
 
   static StoreFixture open(String name) {
@@ -50,6 +65,10 @@ final class StoreFixture implements AutoCloseable {
       case "h2file" -> h2File("");
       case "postgres" -> new StoreFixture(name, Database.postgres(), null);
       case "mariadb" -> new StoreFixture(name, Database.mariadb(), null);
+      case "redis" -> new StoreFixture(name, null, null,
+          env("JDTM_REDIS_URI", "redis://127.0.0.1:6379"));
+      case "redis-cluster" -> new StoreFixture(name, null, null,
+          env("JDTM_REDIS_CLUSTER_URI", LOCAL_CLUSTER));
       default -> throw new IllegalArgumentException(
           "unknown store '" + name + "'; one of " + NAMES);
     };
@@ -75,6 +94,11 @@ final class StoreFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String env(String name, String otherwise) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? otherwise : value;
   }
 
   String name() {
@@ -120,16 +144,20 @@ final class StoreFixture implements AutoCloseable {
     return prefix + "base_order";
   }
 
-  /** A fresh memory store and map; JDBC stores keep their tables (too slow to rebuild often). */
+  /** A fresh memory store and map; other stores keep their tables or keys. */
   void resetMemory() {
-    if (db == null) {
+    if (db == null && redis == null) {
       reset();
     }
   }
 
   private void reset() {
     closeStores();
-    if (db == null) {
+    if (redis != null) {
+      store = RedisStore.builder().uri(redis).keyPrefix(prefix).build();
+      // Under the store's prefix, so that closing the baseline deletes the store's keys too.
+      baseline = new RedisBaseline(redis, prefix + "base_", prefix);
+    } else if (db == null) {
       store = new MemoryStore();
       baseline = new MapBaseline();
     } else {

@@ -55,6 +55,7 @@ final class Targets {
     messages(out);
     memory(out);
     out.addAll(new RecoveryTargets(rows).check());
+    redis(out);
     out.add(writeDelay());
     return out;
   }
@@ -123,6 +124,27 @@ final class Targets {
         .map(r -> new Row(target, "< 1 ms", String.format(Locale.ROOT, "%.2f ms", r.p99()),
             r.p99() < 1.0 ? Verdict.MET : Verdict.MISSED))
         .orElse(new Row(target, "< 1 ms", "-", Verdict.NOT_MEASURED)));
+  }
+
+  /**
+   * The Redis store's targets: DTM's published 10,800 sagas/s at 8 threads, and the ratio to raw
+   * Lettuce doing the same commands, on standalone Redis and on the local Cluster.
+   */
+  private void redis(List<Row> out) {
+    for (String store : List.of("redis", "redis-cluster")) {
+      String name = store.equals("redis") ? "Redis" : "Redis Cluster";
+      Optional<JmhResult> eight = saga(store, 3, 8);
+      String target = name + ", 3-step saga, 8 threads (DTM's published figure)";
+      out.add(eight.map(r -> new Row(target, ">= 10,800 per s",
+              ResultTables.ops(r.opsPerSecond()) + " per s",
+              r.opsPerSecond() >= 10_800 ? Verdict.MET : Verdict.MISSED))
+          .orElse(new Row(target, ">= 10,800 per s", "-", Verdict.NOT_MEASURED)));
+      for (int t : THREADS) {
+        Optional<JmhResult> saga = saga(store, 3, t);
+        out.add(atLeast(name + ", 3-step saga / raw Lettuce, " + threads(t), 0.7, saga,
+            saga.flatMap(this::baselineOf)));
+      }
+    }
   }
 
   /** The price of write-through commits on H2 files: a figure without a target. */

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 public class TccBenchmark extends EndToEndBase {
   static final int BRANCHES = 3;
 
-  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb"})
+  @Param({"memory", "h2mem", "h2file", "postgres", "mariadb", "redis", "redis-cluster"})
   public String store;
 
   @Override
