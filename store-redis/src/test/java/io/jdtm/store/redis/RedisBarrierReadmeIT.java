@@ -13,8 +13,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * The code of {@code README-barrier-section.md}, compiled and run on the shared Redis (with a key
- * prefix of this test's own instead of {@code shop_}, and unique user names).
+ * The code of README.md's "The barrier on Redis" (its handlers verbatim: {@link
+ * ReadmeRedisExamplesTest} checks that they still are), compiled and run on the shared Redis
+ * (with a key prefix of this test's own instead of {@code shop_}, and unique user names).
  */
 class RedisBarrierReadmeIT {
   /** The README's handlers, verbatim. */
