@@ -153,7 +153,9 @@ public final class RedisServers {
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       return "PONG".equals(c.sync().ping()) ? null : "no PONG";
     } catch (RuntimeException e) {
-      return e.getMessage();
+      String m = String.valueOf(e.getMessage()) + " " + e.getCause();
+      // A server with a password answers, if only to refuse: it is up.
+      return m.contains("NOAUTH") || m.contains("WRONGPASS") ? null : e.getMessage();
     } finally {
       client.shutdown(0, 2, TimeUnit.SECONDS);
     }
