@@ -275,11 +275,8 @@ public final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /**
-   * Kills the master serving {@code key}'s slot with SIGKILL and returns it; with replicas, one
-   * of its replicas takes over after about {@code nodeTimeout} (see {@link #awaitOk}).
-   */
-  public Node killMasterOf(String key) {
+  /** The running master that serves {@code key}'s slot, as that master sees it. */
+  public Node masterOf(String key) {
     int slot = io.lettuce.core.cluster.SlotHash.getSlot(key);
     for (Node n : masters()) {
       String[] f = n.command(c -> c.clusterNodes()).lines()
@@ -292,12 +289,21 @@ public final class RedisCluster implements AutoCloseable {
         int lo = Integer.parseInt(range[0]);
         int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
         if (slot >= lo && slot <= hi) {
-          n.kill();
           return n;
         }
       }
     }
     throw new IllegalStateException("no running master serves slot " + slot + " of " + key);
+  }
+
+  /**
+   * Kills the master serving {@code key}'s slot with SIGKILL and returns it; with replicas, one
+   * of its replicas takes over after about {@code nodeTimeout} (see {@link #awaitOk}).
+   */
+  public Node killMasterOf(String key) {
+    Node master = masterOf(key);
+    master.kill();
+    return master;
   }
 
   /**

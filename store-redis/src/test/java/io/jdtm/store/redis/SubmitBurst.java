@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 final class SubmitBurst implements AutoCloseable {
   final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   final Set<String> failed = ConcurrentHashMap.newKeySet();
+  /** {@link System#nanoTime()} when the submit of each acknowledged gid started. */
+  final Map<String, Long> startedAt = new ConcurrentHashMap<>();
   private final AtomicLong slowestFailureNanos = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -48,6 +50,7 @@ final class SubmitBurst implements AutoCloseable {
       long start = System.nanoTime();
       try {
         tm.saga(gid).step("bankA", "bankA", "a").step("bankB", "bankB", "b").submit();
+        startedAt.put(gid, start);
         acknowledged.add(gid);
       } catch (StoreUnavailableException e) {
         failed.add(gid);
