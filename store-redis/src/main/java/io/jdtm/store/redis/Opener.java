@@ -179,7 +179,44 @@ final class Opener {
     } catch (RuntimeException e) {
       throw unreachable(s, secrets, e);
     }
+    try {
+      warmUp(conn, s.connectTimeout());
+    } catch (RuntimeException e) {
+      conn.close();
+      throw unreachable(s, secrets, e);
+    }
     return new Link(conn, conn.async(), true, s.commandTimeout(), secrets);
+  }
+
+  /**
+   * Connects to every master before the first command: Lettuce opens node connections lazily,
+   * and with {@code REJECT_COMMANDS} it rejects a command that would wait for one. A master that
+   * appears later (failover, resharding) fails its first calls the same way until connected.
+   */
+  private static void warmUp(StatefulRedisClusterConnection<byte[], byte[]> conn,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
+    for (RedisClusterNode node : conn.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        pending.add(conn.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
+        pending.add(conn.getConnectionAsync(node.getNodeId()));
+      }
+    }
+    for (java.util.concurrent.CompletableFuture<?> f : pending) {
+      try {
+        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new io.lettuce.core.RedisConnectionException("cannot connect to a cluster master: "
+            + e.getCause().getMessage());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new io.lettuce.core.RedisConnectionException("cannot connect to every cluster "
+            + "master within " + timeout.toMillis() + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.lettuce.core.RedisConnectionException("interrupted while connecting");
+      }
+    }
   }
 
   private static StoreUnavailableException unreachable(Settings s, Set<String> secrets,
@@ -200,9 +237,9 @@ final class Opener {
     byte[] formatField = "format".getBytes(StandardCharsets.US_ASCII);
     byte[] shards = RecordCodec.number(keys.shards);
     byte[] format = RecordCodec.number(RedisStore.FORMAT);
-    link.call("open", null, () -> link.async.hsetnx(meta, shardsField, shards));
-    link.call("open", null, () -> link.async.hsetnx(meta, formatField, format));
-    List<io.lettuce.core.KeyValue<byte[], byte[]>> stored = link.call("open", null,
+    link.call("open (layout)", null, () -> link.async.hsetnx(meta, shardsField, shards));
+    link.call("open (layout)", null, () -> link.async.hsetnx(meta, formatField, format));
+    List<io.lettuce.core.KeyValue<byte[], byte[]>> stored = link.call("open (layout)", null,
         () -> link.async.hmget(meta, shardsField, formatField));
     String storedShards = text(stored.get(0));
     String storedFormat = text(stored.get(1));

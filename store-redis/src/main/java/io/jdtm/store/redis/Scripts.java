@@ -44,15 +44,16 @@ enum Scripts {
   UPDATE("""
       local cur = redis.call('HMGET', KEYS[1], 'v', 'c', 'e')
       if cur[1] ~= ARGV[2] or cur[2] ~= ARGV[3] or cur[3] ~= ARGV[4] then return 0 end
-      redis.call('HSET', KEYS[1], 'v', ARGV[5], 's', ARGV[6], 'u', ARGV[8], 'p', ARGV[9])
-      if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'd', ARGV[10]) end
       if ARGV[7] == '' then
+        redis.call('HSET', KEYS[1], 'v', ARGV[5], 's', ARGV[6], 'u', ARGV[8], 'p', ARGV[9])
         redis.call('HDEL', KEYS[1], 'n')
         redis.call('ZREM', KEYS[2], ARGV[1])
       else
-        redis.call('HSET', KEYS[1], 'n', ARGV[7])
+        redis.call('HSET', KEYS[1], 'v', ARGV[5], 's', ARGV[6], 'u', ARGV[8], 'p', ARGV[9],
+          'n', ARGV[7])
         redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
       end
+      if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'd', ARGV[10]) end
       if ARGV[11] == '1' then redis.call('ZADD', KEYS[3], ARGV[8], ARGV[1]) end
       return 1
       """),
