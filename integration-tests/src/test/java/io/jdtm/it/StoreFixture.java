@@ -5,7 +5,12 @@ import io.jdtm.store.jdbc.H2Stores;
 import io.jdtm.store.jdbc.ServerTables;
 import io.jdtm.store.jdbc.TestServers;
 import io.jdtm.store.memory.MemoryStore;
+import io.jdtm.store.redis.RedisCluster;
+import io.jdtm.store.redis.RedisServers;
+import io.jdtm.store.redis.RedisStore;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +38,47 @@ record StoreFixture(String name, Supplier<TransactionStore> opener) {
         new StoreFixture("h2", H2Stores::memory));
   }
 
-  /** Stores on servers: PostgreSQL and MariaDB. */
+  /**
+   * Stores on servers: PostgreSQL, MariaDB, the shared standalone Redis and this JVM's local
+   * Redis Cluster (each Redis store under a fresh key prefix).
+   */
   static List<StoreFixture> servers() {
     return List.of(
         new StoreFixture("postgresql", POSTGRES::emptyStore),
-        new StoreFixture("mariadb", MARIADB::emptyStore));
+        new StoreFixture("mariadb", MARIADB::emptyStore),
+        new StoreFixture("redis", RedisPrefixes::standalone),
+        new StoreFixture("redis-cluster", RedisPrefixes::cluster));
+  }
+
+  /** Redis stores under fresh key prefixes; those on the shared server are deleted at exit. */
+  static final class RedisPrefixes {
+    private static final Set<String> SHARED = ConcurrentHashMap.newKeySet();
+
+    static {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        for (String prefix : SHARED) {
+          try {
+            RedisServers.deleteKeys(RedisServers.sharedUri(), prefix);
+          } catch (RuntimeException e) {
+            // the server went away; nothing to delete
+          }
+        }
+      }));
+    }
+
+    private RedisPrefixes() {}
+
+    static TransactionStore standalone() {
+      String prefix = RedisServers.uniquePrefix("engine");
+      SHARED.add(prefix);
+      return RedisServers.sharedStore(prefix);
+    }
+
+    /** On the shared cluster, whose nodes (and keys) go when this JVM exits. */
+    static TransactionStore cluster() {
+      return RedisStore.builder().uri(RedisCluster.shared().uri())
+          .keyPrefix(RedisServers.uniquePrefix("engine")).build();
+    }
   }
 
   /** This JVM's own tables on a server, dropped when the JVM exits. */
