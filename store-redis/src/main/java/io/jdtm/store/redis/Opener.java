@@ -100,17 +100,25 @@ final class Opener {
       AbstractRedisClient client = ownClient;
       ClientResources res = ownResources;
       return new RedisStore(link, s.keys(), durable, address, () -> shutdown(client, res));
-    } catch (RuntimeException e) {
-      if (link != null) {
-        try {
-          link.connection.close();
-        } catch (RuntimeException ignored) {
-          // the original failure matters
-        }
-      }
-      shutdown(ownClient, ownResources);
+    } catch (IllegalArgumentException | IllegalStateException | StoreUnavailableException e) {
+      closeAll(link, ownClient, ownResources);
       throw e;
+    } catch (RuntimeException e) { // Lettuce's own, e.g. from a cluster node connection
+      closeAll(link, ownClient, ownResources);
+      throw unreachable(s, secrets, e);
     }
+  }
+
+  private static void closeAll(Link link, AbstractRedisClient ownClient,
+      ClientResources ownResources) {
+    if (link != null) {
+      try {
+        link.connection.close();
+      } catch (RuntimeException ignored) {
+        // the original failure matters
+      }
+    }
+    shutdown(ownClient, ownResources);
   }
 
   private static void shutdown(AbstractRedisClient client, ClientResources resources) {
@@ -223,6 +231,13 @@ final class Opener {
       RuntimeException e) {
     String where = s.uri() == null ? "the caller's client" : s.uri().address();
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != e && root.getMessage() != null) {
+      why += " (" + root.getMessage() + ")"; // e.g. WRONGPASS, connection refused
+    }
     for (String secret : secrets) {
       why = why.replace(secret, "***");
     }
@@ -287,17 +302,12 @@ final class Opener {
             (StatefulRedisClusterConnection<byte[], byte[]>) link.connection;
         for (RedisClusterNode node : c.getPartitions()) {
           if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-            String where = node.getUri().getHost() + ":" + node.getUri().getPort();
-            var nodeAsync = c.getConnection(node.getNodeId()).async();
-            Map<String, String> cfg = link.call("open (CONFIG GET)", null,
-                () -> nodeAsync.configGet("appendonly", "appendfsync"));
-            problem(cfg, where).ifPresent(problems::add);
+            String where = node.getUri().getHost() + ":" + node.getUri().getPort() + ": ";
+            problems.addAll(problems(link, c.getConnection(node.getNodeId()).async(), where));
           }
         }
       } else {
-        Map<String, String> cfg = link.call("open (CONFIG GET)", null,
-            () -> link.async.configGet("appendonly", "appendfsync"));
-        problem(cfg, null).ifPresent(problems::add);
+        problems.addAll(problems(link, link.async, ""));
       }
     } catch (StoreUnavailableException e) {
       if (!(e.getMessage().contains("ERR") || e.getMessage().contains("NOPERM")
@@ -308,39 +318,56 @@ final class Opener {
     }
     if (unverifiable != null) {
       warn("Redis store on {}: cannot read the server's persistence settings (CONFIG GET "
-          + "appendonly appendfsync failed: {}), so durability cannot be verified and the store "
-          + "does not declare DURABLE. Unless Redis runs with 'appendonly yes' and 'appendfsync "
-          + "always', a Redis crash or restart can lose transactions it acknowledged.",
-          address, unverifiable);
+          + "failed: {}), so durability cannot be verified and the store does not declare "
+          + "DURABLE. Unless Redis runs with 'appendonly yes', 'appendfsync always' and a "
+          + "maxmemory-policy that never evicts jdtm's keys (noeviction), a Redis crash or "
+          + "restart can lose transactions it acknowledged.", address, unverifiable);
       return false;
     }
     if (problems.isEmpty()) {
       return true;
     }
-    warn("Redis store on {}: Redis is not configured to keep every acknowledged write across a "
-        + "crash ({}). A lost record is a transaction jdtm acknowledged and then never finds to "
-        + "recover. The store does not declare "
-        + "DURABLE. To run durably, set 'appendonly yes' and 'appendfsync always' in redis.conf "
-        + "(or CONFIG SET appendonly yes, CONFIG SET appendfsync always, then CONFIG REWRITE).",
-        address, String.join("; ", problems));
+    warn("Redis store on {}: Redis is not configured to keep every acknowledged write ({}). A "
+        + "lost record is a transaction jdtm acknowledged and then never finds to recover. The "
+        + "store does not declare DURABLE. To run durably, set 'appendonly yes', 'appendfsync "
+        + "always' and 'maxmemory-policy noeviction' in redis.conf (or with CONFIG SET, then "
+        + "CONFIG REWRITE).", address, String.join("; ", problems));
     return false;
   }
 
-  private static java.util.Optional<String> problem(Map<String, String> cfg, String where) {
+  /**
+   * What a crash (or memory pressure) can cost on one server: one {@code CONFIG GET} per
+   * setting (several names in one call need Redis 7), pipelined.
+   */
+  private static List<String> problems(Link link,
+      io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> server,
+      String where) {
+    List<RedisFuture<Map<String, String>>> asked = new ArrayList<>();
+    for (String name : new String[] {"appendonly", "appendfsync", "maxmemory-policy"}) {
+      asked.add(server.configGet(name));
+    }
+    Map<String, String> cfg = new java.util.HashMap<>();
+    for (RedisFuture<Map<String, String>> f : asked) {
+      cfg.putAll(link.call("open (CONFIG GET)", null, () -> f));
+    }
+    List<String> found = new ArrayList<>();
     String aof = cfg.get("appendonly");
     String fsync = cfg.get("appendfsync");
+    String policy = cfg.get("maxmemory-policy");
     if (!"yes".equalsIgnoreCase(aof)) {
-      return java.util.Optional.of((where == null ? "" : where + ": ") + "appendonly " + aof + ", so a Redis crash, kill or "
-          + "restart loses everything written since the last RDB snapshot, all of it when "
-          + "snapshots are off");
+      found.add(where + "appendonly " + aof + ", so a Redis crash, kill or restart loses "
+          + "everything written since the last RDB snapshot, all of it when snapshots are off");
+    } else if (!"always".equalsIgnoreCase(fsync)) {
+      found.add(where + "appendfsync " + fsync + ", so an operating system crash or power loss "
+          + "(and a Redis kill while the disk is slow) can lose the writes of about "
+          + ("no".equalsIgnoreCase(fsync) ? "the last 30 seconds" : "the last one or two seconds"));
     }
-    if (!"always".equalsIgnoreCase(fsync)) {
-      return java.util.Optional.of((where == null ? "" : where + ": ") + "appendfsync " + fsync + ", so an operating system "
-          + "crash or power loss (and a Redis kill while the disk is slow) can lose the writes "
-          + "of about " + ("no".equalsIgnoreCase(fsync) ? "the last 30 seconds" : "the last "
-          + "one or two seconds"));
+    if (policy != null && policy.toLowerCase(java.util.Locale.ROOT).startsWith("allkeys")) {
+      found.add(where + "maxmemory-policy " + policy + ", so under memory pressure Redis evicts "
+          + "transaction records (jdtm's keys never expire: noeviction or a volatile-* policy "
+          + "keeps them)");
     }
-    return java.util.Optional.empty();
+    return found;
   }
 
   private static void warn(String format, Object... args) {

@@ -83,7 +83,7 @@ class RedisStoreIT {
           .doesNotContain(StoreCapability.NON_BLOCKING, StoreCapability.CALLER_TRANSACTION);
       assertThat(log.lines().filter(l -> l.contains("WARN")).toList()).singleElement()
           .asString().contains("does not declare DURABLE", "appendonly no",
-              "'appendonly yes' and 'appendfsync always'");
+              "'appendonly yes', 'appendfsync always'");
     } finally {
       store[0].close();
     }
@@ -114,6 +114,23 @@ class RedisStoreIT {
       assertThat(store[0].capabilities()).doesNotContain(StoreCapability.DURABLE);
       assertThat(log.lines().filter(l -> l.contains("WARN")).toList()).singleElement()
           .asString().contains("appendfsync everysec", "power loss");
+    } finally {
+      store[0].close();
+    }
+  }
+
+  @Test
+  void open_evictingMemoryPolicy_warnsThatRecordsCanBeEvicted() {
+    RedisServers.Private evicting = server("evicting", List.of("--appendonly", "yes",
+        "--appendfsync", "always", "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"));
+    RedisStore[] store = new RedisStore[1];
+    String log = StderrCapture.during(() -> store[0] = RedisStore.builder().uri(evicting.uri())
+        .build());
+    try {
+      assertThat(store[0].capabilities()).doesNotContain(StoreCapability.DURABLE);
+      assertThat(log.lines().filter(l -> l.contains("WARN")).toList()).singleElement()
+          .asString().contains("maxmemory-policy allkeys-lru", "evicts transaction records")
+          .doesNotContain("appendonly yes,");
     } finally {
       store[0].close();
     }
@@ -319,7 +336,7 @@ class RedisStoreIT {
     String log = StderrCapture.during(() -> {
       assertThatThrownBy(() -> RedisStore.builder().uri("redis://app:wrong-" + userPassword
           + "@" + base).build()).isInstanceOf(StoreUnavailableException.class)
-          .hasMessageNotContaining(userPassword);
+          .hasMessageContaining("WRONGPASS").hasMessageNotContaining(userPassword);
       assertThatThrownBy(() -> RedisStore.builder().uri("redis://:" + password + "@127.0.0.1:1")
           .connectTimeout(Duration.ofSeconds(1)).build())
           .isInstanceOf(StoreUnavailableException.class).hasMessageNotContaining(password);
