@@ -199,9 +199,9 @@ public final class RedisCluster implements AutoCloseable {
 
   /**
    * Waits (at most a minute) until every running node reports {@code cluster_state:ok}, knows
-   * every slot as served ({@code cluster_slots_ok:16384}), and no running node sees a master
-   * that is down or unreachable: after {@link #killMaster}, this is when the replica has taken
-   * over and the other nodes agree.
+   * every slot as served ({@code cluster_slots_ok:16384}), and sees every master that serves
+   * slots as connected and not failing: after {@link #killMasterOf}, this is when a replica has
+   * taken over the dead master's slots and the other nodes agree.
    *
    * @throws IllegalStateException naming the node and its state when the deadline passes
    */
@@ -213,10 +213,11 @@ public final class RedisCluster implements AutoCloseable {
       }
       String view = n.command(c -> c.clusterNodes());
       for (String line : view.split("\n")) {
+        // <id> <ip:port@cport> <flags> <master> <ping> <pong> <epoch> <link-state> <slot>...
         String[] f = line.trim().split(" ");
-        if (f.length > 7 && f[2].contains("master") && !f[2].contains("fail")
-            && !"connected".equals(f[7])) {
-          return false; // a master it still counts on is disconnected
+        boolean servesSlots = f.length > 8 && f[2].contains("master");
+        if (servesSlots && (f[2].contains("fail") || !"connected".equals(f[7]))) {
+          return false; // slots on a master that is down, suspected (fail?) or unreachable
         }
       }
       return true;
@@ -382,7 +383,7 @@ public final class RedisCluster implements AutoCloseable {
     <T> T command(Command<T> command) {
       RedisURI uri = RedisURI.create(server.uri());
       uri.setTimeout(Duration.ofSeconds(5));
-      RedisClient client = RedisClient.create(uri);
+      RedisClient client = RedisClient.create(Resources.SHARED, uri);
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         return command.run(c.sync());
       } finally {
@@ -394,6 +395,13 @@ public final class RedisCluster implements AutoCloseable {
     public String toString() {
       return "127.0.0.1:" + port();
     }
+  }
+
+  /** One set of Lettuce threads for the fixture's short-lived node connections. */
+  private static final class Resources {
+    static final io.lettuce.core.resource.ClientResources SHARED =
+        io.lettuce.core.resource.DefaultClientResources.builder().ioThreadPoolSize(2)
+            .computationThreadPoolSize(2).build();
   }
 
   /** A command on one node's connection. */
