@@ -8,6 +8,11 @@ import io.jdtm.store.memory.MemoryStore;
 import io.jdtm.store.redis.RedisCluster;
 import io.jdtm.store.redis.RedisServers;
 import io.jdtm.store.redis.RedisStore;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,15 +60,45 @@ record StoreFixture(String name, Supplier<TransactionStore> opener) {
     private static final Set<String> SHARED = ConcurrentHashMap.newKeySet();
 
     static {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        for (String prefix : SHARED) {
-          try {
-            RedisServers.deleteKeys(RedisServers.sharedUri(), prefix);
-          } catch (RuntimeException e) {
-            // the server went away; nothing to delete
+      Runtime.getRuntime().addShutdownHook(new Thread(RedisPrefixes::deleteAll));
+    }
+
+    /**
+     * Deletes the keys (SCAN MATCH of each prefix, then DEL) on one connection, on a daemon
+     * thread the hook waits for 10 s at most; the client is not waited for, as Lettuce's
+     * shutdown can block while the JVM exits.
+     */
+    private static void deleteAll() {
+      if (SHARED.isEmpty()) {
+        return;
+      }
+      Thread worker = new Thread(() -> {
+        RedisClient client = RedisClient.create(RedisServers.sharedUri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+          for (String prefix : SHARED) {
+            ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+              KeyScanCursor<String> page = c.sync().scan(cursor, match);
+              if (!page.getKeys().isEmpty()) {
+                c.sync().del(page.getKeys().toArray(new String[0]));
+              }
+              cursor = page;
+            } while (!cursor.isFinished());
           }
+        } catch (RuntimeException e) {
+          // the server went away; nothing to delete
+        } finally {
+          client.shutdownAsync();
         }
-      }));
+      }, "redis-prefix-cleanup");
+      worker.setDaemon(true);
+      worker.start();
+      try {
+        worker.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     private RedisPrefixes() {}
