@@ -179,6 +179,8 @@ public final class RedisServers {
     private final int port;
     private final Path dir;
     private final List<String> options;
+    private final java.util.concurrent.locks.ReentrantLock lock =
+        new java.util.concurrent.locks.ReentrantLock();
     private volatile Process process;
 
     private Private(String binary, int port, Path dir, List<String> options) {
@@ -208,7 +210,16 @@ public final class RedisServers {
       return p != null && p.isAlive();
     }
 
-    private synchronized void startProcess() {
+    private void startProcess() {
+      lock.lock();
+      try {
+        launch();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void launch() {
       try {
         Files.createDirectories(dir);
       } catch (IOException e) {
@@ -250,31 +261,44 @@ public final class RedisServers {
     }
 
     /** Starts it again on the same port and directory (after {@link #stop} or {@link #kill}). */
-    public synchronized void restart() {
-      if (isRunning()) {
-        throw new IllegalStateException("redis-server on port " + port + " is running");
+    public void restart() {
+      lock.lock();
+      try {
+        if (isRunning()) {
+          throw new IllegalStateException("redis-server on port " + port + " is running");
+        }
+        launch();
+      } finally {
+        lock.unlock();
       }
-      startProcess();
     }
 
     /** Kills it with SIGKILL and waits until it is gone. */
-    public synchronized void kill() {
-      Process p = process;
-      if (p != null) {
-        p.destroyForcibly();
-        waitFor(p);
-      }
-      RUNNING.remove(this);
+    public void kill() {
+      end(true);
     }
 
     /** Stops it with SIGTERM (Redis shuts down cleanly) and waits until it is gone. */
-    public synchronized void stop() {
-      Process p = process;
-      if (p != null) {
-        p.destroy();
-        waitFor(p);
+    public void stop() {
+      end(false);
+    }
+
+    private void end(boolean forcibly) {
+      lock.lock();
+      try {
+        Process p = process;
+        if (p != null) {
+          if (forcibly) {
+            p.destroyForcibly();
+          } else {
+            p.destroy();
+          }
+          waitFor(p);
+        }
+        RUNNING.remove(this);
+      } finally {
+        lock.unlock();
       }
-      RUNNING.remove(this);
     }
 
     private void waitFor(Process p) {

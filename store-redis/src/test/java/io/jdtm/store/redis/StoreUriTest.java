@@ -135,6 +135,15 @@ class StoreUriTest {
   }
 
   @Test
+  void storesOpen_badRedisUri_isRejectedByThisProviderWithoutThePassword() {
+    assertThatThrownBy(() -> io.jdtm.Stores.open("redis://app:topsecret@h:0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the port '0' of h")
+        .hasMessageContaining("redis://***@h:0")
+        .hasMessageNotContaining("topsecret");
+  }
+
+  @Test
   void provider_supportsOnlyRedisSchemes() {
     RedisStoreProvider p = new RedisStoreProvider();
 
