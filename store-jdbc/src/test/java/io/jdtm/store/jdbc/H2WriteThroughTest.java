@@ -3,6 +3,7 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdtm.spi.StoreCapability;
+import io.jdtm.testkit.StderrCapture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -11,6 +11,7 @@ import io.jdtm.BranchContext;
 import io.jdtm.BranchOp;
 import io.jdtm.Mode;
 import io.jdtm.Outcome;
+import io.jdtm.testkit.StderrCapture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

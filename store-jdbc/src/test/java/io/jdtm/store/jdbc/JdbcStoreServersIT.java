@@ -13,6 +13,7 @@ import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
+import io.jdtm.testkit.StderrCapture;
 import io.jdtm.testkit.TestRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -9,6 +9,7 @@ import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
+import io.jdtm.testkit.StderrCapture;
 import io.jdtm.testkit.TestRecords;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

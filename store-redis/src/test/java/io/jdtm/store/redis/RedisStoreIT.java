@@ -14,6 +14,7 @@ import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import io.jdtm.testkit.ManualClock;
+import io.jdtm.testkit.StderrCapture;
 import io.jdtm.testkit.TestRecords;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
