@@ -4,7 +4,7 @@ import io.jdtm.BranchContext;
 import io.jdtm.BranchOp;
 import io.jdtm.Outcome;
 import io.jdtm.spi.Names;
-import io.lettuce.core.RedisException;
+import java.nio.charset.StandardCharsets;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 
@@ -13,18 +13,16 @@ import java.util.List;
  * apply after it, each answer turned into the call's outcome. Not thread-safe: one call.
  */
 final class BarrierCall {
-  private final BarrierClient client;
-  private final BarrierScripts scripts;
+  private final Link link;
   private final String call;
   private final BranchContext ctx;
   private final String row;
   private final String originRow;
   private final String value;
 
-  BarrierCall(BarrierClient client, BarrierScripts scripts, String call, BranchContext ctx,
-      String row, String originRow, String value) {
-    this.client = client;
-    this.scripts = scripts;
+  BarrierCall(Link link, String call, BranchContext ctx, String row, String originRow,
+      String value) {
+    this.link = link;
     this.call = call;
     this.ctx = ctx;
     this.row = row;
@@ -34,44 +32,41 @@ final class BarrierCall {
 
   /** Checks the rules before the work: the outcome without work, or null when it must run. */
   Outcome probe() {
-    List<Object> answer = run("checking the barrier", new BarrierSteps(null, -1, null, null),
+    List<String> answer = run("checking the barrier", new BarrierSteps(null, -1, null, null),
         "probe");
-    String verdict = (String) answer.get(0);
+    String verdict = answer.get(0);
     return "run".equals(verdict) ? null : skipped(verdict);
   }
 
   /** A committed value for the work (null when absent). */
   String read(String key) {
-    try {
-      return client.commands().get(key);
-    } catch (RedisException e) {
-      if (BarrierClient.isWrongType(e)) {
-        throw new IllegalStateException("jdtm Redis barrier " + call + ": key "
-            + Names.quote(key) + " does not hold a string value");
-      }
-      throw client.unavailable("reading " + Names.quote(key), call, ctx.gid(), e);
-    }
+    byte[] value = link.call("reading " + Names.quote(key) + " " + call, ctx.gid(),
+        () -> link.async.get(key.getBytes(StandardCharsets.UTF_8)),
+        refusal -> refusal.startsWith("WRONGTYPE") ? new IllegalStateException("jdtm Redis "
+            + "barrier " + call + ": key " + Names.quote(key) + " does not hold a string value")
+            : null);
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }
 
   /** Applies {@code steps} after a successful work: {@code outcome}, or why nothing applied. */
   Outcome apply(BarrierSteps steps, Outcome outcome) {
-    List<Object> answer = run("applying the effects", steps, "apply");
-    String verdict = (String) answer.get(0);
+    List<String> answer = run("applying the effects", steps, "apply");
+    String verdict = answer.get(0);
     return switch (verdict) {
       case "applied" -> outcome;
-      case "floor" -> Outcome.failure("key " + Names.quote((String) answer.get(1)) + " holds "
+      case "floor" -> Outcome.failure("key " + Names.quote(answer.get(1)) + " holds "
           + answer.get(2) + ": the adjustment would take it below its floor; nothing applied");
       case "conflict" -> throw new ConcurrentModificationException("jdtm Redis barrier " + call
-          + ": key " + Names.quote((String) answer.get(1)) + " changed after the local work "
+          + ": key " + Names.quote(answer.get(1)) + " changed after the local work "
           + "read it; nothing applied, let the op be delivered again");
       case "wrongtype" -> throw new IllegalStateException("jdtm Redis barrier " + call + ": key "
-          + Names.quote((String) answer.get(1)) + " holds a " + answer.get(2)
+          + Names.quote(answer.get(1)) + " holds a " + answer.get(2)
           + ", not a string; nothing applied");
       case "notinteger" -> throw new IllegalStateException("jdtm Redis barrier " + call
-          + ": key " + Names.quote((String) answer.get(1)) + " does not hold an integer; "
+          + ": key " + Names.quote(answer.get(1)) + " does not hold an integer; "
           + "nothing applied");
       case "range" -> throw new IllegalStateException("jdtm Redis barrier " + call + ": key "
-          + Names.quote((String) answer.get(1)) + " would leave +-(2^53 - 1); nothing applied");
+          + Names.quote(answer.get(1)) + " would leave +-(2^53 - 1); nothing applied");
       default -> skipped(verdict);
     };
   }
@@ -86,12 +81,12 @@ final class BarrierCall {
     };
   }
 
-  private List<Object> run(String what, BarrierSteps steps, String mode) {
+  private List<String> run(String what, BarrierSteps steps, String mode) {
     boolean hasOrigin = ctx.op().origin() != null;
     boolean msg = ctx.op() == BranchOp.MSG;
     String[][] script = steps.script(row, originRow,
         List.of(mode, hasOrigin ? "1" : "0", value, msg ? "1" : "0"));
-    return client.run(what, call, ctx.gid(), () -> scripts.run(client.commands(),
-        BarrierScripts.RUN_CALL, script[0], script[1]));
+    return BarrierScripts.RUN_CALL.run(link, what + " " + call, ctx.gid(), script[0],
+        script[1]);
   }
 }

@@ -1,20 +1,21 @@
 package io.jdtm.store.redis;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The barrier's Lua scripts, each run by its SHA1 ({@code EVALSHA}); a server that does not know
- * one (restarted, failed over, {@code SCRIPT FLUSH}) answers NOSCRIPT, and the script is then sent
- * whole ({@code EVAL}, which caches it again). Every script reads all it needs before its first
- * write, so that a refusal leaves nothing behind. Immutable, thread-safe.
+ * The barrier's Lua scripts, run by {@link Link} with {@code EVALSHA} and, when a server does not
+ * know one (restarted, failed over, {@code SCRIPT FLUSH}), sent whole with {@code EVAL} (which
+ * caches it again). Every script reads all it needs before its first write, so that a refusal
+ * leaves nothing behind. Each answers an array of strings. Immutable, thread-safe.
  */
-final class BarrierScripts {
+enum BarrierScripts implements LuaScript {
+  RUN_CALL(BarrierScripts.CALL),
+  RUN_CHECK_BACK(BarrierScripts.CHECK_BACK),
+  RUN_PURGE(BarrierScripts.PURGE);
+
   /**
    * One barrier call. KEYS[1]: the call's row; KEYS[2]: its origin's row (KEYS[1] again when the
    * op has none); KEYS[3..]: effect keys. ARGV[1]: 'probe' (no effects: write only what the rules
@@ -122,47 +123,42 @@ final class BarrierScripts {
       return {'0'}
       """;
 
-  private final String[] sources = {CALL, CHECK_BACK, PURGE};
-  private final String[] shas = new String[sources.length];
+  private final byte[] body;
+  private final String sha;
 
-  /** The script whose {@code index} is one of these. */
-  static final int RUN_CALL = 0;
-  static final int RUN_CHECK_BACK = 1;
-  static final int RUN_PURGE = 2;
-
-  BarrierScripts() {
-    for (int i = 0; i < sources.length; i++) {
-      shas[i] = sha1(sources[i]);
-    }
+  BarrierScripts(String lua) {
+    this.body = LuaScript.utf8(lua);
+    this.sha = LuaScript.sha1(body);
   }
 
-  /** Loads every script (on a cluster, Lettuce sends SCRIPT LOAD to every node). */
-  void load(RedisClusterCommands<String, String> commands) {
-    for (int i = 0; i < sources.length; i++) {
-      String sha = commands.scriptLoad(sources[i]);
-      if (!shas[i].equalsIgnoreCase(sha)) {
-        throw new IllegalStateException("Redis answered SHA1 " + sha + " for a script whose "
-            + "SHA1 is " + shas[i]);
-      }
-    }
+  @Override
+  public byte[] body() {
+    return body;
   }
 
-  /** Runs script {@code index}; sends it whole when the server does not know it. */
-  java.util.List<Object> run(RedisClusterCommands<String, String> commands, int index,
-      String[] keys, String... args) {
-    try {
-      return commands.evalsha(shas[index], ScriptOutputType.MULTI, keys, args);
-    } catch (RedisNoScriptException e) {
-      return commands.eval(sources[index], ScriptOutputType.MULTI, keys, args);
-    }
+  @Override
+  public String sha() {
+    return sha;
   }
 
-  private static String sha1(String script) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-          .digest(script.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-1", e);
+  /** Runs this script through {@code link}; its answer as strings. */
+  List<String> run(Link link, String op, String gid, String[] keys, String... args) {
+    List<Object> answer = link.run(this, ScriptOutputType.MULTI, op, gid, utf8(keys),
+        utf8(args));
+    List<String> strings = new ArrayList<>(answer.size());
+    for (Object o : answer) {
+      strings.add(o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+          : o == null ? null : o.toString());
     }
+    return strings;
+  }
+
+  /** {@code strings} as UTF-8. */
+  static byte[][] utf8(String... strings) {
+    byte[][] bytes = new byte[strings.length][];
+    for (int i = 0; i < strings.length; i++) {
+      bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return bytes;
   }
 }

@@ -2,247 +2,54 @@ package io.jdtm.store.redis;
 
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.spi.QuietLogs;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a {@link RedisStore}: creates and configures the Lettuce client (unless the caller gave
- * one), connects, checks the key layout in the meta key, loads the scripts and reads the
- * server's persistence settings. Thread-safe (stateless).
+ * Opens a {@link RedisStore}: connects with {@link Connector}, checks the key layout in the meta
+ * key, loads the scripts and reads the server's persistence settings. Thread-safe (stateless).
  */
 final class Opener {
   private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
-  private static final Duration REFRESH_PERIOD = Duration.ofSeconds(30);
-  /** Reconnect attempts back off from 10 ms to at most this, so a returning Redis is soon used. */
-  private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
   private Opener() {}
 
   /** What the builder resolved. */
-  record Settings(StoreUri uri, RedisClient client, RedisClusterClient clusterClient,
+  record Settings(RedisUri uri, RedisClient client, RedisClusterClient clusterClient,
       ClientResources resources, Keys keys, Duration commandTimeout, Duration connectTimeout) {}
 
   static RedisStore open(Settings s) {
-    Set<String> secrets = new HashSet<>();
-    if (s.uri() != null && s.uri().password() != null) {
-      secrets.add(s.uri().password());
-    }
-    ClientResources ownResources = null;
-    AbstractRedisClient ownClient = null;
-    Link link = null;
-    String address;
+    Link link = Connector.connect(new Connector.Target("Redis store", s.uri(), s.client(),
+        s.clusterClient(), s.resources(), s.commandTimeout(), s.connectTimeout()));
     try {
-      boolean cluster;
-      if (s.uri() != null) {
-        StoreUri u = s.uri();
-        address = u.address();
-        ClientResources resources = s.resources();
-        if (resources == null) {
-          ownResources = DefaultClientResources.builder()
-              .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2,
-                  TimeUnit.MILLISECONDS))
-              .build();
-          resources = ownResources;
-        }
-        cluster = u.cluster();
-        if (cluster) {
-          List<RedisURI> seeds = new ArrayList<>();
-          for (StoreUri.HostPort hp : u.nodes()) {
-            seeds.add(redisUri(u, hp, s.commandTimeout()));
-          }
-          RedisClusterClient c = RedisClusterClient.create(resources, seeds);
-          ownClient = c;
-          c.setOptions(clusterOptions(s));
-          link = connect(c, s, secrets);
-        } else {
-          RedisClient c = RedisClient.create(resources,
-              redisUri(u, u.nodes().get(0), s.commandTimeout()));
-          ownClient = c;
-          c.setOptions(clientOptions(s));
-          link = connect(c, s, secrets);
-        }
-      } else if (s.client() != null) {
-        address = "a caller's RedisClient";
-        link = connect(s.client(), s, secrets);
-      } else {
-        address = "a caller's RedisClusterClient";
-        link = connect(s.clusterClient(), s, secrets);
-      }
       checkLayout(link, s.keys());
-      loadScripts(link);
-      boolean durable = durability(link, address);
-      AbstractRedisClient client = ownClient;
-      ClientResources res = ownResources;
-      return new RedisStore(link, s.keys(), durable, address, () -> shutdown(client, res));
-    } catch (IllegalArgumentException | IllegalStateException | StoreUnavailableException e) {
-      closeAll(link, ownClient, ownResources);
-      throw e;
-    } catch (RuntimeException e) { // Lettuce's own, e.g. from a cluster node connection
-      closeAll(link, ownClient, ownResources);
-      throw unreachable(s, secrets, e);
-    }
-  }
-
-  private static void closeAll(Link link, AbstractRedisClient ownClient,
-      ClientResources ownResources) {
-    if (link != null) {
+      link.load("open (SCRIPT LOAD)", Scripts.values());
+      boolean durable = durability(link, link.address);
+      return new RedisStore(link, s.keys(), durable);
+    } catch (RuntimeException e) {
       try {
-        link.connection.close();
+        link.close();
       } catch (RuntimeException ignored) {
         // the original failure matters
       }
-    }
-    shutdown(ownClient, ownResources);
-  }
-
-  private static void shutdown(AbstractRedisClient client, ClientResources resources) {
-    if (client != null) {
-      RedisStore.closeQuietly(client);
-    }
-    if (resources != null) {
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-  }
-
-  private static RedisURI redisUri(StoreUri u, StoreUri.HostPort hp, Duration timeout) {
-    RedisURI.Builder b = RedisURI.Builder.redis(hp.host(), hp.port()).withSsl(u.tls())
-        .withTimeout(timeout);
-    if (!u.cluster()) {
-      b.withDatabase(u.database());
-    }
-    if (u.password() != null) {
-      if (u.user() != null) {
-        b.withAuthentication(u.user(), u.password());
-      } else {
-        b.withPassword(u.password());
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof StoreUnavailableException) {
+        throw e;
       }
+      throw link.unavailable("open", null, e); // Lettuce's own, e.g. from a cluster node
     }
-    return b.build();
-  }
-
-  private static ClientOptions clientOptions(Settings s) {
-    return ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .autoReconnect(true)
-        .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout()).keepAlive(true)
-            .build())
-        .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
-        .build();
-  }
-
-  private static ClusterClientOptions clusterOptions(Settings s) {
-    return ClusterClientOptions.builder()
-        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-            .enablePeriodicRefresh(REFRESH_PERIOD)
-            .enableAllAdaptiveRefreshTriggers()
-            .build())
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .autoReconnect(true)
-        .socketOptions(SocketOptions.builder().connectTimeout(s.connectTimeout()).keepAlive(true)
-            .build())
-        .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
-        .build();
-  }
-
-  private static Link connect(RedisClient c, Settings s, Set<String> secrets) {
-    StatefulRedisConnection<byte[], byte[]> conn;
-    try {
-      conn = c.connect(ByteArrayCodec.INSTANCE);
-    } catch (RuntimeException e) {
-      throw unreachable(s, secrets, e);
-    }
-    return new Link(conn, conn.async(), false, s.commandTimeout(), secrets);
-  }
-
-  private static Link connect(RedisClusterClient c, Settings s, Set<String> secrets) {
-    StatefulRedisClusterConnection<byte[], byte[]> conn;
-    try {
-      conn = c.connect(ByteArrayCodec.INSTANCE);
-    } catch (RuntimeException e) {
-      throw unreachable(s, secrets, e);
-    }
-    try {
-      warmUp(conn, s.connectTimeout());
-    } catch (RuntimeException e) {
-      conn.close();
-      throw unreachable(s, secrets, e);
-    }
-    return new Link(conn, conn.async(), true, s.commandTimeout(), secrets);
-  }
-
-  /**
-   * Connects to every master before the first command: Lettuce opens node connections lazily,
-   * and with {@code REJECT_COMMANDS} it rejects a command that would wait for one. A master that
-   * appears later (failover, resharding) fails its first calls the same way until connected.
-   */
-  private static void warmUp(StatefulRedisClusterConnection<byte[], byte[]> conn,
-      Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>();
-    for (RedisClusterNode node : conn.getPartitions()) {
-      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-        pending.add(conn.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()));
-        pending.add(conn.getConnectionAsync(node.getNodeId()));
-      }
-    }
-    for (java.util.concurrent.CompletableFuture<?> f : pending) {
-      try {
-        f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new io.lettuce.core.RedisConnectionException("cannot connect to a cluster master: "
-            + e.getCause().getMessage());
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new io.lettuce.core.RedisConnectionException("cannot connect to every cluster "
-            + "master within " + timeout.toMillis() + " ms");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new io.lettuce.core.RedisConnectionException("interrupted while connecting");
-      }
-    }
-  }
-
-  private static StoreUnavailableException unreachable(Settings s, Set<String> secrets,
-      RuntimeException e) {
-    String where = s.uri() == null ? "the caller's client" : s.uri().address();
-    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e && root.getMessage() != null) {
-      why += " (" + root.getMessage() + ")"; // e.g. WRONGPASS, connection refused
-    }
-    for (String secret : secrets) {
-      why = why.replace(secret, "***");
-    }
-    return new StoreUnavailableException("Redis store: cannot connect to " + where + ": " + why,
-        null);
   }
 
   /** Writes the layout on first use; refuses a layout this store was not opened with. */
@@ -272,20 +79,6 @@ final class Opener {
 
   private static String text(io.lettuce.core.KeyValue<byte[], byte[]> kv) {
     return kv.hasValue() ? new String(kv.getValue(), StandardCharsets.UTF_8) : null;
-  }
-
-  /**
-   * Loads every script (on Cluster, Lettuce sends {@code SCRIPT LOAD} to every master). A
-   * server that loses them later answers {@code NOSCRIPT}, and {@link Link} runs them again.
-   */
-  private static void loadScripts(Link link) {
-    List<RedisFuture<String>> loads = new ArrayList<>();
-    for (Scripts script : Scripts.values()) {
-      loads.add(link.async.scriptLoad(script.body));
-    }
-    for (RedisFuture<String> f : loads) {
-      link.call("open (SCRIPT LOAD)", null, () -> f);
-    }
   }
 
   /**

@@ -5,13 +5,11 @@ import io.jdtm.BranchContext;
 import io.jdtm.BranchOp;
 import io.jdtm.Outcome;
 import io.jdtm.spi.Names;
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanIterator;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,19 +80,17 @@ import java.util.function.Function;
  * <p>Thread-safe: one barrier serves every thread over one multiplexed Lettuce connection.
  */
 public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCloseable {
-  private final BarrierClient client;
+  private final Link link;
   private final BarrierKeys keys;
-  private final BarrierScripts scripts;
   private final Function<String, String> hashTags;
   private final boolean oneSlot;
   private final Clock clock;
   private volatile boolean closed;
 
-  private RedisBarrier(BarrierClient client, BarrierKeys keys, BarrierScripts scripts,
-      Function<String, String> hashTags, boolean oneSlot, Clock clock) {
-    this.client = client;
+  private RedisBarrier(Link link, BarrierKeys keys, Function<String, String> hashTags,
+      boolean oneSlot, Clock clock) {
+    this.link = link;
     this.keys = keys;
-    this.scripts = scripts;
     this.hashTags = hashTags;
     this.oneSlot = oneSlot;
     this.clock = clock;
@@ -133,7 +129,7 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     BranchOp origin = ctx.op().origin();
     String row = keys.row(tag, ctx, ctx.op(), barrierId);
     String originRow = origin == null ? row : keys.row(tag, ctx, origin, barrierId);
-    BarrierCall script = new BarrierCall(client, scripts, call, ctx, row, originRow,
+    BarrierCall script = new BarrierCall(link, call, ctx, row, originRow,
         ctx.op().wireName() + " " + clock.millis());
     Outcome skipped = script.probe();
     if (skipped != null) {
@@ -183,9 +179,9 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     Names.requireGid(gid);
     requireOpen();
     String row = keys.msgRow(tagOf(gid), gid);
-    String answer = (String) client.run("checking the message back", "[gid=" + gid
-        + " mode=msg check-back]", gid, () -> scripts.run(client.commands(),
-        BarrierScripts.RUN_CHECK_BACK, new String[] {row}, "rollback " + clock.millis())).get(0);
+    String answer = BarrierScripts.RUN_CHECK_BACK.run(link, "checking the message back [gid="
+        + gid + " mode=msg check-back]", gid, new String[] {row}, "rollback " + clock.millis())
+        .get(0);
     return switch (answer) {
       case "committed" -> Outcome.success();
       case "rolledback-now" -> Outcome.failure("the local transaction of message " + gid
@@ -210,36 +206,44 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
   public long purgeOlderThan(Instant cutoff) {
     Objects.requireNonNull(cutoff, "cutoff");
     requireOpen();
-    String call = "[purge before " + cutoff + "]";
+    String op = "purging barrier keys [purge before " + cutoff + "]";
     String before = Long.toString(cutoff.toEpochMilli());
-    return client.run("purging barrier keys", call, null, () -> {
-      ScanIterator<String> scan = ScanIterator.scan(client.commands(),
-          ScanArgs.Builder.matches(keys.pattern()).limit(500));
-      long deleted = 0;
-      while (scan.hasNext()) {
-        List<Object> answer = scripts.run(client.commands(), BarrierScripts.RUN_PURGE,
-            new String[] {scan.next()}, before);
+    ScanArgs args = ScanArgs.Builder.matches(keys.pattern()).limit(500);
+    // On Cluster, Lettuce's SCAN visits every master, its cursor naming the node.
+    KeyScanCursor<byte[]> page = link.call(op, null, () -> link.async.scan(args));
+    long deleted = 0;
+    while (true) {
+      for (byte[] key : page.getKeys()) {
+        List<String> answer = BarrierScripts.RUN_PURGE.run(link, op, null,
+            new String[] {new String(key, StandardCharsets.UTF_8)}, before);
         deleted += "1".equals(answer.get(0)) ? 1 : 0;
       }
-      return deleted;
-    });
+      if (page.isFinished()) {
+        return deleted;
+      }
+      KeyScanCursor<byte[]> cursor = page;
+      page = link.call(op, null, () -> link.async.scan(cursor, args));
+    }
   }
 
   /** Closes the connection, and the Lettuce client when the barrier created it from a URI. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
-    client.close();
+    link.close();
   }
 
   @Override
   public String toString() {
-    return "RedisBarrier[" + client.endpoint() + ", keys " + keys.namespace() + "*]";
+    return "RedisBarrier[" + link.address + ", keys " + keys.namespace() + "*]";
   }
 
   private void requireOpen() {
     if (closed) {
-      throw new IllegalStateException("the Redis barrier on " + client.endpoint() + " is closed");
+      throw new IllegalStateException("the Redis barrier on " + link.address + " is closed");
     }
   }
 
@@ -317,8 +321,9 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     private String uri;
     private RedisClient redisClient;
     private RedisClusterClient clusterClient;
-    private String keyPrefix = KeyPrefix.DEFAULT;
-    private Duration commandTimeout = Duration.ofSeconds(5);
+    private String keyPrefix;
+    private Duration commandTimeout;
+    private Duration connectTimeout;
     private Function<String, String> hashTags = gid -> gid;
     private boolean requireOneSlot;
     private Clock clock = Clock.systemUTC();
@@ -326,19 +331,35 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     private Builder() {}
 
     /**
-     * A URI: {@code redis://[user:password@]host[:port][/database]}, {@code rediss://} for TLS,
-     * or {@code redis-cluster://[user:password@]host:port,host:port} ({@code rediss-cluster://}
-     * for TLS) naming seeds of a Redis Cluster. The barrier creates a Lettuce client for it,
-     * with commands rejected while disconnected (never buffered and replayed later) and the
-     * {@link #commandTimeout}, and shuts it down on close. Never logged unredacted.
+     * A URI, in the same forms {@link RedisStore} takes (see {@link RedisStoreProvider}): {@code
+     * redis://[user:password@]host[:port][/database]}, {@code rediss://} for TLS, or {@code
+     * redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} for
+     * TLS) naming seeds of a Redis Cluster; a host is a name, an IPv4 address or a bracketed IPv6
+     * address. User and password are percent-encoded ({@code redis://password@host} gives a
+     * password for the default user). jdtm's options may follow after {@code #jdtm.}, {@code
+     * &}-separated: {@code jdtm.keyPrefix}, {@code jdtm.commandTimeout} and {@code
+     * jdtm.connectTimeout} (durations in whole {@code ms}, {@code s} or {@code m}, e.g. {@code
+     * redis://h:6379#jdtm.keyPrefix=pay_&jdtm.commandTimeout=2s}); the builder's own setting of
+     * the same option wins. {@code jdtm.shards} (the store's) and query parameters ({@code ?...})
+     * are refused. The barrier creates a Lettuce client for it as the store does: commands
+     * rejected while disconnected (never buffered and replayed later), automatic reconnection,
+     * the timeouts, and on Cluster a periodic and adaptive topology refresh and a connection to
+     * every master at build; it shuts the client down on close. Never logged unredacted.
      *
-     * @throws IllegalArgumentException when the URI is not one of these
+     * @throws IllegalArgumentException when the URI is not one of these, naming the problem with
+     *     the URI's credentials masked
      */
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri");
-      BarrierUris.parse(uri);
+      parse(uri);
       this.uri = uri;
       return this;
+    }
+
+    private static RedisUri parse(String uri) {
+      RedisUri parsed = RedisUri.parse(uri);
+      parsed.refuse(RedisUri.SHARDS, "is the Redis store's; the barrier's keys have no shards");
+      return parsed;
     }
 
     /**
@@ -376,14 +397,29 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
      * @throws IllegalArgumentException unless between 1 ms and 10 minutes
      */
     public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
+      this.commandTimeout = checked("commandTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long connecting to Redis may take (default 10 s), for the client the barrier creates
+     * from its URI.
+     *
+     * @throws IllegalArgumentException unless between 1 ms and 10 minutes
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = checked("connectTimeout", timeout);
+      return this;
+    }
+
+    private static Duration checked(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
       if (timeout.compareTo(Duration.ofMillis(1)) < 0
           || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("commandTimeout must be between 1 ms and 10 minutes, "
-            + "was " + timeout);
+        throw new IllegalArgumentException(name + " must be between 1 ms and 10 minutes, was "
+            + timeout);
       }
-      this.commandTimeout = timeout;
-      return this;
+      return timeout;
     }
 
     /**
@@ -427,42 +463,23 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
         throw new IllegalStateException("set exactly one of uri, client(RedisClient) and "
             + "client(RedisClusterClient); " + sources + " are set");
       }
-      BarrierClient client = connect();
-      BarrierScripts scripts = new BarrierScripts();
+      RedisUri parsed = uri == null ? null : parse(uri);
+      String prefix = RedisUri.pick(keyPrefix,
+          parsed == null ? null : parsed.keyPrefix(), KeyPrefix.DEFAULT);
+      Duration command = checked("commandTimeout", RedisUri.pick(commandTimeout,
+          parsed == null ? null : parsed.commandTimeout(), RedisStore.DEFAULT_COMMAND_TIMEOUT));
+      Duration connect = checked("connectTimeout", RedisUri.pick(connectTimeout,
+          parsed == null ? null : parsed.connectTimeout(), RedisStore.DEFAULT_CONNECT_TIMEOUT));
+      Link link = Connector.connect(new Connector.Target("Redis barrier", parsed, redisClient,
+          clusterClient, null, command, connect));
       try {
-        client.run("loading the scripts", "[build]", null, () -> {
-          scripts.load(client.commands());
-          return null;
-        });
+        link.load("loading the scripts [build]", BarrierScripts.values());
       } catch (RuntimeException e) {
-        client.close();
+        link.close();
         throw e;
       }
-      return new RedisBarrier(client, new BarrierKeys(keyPrefix), scripts, hashTags,
-          requireOneSlot || client.isCluster(), clock);
-    }
-
-    private BarrierClient connect() {
-      if (redisClient != null) {
-        return BarrierClient.standalone(redisClient, false, "a given RedisClient",
-            commandTimeout);
-      }
-      if (clusterClient != null) {
-        return BarrierClient.cluster(clusterClient, false, "a given RedisClusterClient",
-            commandTimeout);
-      }
-      BarrierUris.Parsed parsed = BarrierUris.parse(uri);
-      TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
-      if (!parsed.cluster()) {
-        RedisClient own = RedisClient.create(parsed.servers().get(0));
-        own.setOptions(ClientOptions.builder().timeoutOptions(timeouts)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        return BarrierClient.standalone(own, true, parsed.endpoint(), commandTimeout);
-      }
-      RedisClusterClient own = RedisClusterClient.create(parsed.servers());
-      own.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-      return BarrierClient.cluster(own, true, parsed.endpoint(), commandTimeout);
+      return new RedisBarrier(link, new BarrierKeys(prefix), hashTags,
+          requireOneSlot || link.cluster, clock);
     }
   }
 }

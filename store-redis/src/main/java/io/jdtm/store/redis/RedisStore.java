@@ -12,7 +12,6 @@ import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,15 +102,13 @@ public final class RedisStore implements TransactionStore {
   private final Link link;
   private final Keys keys;
   private final Set<StoreCapability> capabilities;
-  private final String address;
-  private final Runnable shutdown;
   private final Unreadables unreadables;
   private final Writes writes;
   private final Claims claims;
   private final Scans scans;
   private volatile boolean closed;
 
-  RedisStore(Link link, Keys keys, boolean durable, String address, Runnable shutdown) {
+  RedisStore(Link link, Keys keys, boolean durable) {
     this.link = link;
     this.keys = keys;
     EnumSet<StoreCapability> caps = EnumSet.of(StoreCapability.SHARED_ACROSS_PROCESSES,
@@ -121,8 +117,6 @@ public final class RedisStore implements TransactionStore {
       caps.add(StoreCapability.DURABLE);
     }
     this.capabilities = Collections.unmodifiableSet(caps);
-    this.address = address;
-    this.shutdown = shutdown;
     this.unreadables = new Unreadables(keys);
     this.writes = new Writes(link, keys);
     this.claims = new Claims(link, keys, unreadables);
@@ -249,11 +243,7 @@ public final class RedisStore implements TransactionStore {
       return;
     }
     closed = true;
-    try {
-      link.connection.close();
-    } finally {
-      shutdown.run();
-    }
+    link.close();
   }
 
   private void open() {
@@ -265,15 +255,8 @@ public final class RedisStore implements TransactionStore {
   /** Where it is and which prefix it uses; never a credential. */
   @Override
   public String toString() {
-    return "RedisStore[" + address + " prefix " + keys.prefix + ", " + keys.shards + " shards]";
-  }
-
-  static void closeQuietly(AbstractRedisClient client) {
-    try {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-    } catch (RuntimeException e) {
-      log.debug("shutting down the Redis client failed", e);
-    }
+    return "RedisStore[" + link.address + " prefix " + keys.prefix + ", " + keys.shards
+        + " shards]";
   }
 
   /**
@@ -384,28 +367,23 @@ public final class RedisStore implements TransactionStore {
         throw new IllegalStateException("give the Redis store exactly one of uri(...), "
             + "client(RedisClient) and client(RedisClusterClient); " + given + " given");
       }
-      StoreUri parsed = uri == null ? null : StoreUri.parse(uri);
-      Map<String, String> options = parsed == null ? Map.of() : parsed.options();
-      String prefix = keyPrefix != null ? keyPrefix
-          : options.containsKey(StoreUri.KEY_PREFIX)
-              ? KeyPrefix.require(options.get(StoreUri.KEY_PREFIX)) : KeyPrefix.DEFAULT;
-      int n = shards != null ? shards : options.containsKey(StoreUri.SHARDS)
-          ? checkedShards(StoreUri.positiveInt(StoreUri.SHARDS, options.get(StoreUri.SHARDS)))
-          : DEFAULT_SHARDS;
-      Duration command = commandTimeout != null ? commandTimeout
-          : options.containsKey(StoreUri.COMMAND_TIMEOUT)
-              ? StoreUri.duration(StoreUri.COMMAND_TIMEOUT, options.get(StoreUri.COMMAND_TIMEOUT))
-              : DEFAULT_COMMAND_TIMEOUT;
-      Duration connect = connectTimeout != null ? connectTimeout
-          : options.containsKey(StoreUri.CONNECT_TIMEOUT)
-              ? StoreUri.duration(StoreUri.CONNECT_TIMEOUT, options.get(StoreUri.CONNECT_TIMEOUT))
-              : DEFAULT_CONNECT_TIMEOUT;
+      RedisUri parsed = uri == null ? null : RedisUri.parse(uri);
+      String prefix = RedisUri.pick(keyPrefix, parsed == null ? null : parsed.keyPrefix(),
+          KeyPrefix.DEFAULT);
+      int n = RedisUri.pick(shards, parsed == null ? null : checkedShards(parsed.shards()),
+          DEFAULT_SHARDS);
+      Duration command = RedisUri.pick(commandTimeout,
+          parsed == null ? null : parsed.commandTimeout(),
+          DEFAULT_COMMAND_TIMEOUT);
+      Duration connect = RedisUri.pick(connectTimeout,
+          parsed == null ? null : parsed.connectTimeout(),
+          DEFAULT_CONNECT_TIMEOUT);
       return Opener.open(new Opener.Settings(parsed, client, clusterClient, resources,
           new Keys(prefix, n), command, connect));
     }
 
-    private static int checkedShards(int n) {
-      if (n > 1024) {
+    private static Integer checkedShards(Integer n) {
+      if (n != null && n > 1024) {
         throw new IllegalArgumentException("jdtm option 'jdtm.shards' must be 1 to 1024, was "
             + n);
       }

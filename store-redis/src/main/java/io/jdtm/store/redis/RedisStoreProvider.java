@@ -36,12 +36,12 @@ public final class RedisStoreProvider implements StoreProvider {
 
   @Override
   public String uriPattern() {
-    return StoreUri.FORMS;
+    return RedisUri.FORMS;
   }
 
   @Override
   public boolean supports(String uri) {
-    return StoreUri.hasScheme(uri);
+    return RedisUri.hasScheme(uri);
   }
 
   @Override

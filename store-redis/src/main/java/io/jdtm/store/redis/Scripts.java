@@ -1,10 +1,5 @@
 package io.jdtm.store.redis;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
  * The Lua scripts of the store, each one atomic step on the keys of one shard (one Cluster slot).
  * Scripts that visit several records of a shard build their keys from the shard's record key
@@ -13,7 +8,7 @@ import java.util.HexFormat;
  * the script again) when the server answers {@code NOSCRIPT} after a restart, failover or {@code
  * SCRIPT FLUSH}. Immutable and thread-safe.
  */
-enum Scripts {
+enum Scripts implements LuaScript {
   /**
    * Create. KEYS: tx, ids, due, fin. ARGV: gid, version, status, epoch, owner ('' for none, else
    * '=' and the owner), next due ('' for none), created, updated, definition, progress, terminal
@@ -127,19 +122,21 @@ enum Scripts {
       return {n, #gids}
       """);
 
-  final byte[] body;
-  final String sha;
+  private final byte[] body;
+  private final String sha;
 
   Scripts(String lua) {
-    this.body = lua.getBytes(StandardCharsets.UTF_8);
-    this.sha = sha1(body);
+    this.body = LuaScript.utf8(lua);
+    this.sha = LuaScript.sha1(body);
   }
 
-  private static String sha1(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-1", e);
-    }
+  @Override
+  public byte[] body() {
+    return body;
+  }
+
+  @Override
+  public String sha() {
+    return sha;
   }
 }

@@ -483,7 +483,7 @@ class RedisBarrierIT {
         fx.incrBy(counter, 1);
         return Outcome.success();
       });
-      assertThat(given.toString()).contains("a given RedisClient");
+      assertThat(given.toString()).contains("a caller's RedisClient");
     }
 
     assertThat(redis.get(counter)).isEqualTo("1");

@@ -90,7 +90,7 @@ class RedisBarrierLocalServerIT {
   void toString_namesTheEndpointWithoutCredentials() {
     try (RedisBarrier barrier = RedisBarrier.builder().uri(uri(server)).keyPrefix("app_")
         .build()) {
-      assertThat(barrier.toString()).isEqualTo("RedisBarrier[" + server.uri()
+      assertThat(barrier.toString()).isEqualTo("RedisBarrier[" + server.uri() + "/0"
           + ", keys app_barrier:*]").doesNotContain(PASSWORD);
     }
   }

@@ -13,12 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed Redis store URI: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://}
- * (TLS) likewise, or {@code redis-cluster://[user:password@]host:port[,host:port...]}, each
- * optionally followed by jdtm's options {@code #jdtm.name=value&jdtm.name=value} ({@code
- * keyPrefix}, {@code shards}, {@code commandTimeout}, {@code connectTimeout}). User and password
- * are percent-decoded. Every error names the URI with its credentials masked. Immutable and
- * thread-safe; {@link #toString()} never shows the password.
+ * A parsed Redis URI, the one form {@link RedisStore} and {@link RedisBarrier} both take: {@code
+ * redis://[user:password@]host[:port][/db]}, {@code rediss://} (TLS) likewise, or {@code
+ * redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://} over TLS),
+ * each optionally followed by jdtm's options {@code #jdtm.name=value&jdtm.name=value} ({@code
+ * keyPrefix}, {@code shards} (the store's only), {@code commandTimeout}, {@code connectTimeout}).
+ * A host is a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]:6379}). User and
+ * password are percent-decoded. Every error names the URI with its credentials masked. Immutable
+ * and thread-safe; {@link #toString()} never shows the password.
  *
  * @param cluster whether it names Redis Cluster seed nodes
  * @param tls whether to connect with TLS ({@code rediss://})
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  * @param database the database number (standalone only; 0 by default)
  * @param options option name (without {@code jdtm.}) to value
  */
-record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user, String password,
+record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user, String password,
     int database, Map<String, String> options) {
   static final String KEY_PREFIX = "keyPrefix";
   static final String SHARDS = "shards";
@@ -40,21 +42,23 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
       "jdtm.keyPrefix, jdtm.shards, jdtm.commandTimeout, jdtm.connectTimeout";
   static final String FORMS = "redis://[user:password@]host[:port][/db], "
       + "rediss://[user:password@]host[:port][/db], "
-      + "redis-cluster://[user:password@]host:port[,host:port...] "
+      + "redis-cluster://[user:password@]host:port[,host:port...], "
+      + "rediss-cluster://[user:password@]host:port[,host:port...] "
       + "[#jdtm.keyPrefix=P&jdtm.shards=N&jdtm.commandTimeout=5s&jdtm.connectTimeout=10s]";
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
   static final int DEFAULT_PORT = 6379;
 
-  /** One server address. */
+  /** One server address; an IPv6 host without its brackets. */
   record HostPort(String host, int port) {
     @Override
     public String toString() {
-      return host + ":" + port;
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
   }
 
-  StoreUri {
+  RedisUri {
     nodes = List.copyOf(nodes);
     options = Map.copyOf(options);
   }
@@ -63,7 +67,7 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
   static boolean hasScheme(String uri) {
     String lower = uri.toLowerCase(Locale.ROOT);
     return lower.startsWith("redis://") || lower.startsWith("rediss://")
-        || lower.startsWith("redis-cluster://");
+        || lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://");
   }
 
   /**
@@ -71,16 +75,17 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
    *
    * @throws IllegalArgumentException naming the masked URI and what is wrong
    */
-  static StoreUri parse(String uri) {
+  static RedisUri parse(String uri) {
     if (uri == null) {
-      throw new IllegalArgumentException("the Redis store URI is null; use " + FORMS);
+      throw new IllegalArgumentException("the Redis URI is null; use " + FORMS);
+    }
+    if (!hasScheme(uri)) {
+      throw bad(uri, "it must start with redis://, rediss://, redis-cluster:// or "
+          + "rediss-cluster://");
     }
     String lower = uri.toLowerCase(Locale.ROOT);
-    boolean cluster = lower.startsWith("redis-cluster://");
-    boolean tls = lower.startsWith("rediss://");
-    if (!cluster && !tls && !lower.startsWith("redis://")) {
-      throw bad(uri, "it must start with redis://, rediss:// or redis-cluster://");
-    }
+    boolean cluster = lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://");
+    boolean tls = lower.startsWith("rediss");
     String rest = uri.substring(uri.indexOf("://") + 3);
     Map<String, String> options = new LinkedHashMap<>();
     // A password may hold '#', '/' or '@': the user info ends at the last '@'.
@@ -115,7 +120,7 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
           + "#jdtm.name=value&jdtm.name=value");
     }
     int database = 0;
-    int slash = rest.indexOf('/');
+    int slash = rest.indexOf('/', Math.max(0, rest.lastIndexOf(']')));
     if (slash >= 0) {
       String db = rest.substring(slash + 1);
       rest = rest.substring(0, slash);
@@ -138,20 +143,34 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
       nodes.add(hostPort(uri, node));
     }
     if (!cluster && nodes.size() > 1) {
-      throw bad(uri, "it names " + nodes.size() + " servers; use redis-cluster:// for a Redis "
-          + "Cluster");
+      throw bad(uri, "it names " + nodes.size() + " servers; use redis-cluster:// (or "
+          + "rediss-cluster://) for a Redis Cluster");
     }
-    return new StoreUri(cluster, tls, nodes, user, password, database, options);
+    return new RedisUri(cluster, tls, nodes, user, password, database, options);
   }
 
   private static HostPort hostPort(String uri, String node) {
     if (node.isEmpty()) {
-      throw bad(uri, "a host is missing");
+      throw bad(uri, "it has an empty host; name one, or list cluster seeds as "
+          + "host:port,host:port");
     }
-    int colon = node.lastIndexOf(':');
-    String host = colon < 0 ? node : node.substring(0, colon);
-    if (!HOST.matcher(host).matches()) {
-      throw bad(uri, "'" + host + "' is not a host name or IPv4 address");
+    String host;
+    int colon;
+    if (node.startsWith("[")) {
+      int close = node.indexOf(']');
+      host = close < 0 ? node : node.substring(1, close);
+      if (close < 0 || !IPV6.matcher(host).matches()
+          || (close + 1 < node.length() && node.charAt(close + 1) != ':')) {
+        throw bad(uri, "'" + node + "' is not a bracketed IPv6 address such as [::1]:6379");
+      }
+      colon = close + 1 < node.length() ? close + 1 : -1;
+    } else {
+      colon = node.lastIndexOf(':');
+      host = colon < 0 ? node : node.substring(0, colon);
+      if (!HOST.matcher(host).matches()) {
+        throw bad(uri, "'" + host + "' is not a host name, IPv4 address or bracketed IPv6 "
+            + "address");
+      }
     }
     int port = DEFAULT_PORT;
     if (colon >= 0) {
@@ -174,15 +193,15 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
       String key = eq < 0 ? pair : pair.substring(0, eq);
       if (eq < 0 || !key.startsWith("jdtm.")) {
         throw new IllegalArgumentException("malformed jdtm option '" + mask(pair)
-            + "' in store URI '" + mask(uri) + "': use #jdtm.name=value&jdtm.name=value");
+            + "' in Redis URI '" + mask(uri) + "': use #jdtm.name=value&jdtm.name=value");
       }
       String name = key.substring("jdtm.".length());
       if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown jdtm option '" + key + "' in store URI '"
+        throw new IllegalArgumentException("unknown jdtm option '" + key + "' in Redis URI '"
             + mask(uri) + "'; known options: " + KNOWN);
       }
       if (options.put(name, pair.substring(eq + 1)) != null) {
-        throw new IllegalArgumentException("jdtm option '" + key + "' is given twice in store "
+        throw new IllegalArgumentException("jdtm option '" + key + "' is given twice in Redis "
             + "URI '" + mask(uri) + "'");
       }
     }
@@ -197,7 +216,7 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
   }
 
   private static IllegalArgumentException bad(String uri, String problem) {
-    return new IllegalArgumentException("invalid Redis store URI '" + mask(uri) + "': "
+    return new IllegalArgumentException("invalid Redis URI '" + mask(uri) + "': "
         + problem + ". Use " + FORMS);
   }
 
@@ -247,10 +266,51 @@ record StoreUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
     };
   }
 
+  /** A builder's setting when set, else the URI's option when given, else the default. */
+  static <T> T pick(T set, T fromUri, T byDefault) {
+    return set != null ? set : fromUri != null ? fromUri : byDefault;
+  }
+
+  /** The {@code keyPrefix} option, checked, or {@code null} when not given. */
+  String keyPrefix() {
+    String v = options.get(KEY_PREFIX);
+    return v == null ? null : KeyPrefix.require(v);
+  }
+
+  /** The {@code shards} option, a positive number, or {@code null} when not given. */
+  Integer shards() {
+    String v = options.get(SHARDS);
+    return v == null ? null : positiveInt(SHARDS, v);
+  }
+
+  /** The {@code commandTimeout} option, or {@code null} when not given. */
+  Duration commandTimeout() {
+    String v = options.get(COMMAND_TIMEOUT);
+    return v == null ? null : duration(COMMAND_TIMEOUT, v);
+  }
+
+  /** The {@code connectTimeout} option, or {@code null} when not given. */
+  Duration connectTimeout() {
+    String v = options.get(CONNECT_TIMEOUT);
+    return v == null ? null : duration(CONNECT_TIMEOUT, v);
+  }
+
+  /**
+   * Refuses option {@code name} for a user that has no such setting.
+   *
+   * @throws IllegalArgumentException naming the option, the masked URI and {@code why}
+   */
+  void refuse(String name, String why) {
+    if (options.containsKey(name)) {
+      throw new IllegalArgumentException("jdtm option 'jdtm." + name + "' in Redis URI '"
+          + address() + "' " + why);
+    }
+  }
+
   /** Where it points, without credentials: e.g. {@code redis://127.0.0.1:6379/0}. */
   String address() {
-    StringBuilder sb = new StringBuilder(cluster ? "redis-cluster://" : tls ? "rediss://"
-        : "redis://");
+    StringBuilder sb = new StringBuilder(cluster ? (tls ? "rediss-cluster://" : "redis-cluster://")
+        : tls ? "rediss://" : "redis://");
     for (int i = 0; i < nodes.size(); i++) {
       sb.append(i == 0 ? "" : ",").append(nodes.get(i));
     }
