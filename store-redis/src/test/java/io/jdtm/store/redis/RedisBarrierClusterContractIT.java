@@ -3,7 +3,6 @@ package io.jdtm.store.redis;
 import io.jdtm.testkit.BarrierContract;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,17 +17,18 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisBarrierClusterContractIT extends BarrierContract<RedisBarrier.Effects> {
   private final AtomicInteger accounts = new AtomicInteger();
-  private BarrierRedis.Local cluster;
+  private final String prefix = RedisServers.uniquePrefix("barrier_contract");
+  private RedisCluster cluster;
   private RedisBarrier barrier;
   private RedisClusterClient client;
   private RedisAdvancedClusterCommands<String, String> redis;
 
   @BeforeAll
   void start() throws Exception {
-    cluster = BarrierRedis.startCluster(Path.of("target", "redis-barrier", "cluster-contract"));
-    barrier = RedisBarrier.builder().uri(cluster.clusterUri()).hashTags(gid -> "contract")
-        .build();
-    client = RedisClusterClient.create(cluster.uri());
+    cluster = RedisCluster.shared();
+    barrier = RedisBarrier.builder().uri(cluster.uri()).keyPrefix(prefix)
+        .hashTags(gid -> "contract").build();
+    client = cluster.client();
     redis = client.connect().sync();
   }
 
@@ -41,7 +41,7 @@ class RedisBarrierClusterContractIT extends BarrierContract<RedisBarrier.Effects
       client.shutdown();
     }
     if (cluster != null) {
-      cluster.close();
+      cluster.deleteKeys(prefix); // the shared cluster stays up for other tests
     }
   }
 

@@ -9,7 +9,6 @@ import io.jdtm.Mode;
 import io.jdtm.Outcome;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -30,16 +29,17 @@ import org.junit.jupiter.api.TestInstance;
 class RedisBarrierClusterIT {
   private static final AtomicInteger GIDS = new AtomicInteger();
 
-  private BarrierRedis.Local cluster;
+  private final String prefix = RedisServers.uniquePrefix("barrier_cluster");
+  private RedisCluster cluster;
   private RedisBarrier barrier;
   private RedisClusterClient client;
   private RedisAdvancedClusterCommands<String, String> redis;
 
   @BeforeAll
   void start() throws Exception {
-    cluster = BarrierRedis.startCluster(Path.of("target", "redis-barrier", "cluster"));
-    barrier = RedisBarrier.builder().uri(cluster.clusterUri()).build();
-    client = RedisClusterClient.create(cluster.uri());
+    cluster = RedisCluster.shared();
+    barrier = RedisBarrier.builder().uri(cluster.uri()).keyPrefix(prefix).build();
+    client = cluster.client();
     redis = client.connect().sync();
   }
 
@@ -52,7 +52,7 @@ class RedisBarrierClusterIT {
       client.shutdown();
     }
     if (cluster != null) {
-      cluster.close();
+      cluster.deleteKeys(prefix); // the shared cluster stays up for other tests
     }
   }
 
@@ -95,8 +95,10 @@ class RedisBarrierClusterIT {
 
   @Test
   void call_afterScriptFlushOnOneMaster_reloadsThereAndApplies() throws Exception {
-    String flushed = cluster.cli("cluster", "myid").strip();
-    assertThat(cluster.cli("script", "flush")).contains("OK");
+    RedisCluster.Node node = cluster.nodes().get(0);
+    String flushed = node.command(c -> c.clusterMyId());
+    String flushAnswer = node.command(c -> c.scriptFlush());
+    assertThat(flushAnswer).isEqualTo("OK");
     int applied = 0;
 
     for (int i = 0; i < 4; i++) {
@@ -164,8 +166,8 @@ class RedisBarrierClusterIT {
 
   @Test
   void purgeOlderThan_visitsEveryMaster() throws Exception {
-    String prefix = BarrierRedis.newPrefix();
-    try (RedisBarrier own = RedisBarrier.builder().uri(cluster.clusterUri()).keyPrefix(prefix)
+    String purgePrefix = RedisServers.uniquePrefix("barrier_purge");
+    try (RedisBarrier own = RedisBarrier.builder().uri(cluster.uri()).keyPrefix(purgePrefix)
         .build()) {
       Set<String> nodes = new HashSet<>();
       List<String> gids = List.of(gid(), gid(), gid(), gid(), gid(), gid(), gid(), gid());
@@ -180,7 +182,7 @@ class RedisBarrierClusterIT {
 
       assertThat(nodes).as("keys on several masters").hasSizeGreaterThan(1);
       assertThat(purged).isEqualTo(2L * gids.size());
-      assertThat(redis.keys(prefix + "*")).isEmpty();
+      assertThat(redis.keys(purgePrefix + "*")).isEmpty();
     }
   }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 class RedisBarrierContractIT extends BarrierContract<RedisBarrier.Effects> {
   private static final AtomicInteger GIDS = new AtomicInteger();
 
-  private final String prefix = BarrierRedis.newPrefix();
+  private final String prefix = RedisServers.uniquePrefix("barrier");
   private final AtomicInteger accounts = new AtomicInteger();
   private RedisBarrier barrier;
   private RedisClient client;
@@ -43,7 +43,7 @@ class RedisBarrierContractIT extends BarrierContract<RedisBarrier.Effects> {
 
   @BeforeAll
   void open() {
-    String uri = BarrierRedis.shared();
+    String uri = RedisServers.sharedUri();
     barrier = RedisBarrier.builder().uri(uri).keyPrefix(prefix).build();
     client = RedisClient.create(RedisURI.create(uri));
     StatefulRedisConnection<String, String> c = client.connect();
@@ -468,10 +468,10 @@ class RedisBarrierContractIT extends BarrierContract<RedisBarrier.Effects> {
     ManualClock clock = new ManualClock(Instant.parse("2001-01-01T00:00:00Z"));
     String account = openAccount(100);
     AtomicInteger runs = new AtomicInteger();
-    String purgePrefix = BarrierRedis.newPrefix();
+    String purgePrefix = RedisServers.uniquePrefix("barrier");
     Supplier<BranchContext> old = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
     Supplier<BranchContext> recent = deliveries(newGid(), Mode.SAGA, BranchOp.ACTION);
-    try (RedisBarrier clocked = RedisBarrier.builder().uri(BarrierRedis.shared())
+    try (RedisBarrier clocked = RedisBarrier.builder().uri(RedisServers.sharedUri())
         .keyPrefix(purgePrefix).clock(clock).build()) {
       clocked.call(old.get(), move(account, -1, runs));
       Instant cutoff = clock.advance(Duration.ofDays(1));

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 class RedisBarrierIT {
   private static final AtomicInteger GIDS = new AtomicInteger();
 
-  private final String prefix = BarrierRedis.newPrefix();
+  private final String prefix = RedisServers.uniquePrefix("barrier");
   private RedisBarrier barrier;
   private RedisBarrier oneSlot;
   private RedisClient client;
@@ -44,7 +44,7 @@ class RedisBarrierIT {
 
   @BeforeAll
   void open() {
-    String uri = BarrierRedis.shared();
+    String uri = RedisServers.sharedUri();
     barrier = RedisBarrier.builder().uri(uri).keyPrefix(prefix).build();
     oneSlot = RedisBarrier.builder().uri(uri).keyPrefix(prefix).requireOneSlot(true)
         .hashTags(gid -> gid.startsWith("alice.") ? "alice" : gid).build();
@@ -496,8 +496,8 @@ class RedisBarrierIT {
   void purgeOlderThan_keepsKeysOfOtherPrefixes() throws Exception {
     String gid = gid();
     barrier.call(action(gid), fx -> Outcome.success());
-    String otherPrefix = BarrierRedis.newPrefix();
-    try (RedisBarrier other = RedisBarrier.builder().uri(BarrierRedis.shared())
+    String otherPrefix = RedisServers.uniquePrefix("barrier");
+    try (RedisBarrier other = RedisBarrier.builder().uri(RedisServers.sharedUri())
         .keyPrefix(otherPrefix).build()) {
 
       long purged = other.purgeOlderThan(Instant.now().plus(Duration.ofDays(1)));

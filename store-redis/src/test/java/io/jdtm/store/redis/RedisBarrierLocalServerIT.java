@@ -8,9 +8,9 @@ import io.jdtm.BranchOp;
 import io.jdtm.Mode;
 import io.jdtm.Outcome;
 import io.jdtm.StoreUnavailableException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -28,12 +28,11 @@ class RedisBarrierLocalServerIT {
   private static final String PASSWORD = "s3cret-barrier-pw";
   private static final AtomicInteger GIDS = new AtomicInteger();
 
-  private BarrierRedis.Local server;
+  private RedisServers.Private server;
 
   @BeforeAll
   void start() throws Exception {
-    server = BarrierRedis.startServer(Path.of("target", "redis-barrier", "auth"),
-        "--requirepass", PASSWORD);
+    server = RedisServers.start("barrier-auth", List.of("--requirepass", PASSWORD));
   }
 
   @AfterAll
@@ -43,7 +42,7 @@ class RedisBarrierLocalServerIT {
     }
   }
 
-  private String uri(BarrierRedis.Local local) {
+  private String uri(RedisServers.Private local) {
     return local.uri().replace("redis://", "redis://:" + PASSWORD + "@");
   }
 
@@ -106,8 +105,8 @@ class RedisBarrierLocalServerIT {
 
   @Test
   void call_serverGone_isUnavailableNamingTheStepAndEndpoint() throws Exception {
-    BarrierRedis.Local doomed = BarrierRedis.startServer(
-        Path.of("target", "redis-barrier", "doomed"), "--requirepass", PASSWORD);
+    RedisServers.Private doomed =
+        RedisServers.start("barrier-doomed", List.of("--requirepass", PASSWORD));
     try (RedisBarrier barrier = RedisBarrier.builder().uri(uri(doomed))
         .commandTimeout(Duration.ofSeconds(2)).build()) {
       String gid = gid();
@@ -131,8 +130,8 @@ class RedisBarrierLocalServerIT {
 
   @Test
   void call_serverBackAfterARestart_succeedsAgainWithItsScriptsReloaded() throws Exception {
-    BarrierRedis.Local restarted = BarrierRedis.startServer(
-        Path.of("target", "redis-barrier", "restarted"), "--requirepass", PASSWORD);
+    RedisServers.Private restarted =
+        RedisServers.start("barrier-restarted", List.of("--requirepass", PASSWORD));
     try (RedisBarrier barrier = RedisBarrier.builder().uri(uri(restarted))
         .commandTimeout(Duration.ofSeconds(2)).build()) {
       barrier.call(action(gid()), fx -> Outcome.success());
@@ -159,7 +158,7 @@ class RedisBarrierLocalServerIT {
 
   @Test
   void build_noServer_isUnavailable() throws Exception {
-    BarrierRedis.Local gone = BarrierRedis.startServer(Path.of("target", "redis-barrier", "gone"));
+    RedisServers.Private gone = RedisServers.start("barrier-gone", List.of());
     String uri = gone.uri();
     gone.close();
 

@@ -45,13 +45,13 @@ class RedisBarrierReadmeIT {
 
   @Test
   void readme_debitThenUndoAndAPurge_behaveAsDescribed() throws Exception {
-    String prefix = BarrierRedis.newPrefix();
+    String prefix = RedisServers.uniquePrefix("barrier");
     String user = prefix + "alice";
     String balance = "balance:{" + user + "}";
-    RedisClient client = RedisClient.create(BarrierRedis.shared());
+    RedisClient client = RedisClient.create(RedisServers.sharedUri());
     RedisCommands<String, String> redis = client.connect().sync();
     try (RedisBarrier barrier = RedisBarrier.builder()
-        .uri(BarrierRedis.shared())
+        .uri(RedisServers.sharedUri())
         .keyPrefix(prefix)
         .build()) {
       Handlers shop = new Handlers(barrier);

@@ -187,6 +187,16 @@ public final class RedisCluster implements AutoCloseable {
         .collect(Collectors.joining(","));
   }
 
+  /**
+   * A Lettuce Cluster client of the caller's (shut it down) seeded with every node, e.g. to read
+   * and write keys in a test.
+   */
+  public io.lettuce.core.cluster.RedisClusterClient client() {
+    List<RedisURI> seeds = nodes.stream().map(n -> RedisURI.create("redis://127.0.0.1:"
+        + n.port())).toList();
+    return io.lettuce.core.cluster.RedisClusterClient.create(seeds);
+  }
+
   /** Every node, in the order {@code redis-cli} was given them (masters first). */
   public List<Node> nodes() {
     return nodes;

@@ -126,6 +126,7 @@ public final class RedisServers {
 
   private static final class Binaries {
     static final String REDIS_SERVER = find("redis-server");
+    static final String REDIS_CLI = find("redis-cli");
 
     private static String find(String name) {
       for (String d : getenv("PATH", "/usr/bin").split(":")) {
@@ -308,6 +309,33 @@ public final class RedisServers {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+
+    /**
+     * Runs {@code redis-cli -p <port>} with {@code args} (e.g. {@code "-a", password, "script",
+     * "flush"}) and returns its output.
+     */
+    public String cli(String... args) {
+      String cli = require(Binaries.REDIS_CLI, Binaries.REDIS_CLI == null
+          ? "no redis-cli binary on the PATH or in /usr/bin" : null,
+          "Install Redis (Debian: apt-get install redis-tools).");
+      List<String> cmd = new ArrayList<>(List.of(cli, "-p", Integer.toString(port)));
+      cmd.addAll(List.of(args));
+      try {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new IllegalStateException(cmd + " did not finish within 30 s");
+        }
+        return output;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + cmd, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while running " + cmd, e);
       }
     }
 
