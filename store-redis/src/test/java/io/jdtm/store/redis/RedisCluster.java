@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -245,27 +248,33 @@ public final class RedisCluster implements AutoCloseable {
     });
   }
 
+  /**
+   * Waits, with Awaitility (the cluster's own gossip and failover: real concurrency), until
+   * {@code ready} holds on every running node, a minute in all at most.
+   */
   private void awaitAll(String what, Predicate<Node> ready) {
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     for (Node n : nodes) {
-      while (n.isRunning()) {
-        String problem;
-        try {
-          if (ready.test(n)) {
-            break;
-          }
-          problem = "not yet";
-        } catch (RuntimeException e) {
-          problem = e.toString();
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Redis Cluster " + name + ": node " + n + " not "
-              + what + " within " + READY_WITHIN.toSeconds() + " s (" + problem + "); cluster "
-              + "info: " + safe(() -> n.command(c -> c.clusterInfo())) + "; see "
-              + n.dir().resolve("redis.log"));
-        }
-        pause();
+      AtomicReference<String> problem = new AtomicReference<>("not yet");
+      try {
+        Awaitility.await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+            .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+            .until(() -> !n.isRunning() || test(ready, n, problem));
+      } catch (ConditionTimeoutException e) {
+        throw new IllegalStateException("Redis Cluster " + name + ": node " + n + " not "
+            + what + " within " + READY_WITHIN.toSeconds() + " s (" + problem.get() + "); "
+            + "cluster info: " + safe(() -> n.command(c -> c.clusterInfo())) + "; see "
+            + n.dir().resolve("redis.log"));
       }
+    }
+  }
+
+  private static boolean test(Predicate<Node> ready, Node n, AtomicReference<String> problem) {
+    try {
+      return ready.test(n);
+    } catch (RuntimeException e) {
+      problem.set(e.toString()); // a node still starting, or just killed
+      return false;
     }
   }
 
@@ -274,15 +283,6 @@ public final class RedisCluster implements AutoCloseable {
       return s.get();
     } catch (RuntimeException e) {
       return e.toString();
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(50); // the cluster's own gossip and failover: real concurrency, bounded
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the cluster", e);
     }
   }
 
