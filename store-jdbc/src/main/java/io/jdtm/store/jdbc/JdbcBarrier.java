@@ -4,6 +4,7 @@ import io.jdtm.Barrier;
 import io.jdtm.BranchContext;
 import io.jdtm.Outcome;
 import io.jdtm.spi.Names;
+import io.jdtm.spi.StoreUriOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -260,10 +261,10 @@ public final class JdbcBarrier implements Barrier<Connection>, AutoCloseable {
     private void option(String name, String value) {
       switch (name) {
         case UriOptions.TABLE_PREFIX -> tablePrefix(value);
-        case UriOptions.CREATE_SCHEMA -> createSchema(UriOptions.parseBoolean(name, value));
-        case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
-        case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
-        case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
+        case UriOptions.CREATE_SCHEMA -> createSchema(StoreUriOptions.bool(name, value));
+        case UriOptions.MAX_POOL_SIZE -> maxPoolSize(StoreUriOptions.positiveInt(name, value));
+        case UriOptions.CONNECT_TIMEOUT -> connectTimeout(StoreUriOptions.duration(name, value));
+        case UriOptions.SOCKET_TIMEOUT -> socketTimeout(StoreUriOptions.duration(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }

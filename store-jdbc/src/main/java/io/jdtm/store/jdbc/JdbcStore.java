@@ -3,6 +3,7 @@ package io.jdtm.store.jdbc;
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.StoreCapability;
+import io.jdtm.spi.StoreUriOptions;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxPage;
 import io.jdtm.spi.TxQuery;
@@ -320,10 +321,10 @@ public final class JdbcStore implements TransactionStore {
     private void option(String name, String value) {
       switch (name) {
         case UriOptions.TABLE_PREFIX -> tablePrefix(value);
-        case UriOptions.CREATE_SCHEMA -> createSchema(UriOptions.parseBoolean(name, value));
-        case UriOptions.MAX_POOL_SIZE -> maxPoolSize(UriOptions.parsePositiveInt(name, value));
-        case UriOptions.CONNECT_TIMEOUT -> connectTimeout(UriOptions.parseDuration(name, value));
-        case UriOptions.SOCKET_TIMEOUT -> socketTimeout(UriOptions.parseDuration(name, value));
+        case UriOptions.CREATE_SCHEMA -> createSchema(StoreUriOptions.bool(name, value));
+        case UriOptions.MAX_POOL_SIZE -> maxPoolSize(StoreUriOptions.positiveInt(name, value));
+        case UriOptions.CONNECT_TIMEOUT -> connectTimeout(StoreUriOptions.duration(name, value));
+        case UriOptions.SOCKET_TIMEOUT -> socketTimeout(StoreUriOptions.duration(name, value));
         default -> throw new IllegalStateException("option " + name + " passed the parser");
       }
     }

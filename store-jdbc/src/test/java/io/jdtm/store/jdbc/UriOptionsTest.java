@@ -3,6 +3,7 @@ package io.jdtm.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jdtm.spi.StoreUriOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,18 +66,18 @@ class UriOptionsTest {
 
   @Test
   void parseBoolean_otherThanTrueOrFalse_isRejected() {
-    assertThat(UriOptions.parseBoolean("createSchema", "true")).isTrue();
-    assertThatThrownBy(() -> UriOptions.parseBoolean("createSchema", "yes"))
+    assertThat(StoreUriOptions.bool("createSchema", "true")).isTrue();
+    assertThatThrownBy(() -> StoreUriOptions.bool("createSchema", "yes"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jdtm.createSchema").hasMessageContaining("'yes'");
   }
 
   @Test
   void parsePositiveInt_zeroOrText_isRejected() {
-    assertThat(UriOptions.parsePositiveInt("maxPoolSize", "3")).isEqualTo(3);
-    assertThatThrownBy(() -> UriOptions.parsePositiveInt("maxPoolSize", "0"))
+    assertThat(StoreUriOptions.positiveInt("maxPoolSize", "3")).isEqualTo(3);
+    assertThatThrownBy(() -> StoreUriOptions.positiveInt("maxPoolSize", "0"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
-    assertThatThrownBy(() -> UriOptions.parsePositiveInt("maxPoolSize", "many"))
+    assertThatThrownBy(() -> StoreUriOptions.positiveInt("maxPoolSize", "many"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'many'");
   }
 
@@ -90,12 +91,12 @@ class UriOptionsTest {
 
   @Test
   void parseDuration_eachUnit_andNothingElse() {
-    assertThat(UriOptions.parseDuration("socketTimeout", "750ms"))
+    assertThat(StoreUriOptions.duration("socketTimeout", "750ms"))
         .isEqualTo(Duration.ofMillis(750));
-    assertThat(UriOptions.parseDuration("socketTimeout", "30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(UriOptions.parseDuration("socketTimeout", "2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(StoreUriOptions.duration("socketTimeout", "30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(StoreUriOptions.duration("socketTimeout", "2m")).isEqualTo(Duration.ofMinutes(2));
     for (String bad : new String[] {"30", "1h", "-5s", "PT5S", "1.5s", ""}) {
-      assertThatThrownBy(() -> UriOptions.parseDuration("socketTimeout", bad)).as(bad)
+      assertThatThrownBy(() -> StoreUriOptions.duration("socketTimeout", bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("jdtm.socketTimeout").hasMessageContaining("'" + bad + "'");
     }

@@ -1,5 +1,6 @@
 package io.jdtm.store.redis;
 
+import io.jdtm.spi.StoreUriOptions;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -36,10 +35,8 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
   static final String SHARDS = "shards";
   static final String COMMAND_TIMEOUT = "commandTimeout";
   static final String CONNECT_TIMEOUT = "connectTimeout";
-  private static final Set<String> NAMES =
-      Set.of(KEY_PREFIX, SHARDS, COMMAND_TIMEOUT, CONNECT_TIMEOUT);
-  private static final String KNOWN =
-      "jdtm.keyPrefix, jdtm.shards, jdtm.commandTimeout, jdtm.connectTimeout";
+  private static final List<String> NAMES =
+      List.of(KEY_PREFIX, SHARDS, COMMAND_TIMEOUT, CONNECT_TIMEOUT);
   static final String FORMS = "redis://[user:password@]host[:port][/db], "
       + "rediss://[user:password@]host[:port][/db], "
       + "redis-cluster://[user:password@]host:port[,host:port...], "
@@ -47,7 +44,6 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
       + "[#jdtm.keyPrefix=P&jdtm.shards=N&jdtm.commandTimeout=5s&jdtm.connectTimeout=10s]";
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
   static final int DEFAULT_PORT = 6379;
 
   /** One server address; an IPv6 host without its brackets. */
@@ -92,7 +88,7 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
     int at = rest.lastIndexOf('@');
     int hash = rest.indexOf('#', at + 1);
     if (hash >= 0) {
-      parseOptions(uri, rest.substring(hash + 1), options);
+      options.putAll(StoreUriOptions.parse(rest.substring(hash + 1), NAMES, mask(uri)));
       rest = rest.substring(0, hash);
     }
     String user = null;
@@ -187,26 +183,6 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
     return new HostPort(host, port);
   }
 
-  private static void parseOptions(String uri, String fragment, Map<String, String> options) {
-    for (String pair : fragment.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq < 0 || !key.startsWith("jdtm.")) {
-        throw new IllegalArgumentException("malformed jdtm option '" + mask(pair)
-            + "' in Redis URI '" + mask(uri) + "': use #jdtm.name=value&jdtm.name=value");
-      }
-      String name = key.substring("jdtm.".length());
-      if (!NAMES.contains(name)) {
-        throw new IllegalArgumentException("unknown jdtm option '" + key + "' in Redis URI '"
-            + mask(uri) + "'; known options: " + KNOWN);
-      }
-      if (options.put(name, pair.substring(eq + 1)) != null) {
-        throw new IllegalArgumentException("jdtm option '" + key + "' is given twice in Redis "
-            + "URI '" + mask(uri) + "'");
-      }
-    }
-  }
-
   private static String decode(String uri, String s) {
     try {
       return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -237,35 +213,6 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
     return io.jdtm.Stores.redact(masked);
   }
 
-  /** A positive int option. */
-  static int positiveInt(String name, String value) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("jdtm option 'jdtm." + name
-        + "' must be a positive number, was '" + value + "'");
-  }
-
-  /** A duration option: a whole number of {@code ms}, {@code s} or {@code m}, e.g. {@code 5s}. */
-  static Duration duration(String name, String value) {
-    Matcher m = DURATION.matcher(value);
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new IllegalArgumentException("jdtm option 'jdtm." + name
-          + "' must be a positive duration such as 500ms, 5s or 2m, was '" + value + "'");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
-  }
-
   /** A builder's setting when set, else the URI's option when given, else the default. */
   static <T> T pick(T set, T fromUri, T byDefault) {
     return set != null ? set : fromUri != null ? fromUri : byDefault;
@@ -280,19 +227,19 @@ record RedisUri(boolean cluster, boolean tls, List<HostPort> nodes, String user,
   /** The {@code shards} option, a positive number, or {@code null} when not given. */
   Integer shards() {
     String v = options.get(SHARDS);
-    return v == null ? null : positiveInt(SHARDS, v);
+    return v == null ? null : StoreUriOptions.positiveInt(SHARDS, v);
   }
 
   /** The {@code commandTimeout} option, or {@code null} when not given. */
   Duration commandTimeout() {
     String v = options.get(COMMAND_TIMEOUT);
-    return v == null ? null : duration(COMMAND_TIMEOUT, v);
+    return v == null ? null : StoreUriOptions.positiveDuration(COMMAND_TIMEOUT, v);
   }
 
   /** The {@code connectTimeout} option, or {@code null} when not given. */
   Duration connectTimeout() {
     String v = options.get(CONNECT_TIMEOUT);
-    return v == null ? null : duration(CONNECT_TIMEOUT, v);
+    return v == null ? null : StoreUriOptions.positiveDuration(CONNECT_TIMEOUT, v);
   }
 
   /**

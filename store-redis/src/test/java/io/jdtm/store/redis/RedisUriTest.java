@@ -34,9 +34,10 @@ class RedisUriTest {
     assertThat(u.password()).isEqualTo("s@cr#t");
     assertThat(u.options()).isEqualTo(Map.of("keyPrefix", "pay_", "shards", "8",
         "commandTimeout", "2s", "connectTimeout", "500ms"));
-    assertThat(RedisUri.duration("commandTimeout", "2s")).isEqualTo(Duration.ofSeconds(2));
-    assertThat(RedisUri.duration("connectTimeout", "500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(RedisUri.duration("x", "3m")).isEqualTo(Duration.ofMinutes(3));
+    assertThat(u.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(u.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(u.shards()).isEqualTo(8);
+    assertThat(u.keyPrefix()).isEqualTo("pay_");
   }
 
   @Test
