@@ -4,15 +4,18 @@ import io.jdtm.spi.StoreProvider;
 import io.jdtm.spi.TransactionStore;
 
 /**
- * Opens a {@link RedisStore} for {@code redis://}, {@code rediss://} (TLS) and {@code
- * redis-cluster://} URIs, with a Lettuce client the store shuts down on close:
+ * Opens a {@link RedisStore} for {@code redis://}, {@code rediss://} (TLS), {@code
+ * redis-cluster://} and {@code rediss-cluster://} URIs, with a Lettuce client the store shuts down
+ * on close ({@link RedisBarrier.Builder#uri} takes the same forms):
  *
  * <ul>
  *   <li>{@code redis://[user:password@]host[:port][/db]} (port 6379 and database 0 by default),
  *   <li>{@code rediss://[user:password@]host[:port][/db]} likewise over TLS,
  *   <li>{@code redis-cluster://[user:password@]host:port[,host:port...]}: seed nodes of a Redis
- *       Cluster.
+ *       Cluster ({@code rediss-cluster://} likewise over TLS).
  * </ul>
+ *
+ * <p>A host is a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]:6379}).
  *
  * <p>User and password are percent-encoded ({@code %40} for {@code @}, {@code %23} for {@code
  * #}); {@code redis://password@host} gives a password for the default user. jdtm's options follow
