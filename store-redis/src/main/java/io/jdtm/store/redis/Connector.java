@@ -144,27 +144,26 @@ final class Connector {
   }
 
   private static ClientOptions clientOptions(Target t) {
-    return ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .autoReconnect(true)
-        .socketOptions(SocketOptions.builder().connectTimeout(t.connectTimeout()).keepAlive(true)
-            .build())
-        .timeoutOptions(TimeoutOptions.enabled(t.commandTimeout()))
-        .build();
+    return common(ClientOptions.builder(), t).build();
   }
 
   private static ClusterClientOptions clusterOptions(Target t) {
-    return ClusterClientOptions.builder()
+    return common(ClusterClientOptions.builder(), t)
         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
             .enablePeriodicRefresh(REFRESH_PERIOD)
             .enableAllAdaptiveRefreshTriggers()
             .build())
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .build();
+  }
+
+  /** What standalone and Cluster clients share: fail fast while disconnected, reconnect. */
+  private static <B extends ClientOptions.Builder> B common(B builder, Target t) {
+    builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .autoReconnect(true)
         .socketOptions(SocketOptions.builder().connectTimeout(t.connectTimeout()).keepAlive(true)
             .build())
-        .timeoutOptions(TimeoutOptions.enabled(t.commandTimeout()))
-        .build();
+        .timeoutOptions(TimeoutOptions.enabled(t.commandTimeout()));
+    return builder;
   }
 
   private static Link connect(RedisClient c, Target t, String address, Set<String> secrets,
