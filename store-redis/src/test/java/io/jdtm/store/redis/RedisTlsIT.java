@@ -37,9 +37,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The Redis store and barrier over TLS, on a private {@link RedisTlsServer} that has no plain
  * port: a caller's Lettuce client trusting the test CA serves both; a {@code rediss://} URI
- * through {@link Stores#open} works in a JVM whose default trust store holds the CA; and every
- * mismatch (CA not trusted, plain client on the TLS port, TLS client on a plain server) fails
- * promptly with a {@link StoreUnavailableException} that says what is wrong and shows no password.
+ * (and a barrier's {@code rediss://} URI) works in a JVM whose default trust store holds the CA;
+ * and every mismatch (CA not trusted, plain client on the TLS port, TLS client on a plain server)
+ * fails with a {@link StoreUnavailableException} naming the endpoint, never hangs, and shows no
+ * password. The store's message carries the reason (the certificate path, a connection reset, a
+ * connection initialization timeout); the barrier's message only says it could not connect, the
+ * reason is in its cause chain.
  */
 class RedisTlsIT {
   private static final Instant T0 = ManualClock.DEFAULT_START;
