@@ -142,7 +142,8 @@ class RedisTlsIT {
   // ---- a rediss:// URI through Stores.open, trusted by the JVM -----------------------------
 
   @Test
-  void redissUri_inAChildJvmTrustingTheCa_storesOpenCreatesAndLoads_barrierAppliesOnce() throws Exception {
+  void redissUri_inAChildJvmTrustingTheCa_storesOpenCreatesAndLoads_barrierAppliesOnce()
+      throws Exception {
     String prefix = prefix("child");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
