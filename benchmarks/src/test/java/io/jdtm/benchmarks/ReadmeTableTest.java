@@ -29,8 +29,8 @@ class ReadmeTableTest {
         .endsWith("<!-- bench:end targets -->\n\nAfter.\n").doesNotContain("old");
     assertThat(updated).contains("Run 2026-12-05T06:00:00Z on 2 cores (AMD EPYC); JDK 17.0.15 "
         + "(OpenJDK 64-Bit Server VM 17.0.15+6); JMH forks 1, warmup 1 x 1 s, measurement "
-        + "2 x 1 s.", "[the full results](run/results.md)", "Targets met: 4 of 22 (1 missed, "
-        + "17 not measured).", "| PostgreSQL, 3-step saga / raw JDBC, 1 thread | >= 0.8x "
+        + "2 x 1 s.", "[the full results](run/results.md)", "Targets met: 4 of 28 (1 missed, "
+        + "23 not measured).", "| PostgreSQL, 3-step saga / raw JDBC, 1 thread | >= 0.8x "
         + "| 0.90x (900 / 1,000 per s) | yes |");
     assertThat(ReadmeTable.update(updated, root, Path.of("README.md"), null)).isEqualTo(updated);
     assertThat(results).exists();

@@ -67,8 +67,40 @@ class TargetsTest {
 
     assertThat(rows).extracting(Row::target).anySatisfy(t -> assertThat(t).startsWith(
         "PostgreSQL, 3-step saga / raw JDBC, 8 threads"));
-    assertThat(rows).hasSize(23);
-    assertThat(rows).filteredOn(r -> r.verdict() == Verdict.NOT_MEASURED).hasSize(22);
+    assertThat(rows).hasSize(29);
+    assertThat(rows).filteredOn(r -> r.verdict() == Verdict.NOT_MEASURED).hasSize(28);
+  }
+
+  @Test
+  void check_redis_dtmsFigureAndRatioToRawLettuce() {
+    List<JmhResult> results = List.of(
+        saga("SagaBenchmark", "saga", "redis", 8, 11_000),
+        saga("SagaBenchmark", "sagaBaseline", "redis", 8, 20_000),
+        saga("SagaBenchmark", "saga", "redis-cluster", 8, 9_000));
+    List<Row> rows = new Targets(results).check();
+
+    assertThat(find(rows, "Redis, 3-step saga, 8 threads (DTM's"))
+        .isEqualTo(new Row("Redis, 3-step saga, 8 threads (DTM's published figure)",
+            ">= 10,800 per s", "11,000 per s", Verdict.MET));
+    assertThat(find(rows, "Redis, 3-step saga / raw Lettuce, 8 threads").measured())
+        .isEqualTo("0.55x (11,000 / 20,000 per s)");
+    assertThat(find(rows, "Redis, 3-step saga / raw Lettuce, 8 threads").verdict())
+        .isEqualTo(Verdict.MISSED);
+    assertThat(find(rows, "Redis Cluster, 3-step saga, 8 threads").verdict())
+        .isEqualTo(Verdict.MISSED);
+    assertThat(find(rows, "Redis Cluster, 3-step saga / raw Lettuce, 8 threads").verdict())
+        .isEqualTo(Verdict.NOT_MEASURED);
+  }
+
+  private static Row find(List<Row> rows, String start) {
+    return rows.stream().filter(r -> r.target().startsWith(start)).findFirst().orElseThrow();
+  }
+
+  private static JmhResult saga(String benchmark, String method, String store, int threads,
+      double opsPerSecond) {
+    return new JmhResult(benchmark, method, "sample", threads,
+        java.util.Map.of("store", store, "steps", "3"), opsPerSecond, Double.NaN, Double.NaN,
+        Double.NaN, "17", "forks 1", java.util.Map.of());
   }
 
   @Test
