@@ -242,7 +242,7 @@ final class Connector {
       why = why.replace(secret, "***");
     }
     // The cause is left out: Lettuce's exceptions may carry connection details.
-    return new StoreUnavailableException(who + ": connecting to " + address + " failed: " + why,
+    return new StoreUnavailableException(who + ": cannot connect to " + address + ": " + why,
         null);
   }
 }

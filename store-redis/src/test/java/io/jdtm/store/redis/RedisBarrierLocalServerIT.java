@@ -163,7 +163,7 @@ class RedisBarrierLocalServerIT {
     gone.close();
 
     assertThatThrownBy(() -> RedisBarrier.builder().uri(uri).build())
-        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("connecting to "
+        .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cannot connect to "
             + uri);
   }
 
