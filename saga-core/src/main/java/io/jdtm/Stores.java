@@ -83,7 +83,7 @@ public final class Stores {
       }
     }
     if (lower.startsWith("redis:") || lower.startsWith("rediss:")
-        || lower.startsWith("redis-cluster:")) {
+        || lower.startsWith("redis-cluster:") || lower.startsWith("rediss-cluster:")) {
       return "Add the io.jdtm:store-redis module to the class path.";
     }
     return "Add the store module to the class path.";

@@ -127,7 +127,8 @@ class StoresTest {
   @Test
   void open_redisUri_withoutTheRedisModule_asksForIt() {
     for (String uri : List.of("rediss://:tok@127.0.0.1:6380/0",
-        "redis-cluster://u:tok@127.0.0.1:7001,127.0.0.1:7002")) {
+        "redis-cluster://u:tok@127.0.0.1:7001,127.0.0.1:7002",
+        "rediss-cluster://u:tok@127.0.0.1:7001")) {
       assertThatThrownBy(() -> Stores.open(uri))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("Add the io.jdtm:store-redis module to the class path")

@@ -3,7 +3,7 @@ package io.jdtm.it;
 import io.jdtm.Barrier;
 import io.jdtm.BranchContext;
 import io.jdtm.Outcome;
-import io.jdtm.store.redis.BarrierRedis;
+import io.jdtm.store.redis.RedisServers;
 import io.jdtm.store.redis.RedisBarrier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -17,13 +17,13 @@ import java.time.Instant;
  * work is checked again when the effects apply, so "take if the balance suffices" stays exact.
  */
 final class RedisKvBarrier implements KvBarrier {
-  private final String prefix = BarrierRedis.newPrefix();
+  private final String prefix = RedisServers.uniquePrefix("barrier");
   private final RedisClient client;
   private final RedisCommands<String, String> redis;
   private final RedisBarrier barrier;
 
   RedisKvBarrier() {
-    String uri = BarrierRedis.shared();
+    String uri = RedisServers.sharedUri();
     this.barrier = RedisBarrier.builder().uri(uri).keyPrefix(prefix).build();
     this.client = RedisClient.create(RedisURI.create(uri));
     this.redis = client.connect().sync();

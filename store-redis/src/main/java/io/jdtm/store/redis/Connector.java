@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -58,10 +59,13 @@ final class Connector {
    * @param resources resources of the caller's for the client created from {@code uri}, or
    *     {@code null} for its own
    * @param commandTimeout how long a command may take
-   * @param connectTimeout how long connecting may take
+   * @param connectTimeout how long connecting may take, TLS handshake and AUTH included
+   * @param sslOptions TLS settings of the caller's (trust and key material) for the client
+   *     created from a {@code rediss} URI, or {@code null} for the JVM's defaults
    */
   record Target(String who, RedisUri uri, RedisClient client, RedisClusterClient clusterClient,
-      ClientResources resources, Duration commandTimeout, Duration connectTimeout) {}
+      ClientResources resources, Duration commandTimeout, Duration connectTimeout,
+      SslOptions sslOptions) {}
 
   /**
    * Connects to {@code t}.
@@ -96,7 +100,7 @@ final class Connector {
       if (u.cluster()) {
         List<RedisURI> seeds = new ArrayList<>();
         for (RedisUri.HostPort hp : u.nodes()) {
-          seeds.add(redisUri(u, hp, t.commandTimeout()));
+          seeds.add(redisUri(u, hp, t.connectTimeout()));
         }
         RedisClusterClient c = RedisClusterClient.create(resources, seeds);
         ownClient = c;
@@ -104,7 +108,7 @@ final class Connector {
         return connect(c, t, address, secrets, () -> shutdown(c, res));
       }
       RedisClient c = RedisClient.create(resources,
-          redisUri(u, u.nodes().get(0), t.commandTimeout()));
+          redisUri(u, u.nodes().get(0), t.connectTimeout()));
       ownClient = c;
       c.setOptions(clientOptions(t));
       return connect(c, t, address, secrets, () -> shutdown(c, res));
@@ -127,6 +131,11 @@ final class Connector {
     }
   }
 
+  /**
+   * The Lettuce URI of one node. Its timeout bounds the connection's initialization (TLS
+   * handshake, {@code HELLO}/{@code AUTH}, {@code SELECT}): the connect timeout. Commands have
+   * their own ({@link TimeoutOptions}).
+   */
   private static RedisURI redisUri(RedisUri u, RedisUri.HostPort hp, Duration timeout) {
     RedisURI.Builder b = RedisURI.Builder.redis(hp.host(), hp.port()).withSsl(u.tls())
         .withTimeout(timeout);
@@ -156,13 +165,18 @@ final class Connector {
         .build();
   }
 
-  /** What standalone and Cluster clients share: fail fast while disconnected, reconnect. */
+  /**
+   * What standalone and Cluster clients share: fail fast while disconnected, reconnect, and a TLS
+   * handshake bounded by the connect timeout (with the caller's TLS settings, if any).
+   */
   private static <B extends ClientOptions.Builder> B common(B builder, Target t) {
     builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .autoReconnect(true)
         .socketOptions(SocketOptions.builder().connectTimeout(t.connectTimeout()).keepAlive(true)
             .build())
-        .timeoutOptions(TimeoutOptions.enabled(t.commandTimeout()));
+        .timeoutOptions(TimeoutOptions.enabled(t.commandTimeout()))
+        .sslOptions((t.sslOptions() == null ? SslOptions.builder() : t.sslOptions().mutate())
+            .handshakeTimeout(t.connectTimeout()).build());
     return builder;
   }
 

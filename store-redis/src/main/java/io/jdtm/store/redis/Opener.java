@@ -5,6 +5,7 @@ import io.jdtm.spi.QuietLogs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -28,11 +29,13 @@ final class Opener {
 
   /** What the builder resolved. */
   record Settings(RedisUri uri, RedisClient client, RedisClusterClient clusterClient,
-      ClientResources resources, Keys keys, Duration commandTimeout, Duration connectTimeout) {}
+      ClientResources resources, Keys keys, Duration commandTimeout, Duration connectTimeout,
+      SslOptions sslOptions) {}
 
   static RedisStore open(Settings s) {
     Link link = Connector.connect(new Connector.Target("Redis store", s.uri(), s.client(),
-        s.clusterClient(), s.resources(), s.commandTimeout(), s.connectTimeout()));
+        s.clusterClient(), s.resources(), s.commandTimeout(), s.connectTimeout(),
+        s.sslOptions()));
     try {
       checkLayout(link, s.keys());
       link.load("open (SCRIPT LOAD)", Scripts.values());

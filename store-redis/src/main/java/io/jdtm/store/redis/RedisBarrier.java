@@ -8,6 +8,7 @@ import io.jdtm.spi.Names;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -324,6 +325,7 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     private String keyPrefix;
     private Duration commandTimeout;
     private Duration connectTimeout;
+    private SslOptions sslOptions;
     private Function<String, String> hashTags = gid -> gid;
     private boolean requireOneSlot;
     private Clock clock = Clock.systemUTC();
@@ -402,6 +404,17 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
     }
 
     /**
+     * TLS settings for a {@code rediss://} (or {@code rediss-cluster://}) URI: the trust material
+     * for a server certificate from a private CA, client certificates, protocols. Without them
+     * the JVM's defaults apply ({@code javax.net.ssl.trustStore}). The handshake is bounded by
+     * the connect timeout either way. Ignored for a caller's client, which has its own.
+     */
+    public Builder sslOptions(SslOptions sslOptions) {
+      this.sslOptions = Objects.requireNonNull(sslOptions, "sslOptions");
+      return this;
+    }
+
+    /**
      * How long connecting to Redis may take (default 10 s), for the client the barrier creates
      * from its URI.
      *
@@ -471,7 +484,7 @@ public final class RedisBarrier implements Barrier<RedisBarrier.Effects>, AutoCl
       Duration connect = checked("connectTimeout", RedisUri.pick(connectTimeout,
           parsed == null ? null : parsed.connectTimeout(), RedisStore.DEFAULT_CONNECT_TIMEOUT));
       Link link = Connector.connect(new Connector.Target("Redis barrier", parsed, redisClient,
-          clusterClient, null, command, connect));
+          clusterClient, null, command, connect, sslOptions));
       try {
         link.load("loading the scripts [build]", BarrierScripts.values());
       } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
@@ -271,6 +272,7 @@ public final class RedisStore implements TransactionStore {
     private Duration commandTimeout;
     private Duration connectTimeout;
     private ClientResources resources;
+    private SslOptions sslOptions;
 
     private Builder() {}
 
@@ -327,6 +329,17 @@ public final class RedisStore implements TransactionStore {
       return this;
     }
 
+    /**
+     * TLS settings for a {@code rediss://} (or {@code rediss-cluster://}) URI: the trust material
+     * for a server certificate from a private CA, client certificates, protocols. Without them
+     * the JVM's defaults apply ({@code javax.net.ssl.trustStore}). The handshake is bounded by
+     * the connect timeout either way. Ignored for a caller's client, which has its own.
+     */
+    public Builder sslOptions(SslOptions sslOptions) {
+      this.sslOptions = Objects.requireNonNull(sslOptions, "sslOptions");
+      return this;
+    }
+
     /** How long a connection attempt waits (default 10 s); for clients the store creates. */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connectTimeout", timeout);
@@ -379,7 +392,7 @@ public final class RedisStore implements TransactionStore {
           parsed == null ? null : parsed.connectTimeout(),
           DEFAULT_CONNECT_TIMEOUT);
       return Opener.open(new Opener.Settings(parsed, client, clusterClient, resources,
-          new Keys(prefix, n), command, connect));
+          new Keys(prefix, n), command, connect, sslOptions));
     }
 
     private static Integer checkedShards(Integer n) {
