@@ -22,10 +22,6 @@ import java.util.function.BooleanSupplier;
  * and one slow batch (a dead connection, a lock wait) holds up only its own updates. Other stores
  * get each update as it comes.
  *
- * <p>Each waiting caller is woken only when its own update is done, or when it is the oldest
- * waiter and a writer is free (it then writes the next batch): never all of them at once, which
- * under many drivers would cost every waiter a wake-up per batch.
- *
  * <p>Each caller gets its own update's result. When a batch of several fails, nothing tells
  * which update caused it, nor (after an unanswered commit) whether it landed: each caller then
  * checks whether its update landed and, if not, writes it alone and gets that result or
@@ -40,6 +36,7 @@ final class GroupCommit {
   private final TransactionStore store;
   private final boolean batched;
   private final ReentrantLock lock = new ReentrantLock();
+  private final Condition written = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int writing;
 
@@ -58,7 +55,7 @@ final class GroupCommit {
     if (!batched) {
       return store.update(update);
     }
-    Pending mine = new Pending(update, lock.newCondition());
+    Pending mine = new Pending(update);
     lock.lock();
     try {
       queue.add(mine);
@@ -70,7 +67,7 @@ final class GroupCommit {
       lock.lock();
       try {
         while (!mine.done && (mine.taken || writing == WRITERS)) {
-          mine.wake.awaitUninterruptibly(); // a batch write is bounded by the store's timeouts
+          written.awaitUninterruptibly(); // a batch write is bounded by the store's timeouts
         }
         if (mine.done) {
           break;
@@ -158,25 +155,12 @@ final class GroupCommit {
             p.alone = true; // a batch failed (or an Error is on its way up): write it alone
           }
           p.done = true;
-          p.wake.signal();
         }
       } finally {
         writing--;
-        wakeNextWriters();
+        written.signalAll();
         lock.unlock();
       }
-    }
-  }
-
-  /**
-   * Wakes the oldest queued callers, one per free writer, to write the next batches. Every queued
-   * update is untaken, and its caller waits (or is about to check) for a free writer. Under the
-   * lock.
-   */
-  private void wakeNextWriters() {
-    int free = WRITERS - writing;
-    for (Iterator<Pending> it = queue.iterator(); it.hasNext() && free > 0; free--) {
-      it.next().wake.signal();
     }
   }
 
@@ -192,17 +176,14 @@ final class GroupCommit {
   /** One caller's update and, once done, its outcome. Guarded by the lock. */
   private static final class Pending {
     final TxUpdate update;
-    /** Signalled when this update is done, or when its caller may write the next batch. */
-    final Condition wake;
     boolean taken;
     boolean done;
     boolean result;
     boolean alone;
     RuntimeException error;
 
-    Pending(TxUpdate update, Condition wake) {
+    Pending(TxUpdate update) {
       this.update = update;
-      this.wake = wake;
     }
   }
 }

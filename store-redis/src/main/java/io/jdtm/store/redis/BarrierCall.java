@@ -45,7 +45,19 @@ final class BarrierCall {
         refusal -> refusal.startsWith("WRONGTYPE") ? new IllegalStateException("jdtm Redis "
             + "barrier " + call + ": key " + Names.quote(key) + " does not hold a string value")
             : null);
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    if (value == null) {
+      return null;
+    }
+    // Only text: the apply compares the value read with the stored bytes, and bytes that are not
+    // UTF-8 would never compare equal after a round trip through a String.
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(value))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalStateException("jdtm Redis barrier " + call + ": key " + Names.quote(key)
+          + " holds " + value.length + " bytes that are not UTF-8 text; the barrier's work can "
+          + "read text values only");
+    }
   }
 
   /** Applies {@code steps} after a successful work: {@code outcome}, or why nothing applied. */

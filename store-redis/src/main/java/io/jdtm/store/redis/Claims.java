@@ -2,6 +2,7 @@ package io.jdtm.store.redis;
 
 import static io.jdtm.store.redis.RecordCodec.number;
 
+import io.jdtm.StoreUnavailableException;
 import io.jdtm.spi.TxRecord;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -12,19 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leases due records: counts the due records of every shard ({@code ZCOUNT}, pipelined: one
  * round trip), then runs {@link Scripts#CLAIM} on the shards with due records, starting at a
  * cursor, until the limit is reached. Within a shard the oldest due go first. The next claim
- * starts at the shard where this one stopped when that shard may hold more, else at the one
- * after: every shard comes round, so none starves, and a record put back as due goes behind the
- * older ones of its shard. Racing claimers (in this process or others) start at the same or
+ * starts at the shard after the last one this one visited: every shard comes round, so a shard
+ * with a large backlog never holds the others up, and a record put back as due goes behind the
+ * older ones of its shard. A shard whose claim fails (unreachable master, slot migration) is
+ * passed over: what other shards gave is returned and the failure is logged, and the call throws
+ * only when it claimed nothing. Racing claimers (in this process or others) start at the same or
  * different shards; the script checks and leases atomically, so they never lease a record twice,
  * and the second takes what the first left. A claimed record that does not parse is left leased
  * until its lease ends, reported. Thread-safe.
  */
 final class Claims {
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
   private final Link link;
   private final Keys keys;
   private final Unreadables unreadables;
@@ -46,15 +52,24 @@ final class Claims {
     int shards = keys.shards;
     int start = Math.floorMod(cursor.get(), shards);
     int next = start + 1;
+    StoreUnavailableException failed = null;
     for (int i = 0; i < shards && claimed.size() < limit; i++) {
       int s = (start + i) % shards;
+      next = s + 1;
       if (dueCount[s] == 0) {
         continue;
       }
       int want = limit - claimed.size();
-      List<Object> out = link.run(Scripts.CLAIM, ScriptOutputType.MULTI, "claimDue", null,
-          new byte[][] {keys.due(s)}, nowB, untilB, ownerB, number(want), keys.txPrefix(s));
-      int got = out.size() / 2;
+      List<Object> out;
+      try {
+        out = link.run(Scripts.CLAIM, ScriptOutputType.MULTI, "claimDue", null,
+            new byte[][] {keys.due(s), keys.ids(s)}, nowB, untilB, ownerB, number(want),
+            keys.txPrefix(s));
+      } catch (StoreUnavailableException e) {
+        log.warn("claimDue: shard {} failed, passed over: {}", s, e.getMessage());
+        failed = e;
+        continue;
+      }
       for (int k = 0; k + 1 < out.size(); k += 2) {
         String gid = new String((byte[]) out.get(k), StandardCharsets.UTF_8);
         try {
@@ -64,9 +79,11 @@ final class Claims {
               + " and skips it; it comes back after the lease");
         }
       }
-      next = got >= want && dueCount[s] > got ? s : s + 1;
     }
     cursor.set(next);
+    if (claimed.isEmpty() && failed != null) {
+      throw failed;
+    }
     return claimed;
   }
 

@@ -2,6 +2,7 @@ package io.jdtm.store.redis;
 
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.spi.QuietLogs;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -27,12 +28,35 @@ final class Opener {
 
   private Opener() {}
 
+  /**
+   * Refuses a caller's client that would buffer commands while disconnected and send them after
+   * reconnecting: a compare-and-set sent again after it landed answers "not applied" for a write
+   * that happened, and a claim sent again leases a second batch. Lettuce's default does that when
+   * it reconnects automatically.
+   */
+  private static void requireRejecting(ClientOptions options) {
+    ClientOptions.DisconnectedBehavior b = options.getDisconnectedBehavior();
+    if (b == ClientOptions.DisconnectedBehavior.REJECT_COMMANDS
+        || (b == ClientOptions.DisconnectedBehavior.DEFAULT && !options.isAutoReconnect())) {
+      return;
+    }
+    throw new IllegalArgumentException("the Lettuce client given to the Redis store must reject "
+        + "commands while disconnected (ClientOptions.disconnectedBehavior(REJECT_COMMANDS)): "
+        + "otherwise a write in flight when the connection drops is sent again after it "
+        + "reconnects, and the store would report a write that landed as not applied");
+  }
+
   /** What the builder resolved. */
   record Settings(RedisUri uri, RedisClient client, RedisClusterClient clusterClient,
       ClientResources resources, Keys keys, Duration commandTimeout, Duration connectTimeout,
       SslOptions sslOptions) {}
 
   static RedisStore open(Settings s) {
+    if (s.client() != null) {
+      requireRejecting(s.client().getOptions());
+    } else if (s.clusterClient() != null) {
+      requireRejecting(s.clusterClient().getOptions());
+    }
     Link link = Connector.connect(new Connector.Target("Redis store", s.uri(), s.client(),
         s.clusterClient(), s.resources(), s.commandTimeout(), s.connectTimeout(),
         s.sslOptions()));

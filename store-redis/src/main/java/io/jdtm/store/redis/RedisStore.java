@@ -287,9 +287,9 @@ public final class RedisStore implements TransactionStore {
 
     /**
      * A standalone client of the caller's, created with the server's {@code RedisURI}; the store
-     * opens its own connection on it and never shuts the client down. Configure it with {@code
-     * DisconnectedBehavior.REJECT_COMMANDS} so that no command is replayed behind the engine's
-     * back.
+     * opens its own connection on it and never shuts the client down. It must be configured
+     * with {@code DisconnectedBehavior.REJECT_COMMANDS} (or without automatic reconnection), so
+     * that no command is replayed behind the engine's back: {@link #build()} refuses it otherwise.
      */
     public Builder client(RedisClient client) {
       this.client = Objects.requireNonNull(client, "client");

@@ -53,9 +53,14 @@ enum Scripts implements LuaScript {
       return 1
       """),
   /**
-   * Claim the shard's oldest due records. KEYS: due. ARGV: now, lease end, owner, limit, record
-   * key prefix. Each due, unfinished record gets version + 1, epoch + 1, the owner, the lease
-   * end as next due time and now as update time. Returns gid, hash, gid, hash...
+   * Claim the shard's oldest due records. KEYS: due, ids. ARGV: now, lease end, owner, limit,
+   * record key prefix. Each due, unfinished record gets version + 1, epoch + 1, the owner, the
+   * lease end as next due time and now as update time. A due entry whose record is finished is
+   * dropped; one whose record is absent is dropped only when the gid index does not know the gid
+   * either (during a Cluster slot migration the record may simply not have arrived yet: its
+   * entry is moved to the lease end instead, never lost). A record whose version or epoch is not
+   * a whole number is left as it is, due again at the lease end, and returned with an empty
+   * hash (reported as unreadable). Returns gid, hash, gid, hash...
    */
   CLAIM("""
       local gids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0,
@@ -63,9 +68,19 @@ enum Scripts implements LuaScript {
       local out = {}
       for _, gid in ipairs(gids) do
         local k = ARGV[5] .. gid
-        local st = redis.call('HGET', k, 's')
-        if st == false or st == 'SUCCEEDED' or st == 'FAILED' then
+        local f = redis.call('HMGET', k, 's', 'v', 'e')
+        if f[1] == false then
+          if redis.call('ZSCORE', KEYS[2], gid) == false then
+            redis.call('ZREM', KEYS[1], gid)
+          else
+            redis.call('ZADD', KEYS[1], ARGV[2], gid)
+          end
+        elseif f[1] == 'SUCCEEDED' or f[1] == 'FAILED' then
           redis.call('ZREM', KEYS[1], gid)
+        elseif not (string.match(f[2] or '', '^%d+$') and string.match(f[3] or '', '^%d+$')) then
+          redis.call('ZADD', KEYS[1], ARGV[2], gid)
+          out[#out + 1] = gid
+          out[#out + 1] = {}
         else
           redis.call('HINCRBY', k, 'v', 1)
           redis.call('HINCRBY', k, 'e', 1)
@@ -95,7 +110,9 @@ enum Scripts implements LuaScript {
   /**
    * Delete finished records of the shard updated before a time. KEYS: fin, ids, due. ARGV:
    * cutoff, record key prefix, batch size. Only records that are still terminal and were last
-   * updated before the cutoff go; an index entry for anything else is dropped or corrected.
+   * updated before the cutoff go; an index entry for anything else is dropped or corrected, except
+   * that of a record absent while the gid index still knows it (during a Cluster slot migration
+   * it may not have arrived yet), which is kept for a later purge.
    * Returns {deleted, entries visited}.
    */
   PURGE("""
@@ -115,6 +132,8 @@ enum Scripts implements LuaScript {
           n = n + 1
         elseif terminal and tonumber(f[2]) ~= nil then
           redis.call('ZADD', KEYS[1], f[2], gid)
+        elseif f[1] == false and redis.call('ZSCORE', KEYS[2], gid) ~= false then
+          redis.call('ZADD', KEYS[1], ARGV[1], gid)
         else
           redis.call('ZREM', KEYS[1], gid)
         end

@@ -207,6 +207,26 @@ class RedisBarrierIT {
   }
 
   @Test
+  void get_aValueThatIsNotUtf8Text_isRefusedClearlyAndNothingIsWritten() throws Exception {
+    String gid = gid();
+    String blob = key("blob");
+    try (var bytes = client.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {
+      bytes.sync().set(blob.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41});
+    }
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+        () -> barrier.call(action(gid), fx -> {
+          fx.get(blob);
+          return Outcome.success();
+        }));
+
+    assertThat(thrown).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("4 bytes that are not UTF-8 text");
+    assertThat(barrierKeys(gid)).isEmpty();
+  }
+
+  @Test
   void get_valueChangedBeforeTheApply_throwsAppliesNothingAndARedeliveryApplies()
       throws Exception {
     String gid = gid();

@@ -16,6 +16,7 @@ import io.jdtm.spi.TxUpdate;
 import io.jdtm.testkit.ManualClock;
 import io.jdtm.testkit.StderrCapture;
 import io.jdtm.testkit.TestRecords;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -307,8 +308,23 @@ class RedisStoreIT {
   }
 
   @Test
+  void callersClient_thatWouldReplayCommandsAfterAReconnect_isRefused() {
+    RedisClient client = RedisClient.create(RedisURI.create(RedisServers.sharedUri()));
+    try {
+      assertThatThrownBy(() -> RedisStore.builder().client(client).keyPrefix(prefix("replay"))
+          .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("disconnectedBehavior(REJECT_COMMANDS)");
+    } finally {
+      client.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void callersClient_isNotShutDownWhenTheStoreCloses() {
     RedisClient client = RedisClient.create(RedisURI.create(RedisServers.sharedUri()));
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
     try {
       String prefix = prefix("client");
       RedisStore store = RedisStore.builder().client(client).keyPrefix(prefix).build();
