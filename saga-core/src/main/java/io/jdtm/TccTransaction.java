@@ -62,43 +62,14 @@ public final class TccTransaction extends TxBuilder<TccTransaction> {
     try {
       body.run(session);
     } catch (Exception | Error e) {
-      abort(e);
-      throw rethrowable(e);
+      PreparedBodies.abort(engine, gid, Mode.TCC, e);
+      throw PreparedBodies.rethrowable(gid, "TCC", e);
     }
     if (session.failure() != null) { // the body caught a failed try: never confirm it
-      abort(session.failure());
+      PreparedBodies.abort(engine, gid, Mode.TCC, session.failure());
       throw session.failure();
     }
-    TxStatus status = engine.resolvePrepared(gid, Mode.TCC, TxStatus.SUBMITTED, null);
-    if (status != TxStatus.SUBMITTED && status != TxStatus.SUCCEEDED) {
-      throw new JdtmException("the transaction is rolled back (" + reason() + ")", gid, null,
-          null, null);
-    }
+    PreparedBodies.submit(engine, gid, Mode.TCC);
     return gid;
-  }
-
-  private void abort(Throwable cause) {
-    try {
-      engine.resolvePrepared(gid, Mode.TCC, TxStatus.ABORTING, "body failed: " + cause);
-    } catch (RuntimeException e) {
-      cause.addSuppressed(e); // recovery aborts it after the timeout
-    }
-  }
-
-  private String reason() {
-    return engine.find(gid).map(TxRecord::reason).orElse("gone");
-  }
-
-  private RuntimeException rethrowable(Throwable e) {
-    if (e instanceof RuntimeException re) {
-      return re;
-    }
-    if (e instanceof Error err) {
-      throw err;
-    }
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
-    return new JdtmException("the TCC body failed: " + e, gid, null, null, e);
   }
 }

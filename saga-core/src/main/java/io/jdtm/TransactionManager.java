@@ -11,6 +11,8 @@ import io.jdtm.internal.SagaRecords;
 import io.jdtm.internal.Targets;
 import io.jdtm.internal.TccSession;
 import io.jdtm.internal.TxDefaults;
+import io.jdtm.internal.xa.XaParticipant;
+import io.jdtm.spi.BarrierTables;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TransactionStore;
 import io.jdtm.spi.TxRecord;
@@ -28,6 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import javax.sql.XADataSource;
 
 /**
  * The embedded transaction manager: submit global transactions, and it stores each one before
@@ -118,6 +121,41 @@ public final class TransactionManager implements AutoCloseable {
     return TccSession.join(engine, context);
   }
 
+  /** A new XA transaction with a generated gid; run it with {@link XaTransaction#execute}. */
+  public XaTransaction xa() {
+    return new XaTransaction(engine, preparedRecords, engine.newGid());
+  }
+
+  /**
+   * A new XA transaction with the given gid (at most 123 characters: an XA Xid holds the branch
+   * id and the gid in 128 bytes).
+   *
+   * @throws InvalidTransactionException when the gid is invalid
+   */
+  public XaTransaction xa(String gid) {
+    return new XaTransaction(engine, preparedRecords, Names.requireGid(gid));
+  }
+
+  /** Runs an XA transaction with default options; see {@link XaTransaction#execute}. */
+  public String xa(Xa.Body body) {
+    return xa().execute(body);
+  }
+
+  /** Runs an XA transaction under {@code gid} with default options. */
+  public String xa(String gid, Xa.Body body) {
+    return xa(gid).execute(body);
+  }
+
+  /**
+   * Scans every registered XA resource for prepared branches of jdtm's Xid format and resolves
+   * them by their stored global status (commit when decided to commit, roll back when decided to
+   * roll back). {@link #start()} does this every {@link Builder#xaRecoveryInterval}; call it by
+   * hand in tests or after restoring a database.
+   */
+  public XaRecovery recoverXa() {
+    return engine.recoverXa();
+  }
+
   /** A new 2-phase message with a generated gid. */
   public Msg msg() {
     return new Msg(engine, preparedRecords, engine.newGid());
@@ -204,6 +242,8 @@ public final class TransactionManager implements AutoCloseable {
     private TransactionStore store;
     private final Map<String, HandlerRegistry.Registered<?>> handlers = new LinkedHashMap<>();
     private final Map<String, Barrier<?>> barriers = new LinkedHashMap<>();
+    private final Map<String, XaResourceSpec> xaResources = new LinkedHashMap<>();
+    private Duration xaRecoveryInterval = Duration.ofSeconds(60);
     private Duration preparedTimeout = Duration.ofSeconds(35);
     private Clock clock = Clock.systemUTC();
     private Codec codec = Codec.json();
@@ -270,6 +310,46 @@ public final class TransactionManager implements AutoCloseable {
         throw new IllegalArgumentException("a barrier named '" + name + "' is registered already");
       }
       barriers.put(name, barrier);
+      return this;
+    }
+
+    /**
+     * Registers an XA resource under {@code name}: XA branches run on it ({@link Xa#branch}), and
+     * any instance that registers it under the same name commits, rolls back and recovers them.
+     * Its barrier table ({@code jdtm_barrier}) is created in that database if missing.
+     *
+     * @throws IllegalArgumentException when the name is invalid or already registered
+     */
+    public Builder xaResource(String name, XADataSource dataSource) {
+      return xaResource(name, dataSource, BarrierTables.DEFAULT_PREFIX);
+    }
+
+    /**
+     * As {@link #xaResource(String, XADataSource)}, with the barrier table named {@code
+     * <tablePrefix>barrier} (the same prefix as a {@code JdbcBarrier} on that database shares
+     * one table).
+     *
+     * @throws IllegalArgumentException when the name or prefix is invalid, or the name is
+     *     already registered
+     */
+    public Builder xaResource(String name, XADataSource dataSource, String tablePrefix) {
+      Names.requireHandlerName(name);
+      Objects.requireNonNull(dataSource, "dataSource");
+      BarrierTables.requirePrefix(tablePrefix);
+      if (xaResources.containsKey(name)) {
+        throw new IllegalArgumentException("an XA resource named '" + name
+            + "' is registered already");
+      }
+      xaResources.put(name, new XaResourceSpec(dataSource, tablePrefix));
+      return this;
+    }
+
+    /**
+     * How often {@link TransactionManager#start() started} recovery scans the registered XA resources for in-doubt
+     * branches (default 60 s; the first scan runs at start).
+     */
+    public Builder xaRecoveryInterval(Duration interval) {
+      this.xaRecoveryInterval = Check.between(interval, Check.ONE_DAY, "xaRecoveryInterval");
       return this;
     }
 
@@ -411,7 +491,10 @@ public final class TransactionManager implements AutoCloseable {
       }
       String id = instanceId != null ? instanceId : InstanceIds.generate();
       ExecutorService owned = executor == null ? DefaultExecutors.branchExecutor(id) : null;
-      HandlerRegistry registry = new HandlerRegistry(handlers, barriers);
+      Map<String, XaParticipant> xa = new LinkedHashMap<>();
+      xaResources.forEach((name, spec) -> xa.put(name,
+          new XaParticipant(name, spec.dataSource(), spec.tablePrefix(), requestTimeout)));
+      HandlerRegistry registry = new HandlerRegistry(handlers, barriers, xa);
       Targets targets = new Targets(allowHttp);
       TxDefaults defaults = new TxDefaults(retryInterval, maxRetryInterval, requestTimeout,
           maxPayloadBytes, preparedTimeout);
@@ -421,10 +504,13 @@ public final class TransactionManager implements AutoCloseable {
       Clock millis = Clock.tick(clock, Duration.ofMillis(1));
       EngineConfig config = new EngineConfig(store, millis, codec, registry, targets, payloads,
           owned != null ? owned : executor, owned, defaults, lease, pollInterval,
-          recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener, jitter(random));
+          recoveryBatchSize, maxInFlight, shutdownTimeout, id, listener, jitter(random),
+          xaRecoveryInterval);
       return new TransactionManager(new Engine(config),
           new SagaRecords(payloads, targets));
     }
+
+    private record XaResourceSpec(XADataSource dataSource, String tablePrefix) {}
 
     private static DoubleSupplier jitter(RandomGenerator random) {
       if (random == null) {

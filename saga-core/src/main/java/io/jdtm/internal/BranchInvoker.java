@@ -6,6 +6,8 @@ import io.jdtm.CallResult;
 import io.jdtm.Codec;
 import io.jdtm.Outcome;
 import io.jdtm.Saga;
+import io.jdtm.internal.xa.XaBranchId;
+import io.jdtm.internal.xa.XaParticipant;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import java.time.Clock;
@@ -93,7 +95,47 @@ final class BranchInvoker {
           : PendingCall.done(new Call(branch, CallResult.FAILURE,
               "a barrier can only check a message back, not serve " + branch.op().wireName()));
     }
+    if (target instanceof Target.XaRef x) {
+      return startXa(branch, x.name(), ctx, timeout, here);
+    }
     return startHandler(branch, ((Target.Handler) target).name(), ctx, timeout, here);
+  }
+
+  /** Phase two of an XA branch on a registered resource: commit or rollback. */
+  private PendingCall startXa(BranchRecord branch, String name, BranchContext ctx,
+      Duration timeout, boolean here) {
+    if (branch.op() != BranchOp.COMMIT && branch.op() != BranchOp.ROLLBACK) {
+      return PendingCall.done(new Call(branch, CallResult.FAILURE,
+          "an XA resource commits or rolls back, it does not serve " + branch.op().wireName()));
+    }
+    Optional<XaParticipant> found = handlers.xaResource(name);
+    if (found.isEmpty()) {
+      log.warn("gid={} branch={} op={}: no XA resource '{}' is registered on this instance; "
+          + "waiting for an instance that has it", ctx.gid(), ctx.branchId(),
+          ctx.op().wireName(), name);
+      return PendingCall.done(new Call(branch, CallResult.NOT_CALLED,
+          "no XA resource registered under '" + name + "'"));
+    }
+    XaParticipant resource = found.get();
+    XaBranchId id = new XaBranchId(ctx.gid(), branch.branchId());
+    return startTimed(branch, timeout, here, () -> {
+      try {
+        if (branch.op() == BranchOp.COMMIT) {
+          resource.commit(id);
+        } else {
+          resource.rollback(id, clock.millis());
+        }
+        return new Call(branch, CallResult.SUCCESS, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Call(branch, CallResult.UNKNOWN, "XA " + branch.op().wireName()
+            + " interrupted");
+      } catch (Throwable e) {
+        Throwables.rethrowIfFatal(e);
+        return Call.threw(branch, "XA " + branch.op().wireName() + " on resource '" + name
+            + "' failed:", e);
+      }
+    });
   }
 
   /** A 2-phase message's check-back through a registered barrier. */

@@ -55,6 +55,7 @@ public final class Engine implements AutoCloseable {
   private final TxRunner runner;
   private final RecoveryLoop recovery;
   private final BranchInvoker invoker;
+  private final XaInDoubt xaInDoubt;
   private final Events events;
   private final BrokenRecords broken = new BrokenRecords();
   /** Interrupts branch calls made on a driving thread at their request timeout. */
@@ -82,7 +83,8 @@ public final class Engine implements AutoCloseable {
     Retries retries = new Retries(
         new Backoff(config.defaults().maxRetryInterval(), config.random()));
     Map<Mode, ModeLogic> logics = Map.of(Mode.SAGA, new SagaLogic(retries),
-        Mode.TCC, new TccLogic(retries), Mode.MSG, new MsgLogic(retries));
+        Mode.TCC, PhaseTwoLogic.tcc(retries), Mode.MSG, new MsgLogic(retries),
+        Mode.XA, PhaseTwoLogic.xa(retries));
     this.overflow = DefaultExecutors.overflow("jdtm-" + config.instanceId() + "-overflow-");
     this.watchdog = new Watchdog("jdtm-" + config.instanceId() + "-watchdog");
     this.storeNeverBlocks =
@@ -96,6 +98,8 @@ public final class Engine implements AutoCloseable {
     this.recovery = new RecoveryLoop(config.instanceId(), config.pollInterval(), config.random(),
         config.recoveryBatchSize(), config.maxInFlight(),
         () -> config.maxInFlight() - inFlight.count(), this::claimDue, this::driveClaimed, this::handBack);
+    this.xaInDoubt = new XaInDoubt(config.handlers().xaResources(), config.store()::load,
+        config.clock(), config.xaRecoveryInterval(), config.instanceId());
     this.spares = DefaultExecutors.spare("jdtm-" + config.instanceId() + "-submit-",
         SPARE_THREADS);
     this.waits = new Waits(config.store(), completions, config.pollInterval(),
@@ -395,10 +399,10 @@ public final class Engine implements AutoCloseable {
       }
       TxStatus target = to;
       String why = reason;
-      String failedTry = TccLogic.failedTry(current);
-      if (to == TxStatus.SUBMITTED && failedTry != null) {
+      String failedInline = PhaseTwoLogic.failedInline(current);
+      if (to == TxStatus.SUBMITTED && failedInline != null) {
         target = TxStatus.ABORTING;
-        why = "a try did not succeed: " + failedTry;
+        why = (mode == Mode.XA ? "an XA branch" : "a try") + " did not succeed: " + failedInline;
       }
       Instant now = now();
       TxUpdate u = TxUpdate.against(current).status(target).reason(why)
@@ -750,6 +754,13 @@ public final class Engine implements AutoCloseable {
   public void start() {
     requireOpen();
     recovery.start();
+    xaInDoubt.start();
+  }
+
+  /** Scans the registered XA resources for in-doubt branches and resolves them. */
+  public io.jdtm.XaRecovery recoverXa() {
+    requireOpen();
+    return xaInDoubt.scan();
   }
 
   /** Transactions being driven by this instance now. */
@@ -794,6 +805,7 @@ public final class Engine implements AutoCloseable {
     closed.set(true);
     halted.set(true);
     recovery.stop();
+    xaInDoubt.stop();
     spares.shutdown();
     overflow.shutdown();
     watchdog.close();

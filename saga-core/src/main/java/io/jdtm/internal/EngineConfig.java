@@ -14,6 +14,7 @@ import java.util.function.DoubleSupplier;
  *
  * @param ownedExecutor the executor to shut down on close, when the engine created it; else null
  * @param random uniform doubles in [0, 1) for jitter
+ * @param xaRecoveryInterval how often registered XA resources are scanned for in-doubt branches
  */
 public record EngineConfig(
     TransactionStore store,
@@ -32,4 +33,5 @@ public record EngineConfig(
     Duration shutdownTimeout,
     String instanceId,
     TransactionListener listener,
-    DoubleSupplier random) {}
+    DoubleSupplier random,
+    Duration xaRecoveryInterval) {}

@@ -2,11 +2,13 @@ package io.jdtm.internal;
 
 import io.jdtm.Barrier;
 import io.jdtm.BranchHandler;
+import io.jdtm.internal.xa.XaParticipant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Handlers and barriers registered with one manager, by name. Immutable after construction and
+ * Handlers, barriers and XA resources registered with one manager, by name. Immutable after construction and
  * thread-safe.
  */
 public final class HandlerRegistry {
@@ -16,10 +18,28 @@ public final class HandlerRegistry {
 
   private final Map<String, Registered<?>> handlers;
   private final Map<String, Barrier<?>> barriers;
+  private final Map<String, XaParticipant> xaResources;
 
   public HandlerRegistry(Map<String, Registered<?>> handlers, Map<String, Barrier<?>> barriers) {
+    this(handlers, barriers, Map.of());
+  }
+
+  public HandlerRegistry(Map<String, Registered<?>> handlers, Map<String, Barrier<?>> barriers,
+      Map<String, XaParticipant> xaResources) {
     this.handlers = Map.copyOf(handlers);
     this.barriers = Map.copyOf(barriers);
+    this.xaResources = Map.copyOf(xaResources);
+  }
+
+  /** The XA resource registered under {@code name}, if any. */
+  public Optional<XaParticipant> xaResource(String name) {
+    return Optional.ofNullable(name == null ? null : xaResources.get(name));
+  }
+
+  /** Every registered XA resource, in name order. */
+  public List<XaParticipant> xaResources() {
+    return xaResources.values().stream()
+        .sorted(java.util.Comparator.comparing(XaParticipant::name)).toList();
   }
 
   public Optional<Registered<?>> find(String name) {

@@ -37,6 +37,21 @@ public final class PreparedRecords {
   }
 
   /**
+   * A PREPARED XA record with no branches yet.
+   *
+   * @throws InvalidTransactionException when the gid is too long for an Xid
+   */
+  public TxRecord xa(String gid, TxOptions options, String customData) {
+    Names.requireGid(gid);
+    if (gid.length() > io.jdtm.internal.xa.XaBranchId.MAX_GID) {
+      throw new InvalidTransactionException("an XA transaction's gid has at most "
+          + io.jdtm.internal.xa.XaBranchId.MAX_GID + " characters (an XA Xid holds 128 bytes: the "
+          + "branch id and the gid); this one has " + gid.length(), gid);
+    }
+    return base(gid, Mode.XA, options, customData, List.of());
+  }
+
+  /**
    * A message submitted directly, without prepare and check-back (DTM's {@code Submit} without
    * {@code Prepare}): its actions ({@code 01}, {@code 02}, ...), SUBMITTED and leased to this
    * instance, like a submitted saga.

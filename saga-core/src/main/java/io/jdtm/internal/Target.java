@@ -9,12 +9,13 @@ import java.util.Locale;
 /**
  * A parsed branch target: a registered Java handler ({@code handler:NAME}, or plain {@code NAME}),
  * a DTM-style HTTP endpoint ({@code http(s)://...}), a registered barrier ({@code
- * barrier:NAME}, only as a message's check-back), or no op at all ({@link Saga#NONE},
+ * barrier:NAME}, only as a message's check-back), a registered XA resource ({@code xa:NAME}, only
+ * as an XA branch's commit and rollback), or no op at all ({@link Saga#NONE},
  * only in a saga step: done without a call, as DTM does with an empty URL). Immutable and
  * thread-safe.
  */
 sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
-    Target.None {
+    Target.XaRef, Target.None {
 
   /** The canonical form stored in records. */
   String canonical();
@@ -43,6 +44,14 @@ sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
     }
   }
 
+  /** A registered XA resource, as the target of an XA branch's commit and rollback. */
+  record XaRef(String name) implements Target {
+    @Override
+    public String canonical() {
+      return XA_PREFIX + name;
+    }
+  }
+
   /** No op: a saga step without an action or without a compensation. */
   record None() implements Target {
     @Override
@@ -53,6 +62,7 @@ sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
 
   String PREFIX = "handler:";
   String BARRIER_PREFIX = "barrier:";
+  String XA_PREFIX = "xa:";
 
   /**
    * Parses a target as given by a user or read from a store.
@@ -73,6 +83,9 @@ sealed interface Target permits Target.Handler, Target.Http, Target.BarrierRef,
     if (target.startsWith(BARRIER_PREFIX)
         && Names.isHandlerName(target.substring(BARRIER_PREFIX.length()))) {
       return new BarrierRef(target.substring(BARRIER_PREFIX.length()));
+    }
+    if (target.startsWith(XA_PREFIX) && Names.isHandlerName(target.substring(XA_PREFIX.length()))) {
+      return new XaRef(target.substring(XA_PREFIX.length()));
     }
     String name = target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
     if (Names.isHandlerName(name)) {

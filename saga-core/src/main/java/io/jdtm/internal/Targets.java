@@ -29,6 +29,10 @@ public final class Targets {
       throw new InvalidTransactionException("a barrier (" + Names.quote(target) + ") can only be "
           + "the check-back of a 2-phase message, not a branch target");
     }
+    if (t instanceof Target.XaRef) {
+      throw new InvalidTransactionException("an XA resource (" + Names.quote(target) + ") is "
+          + "the target of XA branches only: run them with tm.xa(...)");
+    }
     if (t instanceof Target.None) {
       throw new InvalidTransactionException("Saga.NONE only stands for the missing action or "
           + "compensation of a saga step, not for a branch target here");

@@ -6,18 +6,14 @@ import io.jdtm.BranchOp;
 import io.jdtm.BranchStatus;
 import io.jdtm.CallResult;
 import io.jdtm.InvalidTransactionException;
-import io.jdtm.JdtmException;
 import io.jdtm.Mode;
 import io.jdtm.Tcc;
 import io.jdtm.TryResult;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
-import io.jdtm.spi.TxUpdate;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCC transaction while its body runs: registers branches on the PREPARED record (a
@@ -31,14 +27,13 @@ public final class TccSession implements Tcc {
   private final String gid;
   private final String prefix;
   private final AtomicInteger next = new AtomicInteger();
-  private final ReentrantLock lock = new ReentrantLock();
-  private TxRecord current; // guarded by lock
+  private final PreparedBranches branches;
   private volatile BranchFailedException failure;
 
   private TccSession(Engine engine, TxRecord record, String prefix) {
     this.engine = engine;
     this.gid = record.gid();
-    this.current = record;
+    this.branches = new PreparedBranches(engine, record, "TCC", BranchOp.TRY);
     this.prefix = prefix;
   }
 
@@ -95,7 +90,7 @@ public final class TccSession implements Tcc {
     byte[] bytes = engine.config().payloads().encode(gid, branchId, payload,
         new Target[] {tryT, confirmT, cancelT},
         new BranchOp[] {BranchOp.TRY, BranchOp.CONFIRM, BranchOp.CANCEL});
-    TxRecord registered = register(
+    TxRecord registered = branches.register(
         BranchRecord.prepared(branchId, BranchOp.CONFIRM, confirmT.canonical(), bytes, List.of()),
         BranchRecord.prepared(branchId, BranchOp.CANCEL, cancelT.canonical(), bytes, List.of()));
     BranchRecord tryOp =
@@ -121,74 +116,8 @@ public final class TccSession implements Tcc {
    * initiator's session also remembers it.
    */
   private void markFailed(BranchRecord tryOp, Call call) {
-    BranchRecord marker = new BranchRecord(tryOp.branchId(), BranchOp.TRY, tryOp.target(),
+    branches.record(new BranchRecord(tryOp.branchId(), BranchOp.TRY, tryOp.target(),
         tryOp.payload(), List.of(), BranchStatus.FAILED, 1, 0, null,
-        call.result() + (call.detail() == null ? "" : ": " + call.detail()));
-    try {
-      lock.lock();
-      try {
-        while (current.status() == TxStatus.PREPARED
-            && current.branch(marker.branchId(), BranchOp.TRY).isEmpty()) {
-          TxUpdate u = TxUpdate.against(current).updatedAt(engine.now())
-              .nextDueAt(current.nextDueAt()).addBranch(marker).build();
-          if (engine.write(u)) {
-            current = current.applying(u);
-            return;
-          }
-          current = engine.load(gid);
-        }
-      } finally {
-        lock.unlock();
-      }
-    } catch (RuntimeException e) {
-      // the store failed: the session's own record of the failure still stops a submit here
-    }
-  }
-
-  private long countConfirms() {
-    return current.branches().stream().filter(b -> b.op() == BranchOp.CONFIRM).count();
-  }
-
-  /** Adds confirm and cancel to the record, unless a retried registration added them already. */
-  private TxRecord register(BranchRecord confirm, BranchRecord cancel) {
-    lock.lock();
-    try {
-      while (true) {
-        Optional<BranchRecord> existing = current.branch(confirm.branchId(), BranchOp.CONFIRM);
-        if (existing.isPresent()) {
-          if (!existing.get().sameDefinition(confirm)) {
-            throw new InvalidTransactionException("branch " + confirm.branchId()
-                + " is registered already with other targets or payload", gid);
-          }
-          return current;
-        }
-        java.time.Instant deadline =
-            current.createdAt().plus(current.options().timeoutToFail());
-        if (current.status() == TxStatus.PREPARED && !engine.now().isBefore(deadline)) {
-          throw new JdtmException("the TCC transaction has been PREPARED longer than its timeout "
-              + current.options().timeoutToFail() + " and takes no more branches", gid,
-              confirm.branchId(), BranchOp.TRY, null);
-        }
-        if (current.status() == TxStatus.PREPARED && countConfirms() >= SagaRecords.MAX_STEPS) {
-          throw new InvalidTransactionException("a TCC transaction has at most "
-              + SagaRecords.MAX_STEPS + " branches", gid);
-        }
-        if (current.status() != TxStatus.PREPARED) {
-          throw new JdtmException("the TCC transaction is " + current.status()
-              + " and takes no more branches" + (current.reason() == null ? ""
-              : " (" + current.reason() + ")"), gid, confirm.branchId(), BranchOp.TRY, null);
-        }
-        TxUpdate u = TxUpdate.against(current)
-            .updatedAt(engine.now()).nextDueAt(current.nextDueAt())
-            .addBranch(confirm).addBranch(cancel).build();
-        if (engine.write(u)) {
-          current = current.applying(u);
-          return current;
-        }
-        current = engine.load(gid);
-      }
-    } finally {
-      lock.unlock();
-    }
+        call.result() + (call.detail() == null ? "" : ": " + call.detail())));
   }
 }

@@ -1,10 +1,10 @@
 package io.jdtm.store.jdbc;
 
+import io.jdtm.spi.BarrierTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,7 +34,7 @@ final class Ddl {
    * barrier in its own database, where the store's tables usually are not.
    */
   static String barrierScript(Dialect dialect, Tables tables) {
-    return load(dialect.barrierDdlResource(), tables);
+    return BarrierTables.script(dialect.resourceName(), tables.prefix());
   }
 
   /** The barrier script's statements, without comments or terminators, in order. */
@@ -55,23 +55,6 @@ final class Ddl {
   }
 
   private static List<String> split(String script) {
-    List<String> statements = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : script.split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-        continue;
-      }
-      current.append(current.length() == 0 ? "" : "\n").append(line.stripTrailing());
-      if (trimmed.endsWith(";")) {
-        current.setLength(current.length() - 1);
-        statements.add(current.toString());
-        current.setLength(0);
-      }
-    }
-    if (current.length() > 0) {
-      statements.add(current.toString());
-    }
-    return statements;
+    return BarrierTables.statements(script);
   }
 }

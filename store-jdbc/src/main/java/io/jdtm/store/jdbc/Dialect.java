@@ -29,9 +29,9 @@ enum Dialect {
     return "schema/" + resource + ".sql";
   }
 
-  /** Class-path resource holding this dialect's DDL of the barrier table ({@link JdbcBarrier}). */
-  String barrierDdlResource() {
-    return "schema/barrier-" + resource + ".sql";
+  /** The dialect's name in resource names ({@code h2}, {@code postgresql}, {@code mariadb}). */
+  String resourceName() {
+    return resource;
   }
 
   /** The dialect a JDBC URL speaks, judged by its scheme. */

@@ -9,12 +9,13 @@ import java.util.Locale;
  * (the store or barrier then runs with {@code createSchema(false)}, needing no DDL rights):
  *
  * <pre>
- * java -cp store-jdbc.jar io.jdtm.store.jdbc.JdbcSchema postgresql jdtm_
- * java -cp store-jdbc.jar io.jdtm.store.jdbc.JdbcSchema --barrier postgresql jdtm_
+ * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema postgresql jdtm_
+ * java -cp store-jdbc.jar:saga-core.jar io.jdtm.store.jdbc.JdbcSchema --barrier postgresql jdtm_
  * </pre>
  *
- * <p>It needs nothing but the store-jdbc jar: the DDL is the jar's {@code .sql} resources (the same
- * the store and barrier apply with {@code createSchema(true)}), with the table prefix substituted.
+ * <p>It needs nothing but the store-jdbc and saga-core jars: the DDL is their {@code .sql}
+ * resources (the barrier table's lives in saga-core, which XA branches share), the same the store
+ * and barrier apply with {@code createSchema(true)}, with the table prefix substituted.
  *
  * <p>Every statement is idempotent ({@code CREATE ... IF NOT EXISTS}). The store's script records
  * its schema version in {@code <prefix>schema_version}; the barrier's script stands alone (it
@@ -62,7 +63,8 @@ public final class JdbcSchema {
 
   /** The command line that prints the store's (or the barrier's) DDL, as errors name it. */
   static String command(boolean barrier, Dialect dialect, Tables tables) {
-    return "java -cp store-jdbc.jar " + JdbcSchema.class.getName() + (barrier ? " " + BARRIER_FLAG
+    return "java -cp store-jdbc.jar" + java.io.File.pathSeparator + "saga-core.jar "
+        + JdbcSchema.class.getName() + (barrier ? " " + BARRIER_FLAG
         : "") + " " + dialect.name().toLowerCase(Locale.ROOT) + " " + tables.prefix();
   }
 

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 class JdbcSchemaCommandTest {
   private static final Pattern PRINTED =
-      Pattern.compile("'(java -cp store-jdbc\\.jar [^']+)' prints");
+      Pattern.compile("'(java -cp store-jdbc\\.jar\\Ssaga-core\\.jar [^']+)' prints");
 
   @Test
-  void build_missingStoreSchema_printedCommandPrintsTheDdlWithTheStoreJarAlone() throws Exception {
+  void build_missingStoreSchema_printedCommandPrintsTheDdlWithTheStoreAndCoreJars() throws Exception {
     Throwable missing = catchThrowable(() -> JdbcStore.builder().url(H2Stores.memoryUrl()).build());
 
     Result result = runAsPrinted(missing.getMessage());
@@ -32,7 +32,7 @@ class JdbcSchemaCommandTest {
   }
 
   @Test
-  void build_missingBarrierTable_printedCommandPrintsTheDdlWithTheStoreJarAlone()
+  void build_missingBarrierTable_printedCommandPrintsTheDdlWithTheStoreAndCoreJars()
       throws Exception {
     Throwable missing = catchThrowable(
         () -> JdbcBarrier.builder().url(H2Stores.memoryUrl()).tablePrefix("pay_").build());
@@ -45,14 +45,18 @@ class JdbcSchemaCommandTest {
 
   private record Result(int status, String output) {}
 
-  /** Runs the quoted command with {@code java} and {@code store-jdbc.jar} resolved. */
+  private static String jarOf(Class<?> type) throws Exception {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  /** Runs the quoted command with {@code java} and both jars resolved. */
   private static Result runAsPrinted(String message) throws Exception {
     Matcher m = PRINTED.matcher(message);
     assertThat(m.find()).as("a printed command in: %s", message).isTrue();
     List<String> command = new ArrayList<>(List.of(m.group(1).split(" ")));
     command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.set(2, Path.of(JdbcSchema.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI()).toString());
+    command.set(2, jarOf(JdbcSchema.class) + java.io.File.pathSeparator
+        + jarOf(io.jdtm.spi.BarrierTables.class));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (InputStream out = process.getInputStream()) {
       String output = new String(out.readAllBytes(), StandardCharsets.UTF_8);

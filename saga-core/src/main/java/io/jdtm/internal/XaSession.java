@@ -1,0 +1,101 @@
+package io.jdtm.internal;
+
+import io.jdtm.BranchFailedException;
+import io.jdtm.BranchOp;
+import io.jdtm.BranchStatus;
+import io.jdtm.CallResult;
+import io.jdtm.InvalidTransactionException;
+import io.jdtm.JdtmException;
+import io.jdtm.Outcome;
+import io.jdtm.Xa;
+import io.jdtm.internal.xa.XaBranchId;
+import io.jdtm.internal.xa.XaParticipant;
+import io.jdtm.spi.BranchRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An XA transaction while its body runs: registers each branch's commit and rollback on the
+ * PREPARED record, then runs the branch's local XA transaction on the caller's thread. Thread-safe:
+ * registrations are serialized, local transactions run concurrently.
+ */
+public final class XaSession implements Xa {
+  private static final byte[] NO_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
+
+  private final Engine engine;
+  private final String gid;
+  private final AtomicInteger next = new AtomicInteger();
+  private final PreparedBranches branches;
+  private volatile JdtmException failure;
+
+  private XaSession(Engine engine, io.jdtm.spi.TxRecord record) {
+    this.engine = engine;
+    this.gid = record.gid();
+    this.branches = new PreparedBranches(engine, record, "XA", BranchOp.ACTION);
+  }
+
+  /** The initiator's session on a record it has just created. */
+  public static XaSession begin(Engine engine, io.jdtm.spi.TxRecord created) {
+    return new XaSession(engine, created);
+  }
+
+  /** The first branch that did not succeed, if any (even if the body caught it). */
+  public JdtmException failure() {
+    return failure;
+  }
+
+  @Override
+  public String gid() {
+    return gid;
+  }
+
+  @Override
+  public String branch(String resource, Work work) {
+    java.util.Objects.requireNonNull(work, "work");
+    XaParticipant participant = engine.config().handlers().xaResource(resource)
+        .orElseThrow(() -> new InvalidTransactionException("no XA resource is registered under "
+            + Names.quote(resource) + "; register it with builder().xaResource(name, "
+            + "xaDataSource)", gid));
+    String branchId = Digits.twoDigits(next.incrementAndGet());
+    String target = Target.XA_PREFIX + participant.name();
+    branches.register(
+        BranchRecord.prepared(branchId, BranchOp.COMMIT, target, NO_PAYLOAD, List.of()),
+        BranchRecord.prepared(branchId, BranchOp.ROLLBACK, target, NO_PAYLOAD, List.of()));
+    Outcome outcome;
+    try {
+      outcome = participant.prepare(new XaBranchId(gid, branchId), work,
+          engine.now().toEpochMilli());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      JdtmException failed = e instanceof JdtmException je && branchId.equals(je.branchId())
+          ? je : new JdtmException("the XA branch on resource '" + participant.name()
+          + "' failed: " + e, gid, branchId, BranchOp.ACTION, e);
+      fail(branchId, target, failed);
+      throw failed;
+    }
+    if (outcome.kind() != Outcome.Kind.SUCCESS) {
+      CallResult result = outcome.kind() == Outcome.Kind.FAILURE
+          ? CallResult.FAILURE : CallResult.ONGOING;
+      BranchFailedException failed = new BranchFailedException(gid, branchId, BranchOp.ACTION,
+          result, outcome.reason());
+      fail(branchId, target, failed);
+      throw failed;
+    }
+    return branchId;
+  }
+
+  /**
+   * Remembers the first failed branch and records it in the transaction, so that it is never
+   * submitted even if the body swallows the exception.
+   */
+  private void fail(String branchId, String target, JdtmException failed) {
+    if (failure == null) {
+      failure = failed;
+    }
+    branches.record(new BranchRecord(branchId, BranchOp.ACTION, target, NO_PAYLOAD, List.of(),
+        BranchStatus.FAILED, 1, 0, null, failed.getMessage()));
+  }
+}

@@ -1,0 +1,114 @@
+package io.jdtm.internal.xa;
+
+import io.jdtm.spi.BarrierTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The barrier rows of XA branches, in the barrier table of the branch's own database (the layout
+ * the JDBC barrier uses): key {@code ('xa', gid, branch, 'action', '01')}. The branch's local XA
+ * transaction writes the row with reason {@code action}, so the row exists once that transaction
+ * committed; a rollback writes it with reason {@code rollback} after rolling back, so a late local
+ * transaction of the branch fails on the key (anti-hanging). Thread-safe (the SQL is fixed; the
+ * table name comes from a validated prefix).
+ */
+final class XaBarrierRows {
+  static final String ACTION = "action";
+  static final String ROLLBACK = "rollback";
+  private static final int CREATE_ATTEMPTS = 3;
+
+  private final String prefix;
+  private final String insert;
+  private final String select;
+
+  XaBarrierRows(String prefix) {
+    this.prefix = BarrierTables.requirePrefix(prefix);
+    String table = prefix + "barrier";
+    this.insert = "INSERT INTO " + table + " (trans_type, gid, branch_id, op, barrier_id, reason,"
+        + " created_at) VALUES ('xa', ?, ?, 'action', '01', ?, ?)";
+    this.select = "SELECT reason FROM " + table + " WHERE trans_type = 'xa' AND gid = ?"
+        + " AND branch_id = ? AND op = 'action' AND barrier_id = '01'";
+  }
+
+  /** The table's name. */
+  String table() {
+    return prefix + "barrier";
+  }
+
+  /**
+   * Creates the table if it is missing, on {@code c} in auto-commit mode. Retried when another
+   * process creating it at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail.
+   *
+   * @throws SQLException when the database is not one jdtm has DDL for, or the DDL fails
+   */
+  void create(Connection c) throws SQLException {
+    String product = c.getMetaData().getDatabaseProductName();
+    String dialect = BarrierTables.dialectOfProduct(product).orElseThrow(() -> new SQLException(
+        "XA branches need the barrier table " + table() + ", and jdtm has its DDL for H2, "
+            + "PostgreSQL and MariaDB/MySQL only, not " + product + ": create it yourself"));
+    for (int attempt = 1; ; attempt++) {
+      try (Statement s = c.createStatement()) {
+        for (String sql : BarrierTables.statements(BarrierTables.script(dialect, prefix))) {
+          s.execute(sql);
+        }
+        return;
+      } catch (SQLException e) {
+        boolean race = isDuplicateKey(e) || "42P07".equals(e.getSQLState());
+        if (!race || attempt == CREATE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Inserts the branch's row with {@code reason}.
+   *
+   * @return false when the row exists already (nothing inserted)
+   * @throws SQLException for any other failure, a timeout included
+   */
+  boolean insert(Connection c, XaBranchId id, String reason, long nowMillis, int timeoutSeconds)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insert)) {
+      ps.setQueryTimeout(timeoutSeconds);
+      ps.setString(1, id.gid());
+      ps.setString(2, id.branchId());
+      ps.setString(3, reason);
+      ps.setLong(4, nowMillis);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** The reason of the branch's row; empty when there is none (committed). */
+  Optional<String> reason(Connection c, XaBranchId id, int timeoutSeconds) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(select)) {
+      ps.setQueryTimeout(timeoutSeconds);
+      ps.setString(1, id.gid());
+      ps.setString(2, id.branchId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** A unique-key violation: SQLState 23505 (PostgreSQL, H2) or MariaDB/MySQL's error 1062. */
+  static boolean isDuplicateKey(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s
+          && ("23505".equals(s.getSQLState()) || s.getErrorCode() == 1062)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

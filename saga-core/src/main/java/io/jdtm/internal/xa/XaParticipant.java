@@ -1,0 +1,272 @@
+package io.jdtm.internal.xa;
+
+import io.jdtm.BranchOp;
+import io.jdtm.JdtmException;
+import io.jdtm.Outcome;
+import io.jdtm.Xa;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.XAConnection;
+import javax.sql.XADataSource;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * One registered XA resource: a named {@link XADataSource} and its barrier table. Runs a
+ * branch's local XA transaction (phase one), commits or rolls it back (phase two), and lists the
+ * Xids of jdtm's format it holds in doubt. Every operation takes a fresh {@link XAConnection}
+ * and closes it, so nothing is held between calls. Thread-safe if the data source is.
+ */
+public final class XaParticipant {
+  private final String name;
+  private final XADataSource dataSource;
+  private final XaBarrierRows rows;
+  private final int statementTimeoutSeconds;
+  private final AtomicBoolean tableReady = new AtomicBoolean();
+
+  /**
+   * @param statementTimeout how long a barrier-row statement outside phase one may wait (for a
+   *     row lock a branch still holds, say) before it fails and is retried later
+   */
+  public XaParticipant(String name, XADataSource dataSource, String tablePrefix,
+      Duration statementTimeout) {
+    this.name = name;
+    this.dataSource = dataSource;
+    this.rows = new XaBarrierRows(tablePrefix);
+    this.statementTimeoutSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        (statementTimeout.toMillis() + 999) / 1000));
+  }
+
+  /** The name it is registered under. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Phase one: starts the branch's local XA transaction, writes its barrier row, runs {@code
+   * work} on the branch's connection, then ends and prepares the transaction when {@code work}
+   * answered SUCCESS; otherwise ends and rolls it back.
+   *
+   * @return {@code work}'s outcome (FAILURE when it returned null)
+   * @throws JdtmException when the branch was rolled back before it ran (its rollback left the
+   *     barrier row: anti-hanging); the local transaction is rolled back
+   * @throws Exception what {@code work} throws, or a failure of the database; the local
+   *     transaction is rolled back as far as the database still answers
+   */
+  public Outcome prepare(XaBranchId id, Xa.Work work, long nowMillis) throws Exception {
+    ensureTable();
+    Xid xid = Xids.of(id.gid(), id.branchId());
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      XAResource resource = xac.getXAResource();
+      Connection c = xac.getConnection();
+      resource.start(xid, XAResource.TMNOFLAGS);
+      boolean ended = false;
+      try {
+        if (!rows.insert(c, id, XaBarrierRows.ACTION, nowMillis, statementTimeoutSeconds)) {
+          throw new JdtmException("the XA branch on resource '" + name + "' was rolled back "
+              + "before its local transaction started; the late local transaction is rolled "
+              + "back", id.gid(), id.branchId(), BranchOp.ACTION, null);
+        }
+        Outcome outcome = work.run(c);
+        if (outcome == null) {
+          outcome = Outcome.failure("the XA branch's work returned null");
+        }
+        if (outcome.kind() != Outcome.Kind.SUCCESS) {
+          resource.end(xid, XAResource.TMFAIL);
+          ended = true;
+          resource.rollback(xid);
+          return outcome;
+        }
+        resource.end(xid, XAResource.TMSUCCESS);
+        ended = true;
+        resource.prepare(xid); // never XA_RDONLY: the barrier row is a write
+        return outcome;
+      } catch (Exception | Error e) {
+        abandon(resource, xid, ended, e);
+        throw e;
+      } finally {
+        closeQuietly(c);
+      }
+    } finally {
+      closeQuietly(xac);
+    }
+  }
+
+  /**
+   * Phase two, commit. An Xid the database no longer knows counts as committed only when the
+   * branch's barrier row proves it (written inside the branch, it exists once the branch
+   * committed).
+   *
+   * @throws JdtmException when the database neither knows the Xid nor has the row: the branch
+   *     was rolled back outside jdtm (never counted as done; an operator settles it)
+   * @throws Exception any other failure (the outcome is unknown: retry)
+   */
+  public void commit(XaBranchId id) throws Exception {
+    Xid xid = Xids.of(id.gid(), id.branchId());
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      try {
+        xac.getXAResource().commit(xid, false);
+        return;
+      } catch (XAException e) {
+        if (e.errorCode == XAException.XA_HEURCOM) {
+          xac.getXAResource().forget(xid);
+          return;
+        }
+        if (!isUnknownXid(e)) {
+          throw e;
+        }
+      }
+      ensureTable();
+      Optional<String> reason = readReason(xac, id);
+      if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
+        return; // committed earlier: a repeated commit
+      }
+      throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
+          + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
+          + ": the branch did not commit (rolled back outside jdtm?)");
+    } finally {
+      closeQuietly(xac);
+    }
+  }
+
+  /**
+   * Phase two, rollback; then the barrier row with reason {@code rollback}, so that a local
+   * transaction of the branch that starts late fails. A branch whose row says it committed is
+   * reported, never hidden.
+   *
+   * @throws JdtmException when the branch committed (never counted as done)
+   * @throws Exception any other failure, a lock wait past the statement timeout included (a
+   *     branch still running holds its row): retry
+   */
+  public void rollback(XaBranchId id, long nowMillis) throws Exception {
+    ensureTable();
+    Xid xid = Xids.of(id.gid(), id.branchId());
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      try {
+        xac.getXAResource().rollback(xid);
+      } catch (XAException e) {
+        if (e.errorCode == XAException.XA_HEURRB) {
+          xac.getXAResource().forget(xid);
+        } else if (!isUnknownXid(e)) {
+          throw e;
+        }
+      }
+      Connection c = xac.getConnection();
+      try {
+        if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
+          return;
+        }
+        Optional<String> reason = rows.reason(c, id, statementTimeoutSeconds);
+        if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
+          throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
+              + "transaction is rolled back (committed outside jdtm?)");
+        }
+      } finally {
+        closeQuietly(c);
+      }
+    } finally {
+      closeQuietly(xac);
+    }
+  }
+
+  /** The branches of jdtm's Xid format this resource holds prepared (in doubt). */
+  public List<XaBranchId> inDoubt() throws Exception {
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      Xid[] xids = xac.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+      List<XaBranchId> found = new ArrayList<>();
+      if (xids != null) {
+        for (Xid xid : xids) {
+          Xids.parse(xid).ifPresent(found::add);
+        }
+      }
+      return found;
+    } finally {
+      closeQuietly(xac);
+    }
+  }
+
+  /** An outcome that differs from the global decision: reported, never counted as done. */
+  private JdtmException heuristic(XaBranchId id, BranchOp op, String what) {
+    return new JdtmException("XA branch on resource '" + name + "': " + what, id.gid(),
+        id.branchId(), op, null);
+  }
+
+  /** Whether an XA error says the database does not know the Xid. */
+  static boolean isUnknownXid(XAException e) {
+    return e.errorCode == XAException.XAER_NOTA;
+  }
+
+  private Optional<String> readReason(XAConnection xac, XaBranchId id) throws SQLException {
+    Connection c = xac.getConnection();
+    try {
+      return rows.reason(c, id, statementTimeoutSeconds);
+    } finally {
+      closeQuietly(c);
+    }
+  }
+
+  /** Creates the barrier table once per manager, if it is missing. */
+  private void ensureTable() throws SQLException {
+    if (tableReady.get()) {
+      return;
+    }
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      Connection c = xac.getConnection();
+      try {
+        rows.create(c);
+      } finally {
+        closeQuietly(c);
+      }
+      tableReady.set(true);
+    } finally {
+      closeQuietly(xac);
+    }
+  }
+
+  /** Ends (if needed) and rolls back a branch whose phase one failed, keeping the first error. */
+  private static void abandon(XAResource resource, Xid xid, boolean ended, Throwable cause) {
+    if (!ended) {
+      try {
+        resource.end(xid, XAResource.TMFAIL);
+      } catch (XAException e) {
+        if (e.errorCode < XAException.XA_RBBASE || e.errorCode > XAException.XA_RBEND) {
+          cause.addSuppressed(e);
+        }
+      }
+    }
+    try {
+      resource.rollback(xid);
+    } catch (XAException e) {
+      if (!isUnknownXid(e)) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException e) {
+      // closing a connection whose work is done: nothing to do about a failure
+    }
+  }
+
+  private static void closeQuietly(XAConnection c) {
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException e) {
+      // as above
+    }
+  }
+}
