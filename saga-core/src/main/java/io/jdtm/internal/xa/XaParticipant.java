@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.XAConnection;
 import javax.sql.XADataSource;
@@ -24,11 +26,14 @@ import javax.transaction.xa.Xid;
  * and closes it, so nothing is held between calls. Thread-safe if the data source is.
  */
 public final class XaParticipant {
+  private static final int H2_TRANSACTION_NOT_FOUND = 90129;
   private final String name;
   private final XADataSource dataSource;
   private final XaBarrierRows rows;
   private final int statementTimeoutSeconds;
   private final AtomicBoolean tableReady = new AtomicBoolean();
+  /** Prepared branches whose connection stays open until phase two (H2: see {@link #prepare}). */
+  private final Map<XaBranchId, XAConnection> held = new ConcurrentHashMap<>();
 
   /**
    * @param statementTimeout how long a barrier-row statement outside phase one may wait (for a
@@ -53,6 +58,10 @@ public final class XaParticipant {
    * work} on the branch's connection, then ends and prepares the transaction when {@code work}
    * answered SUCCESS; otherwise ends and rolls it back.
    *
+   * <p>H2 keeps a prepared transaction only while its session is open (a crash or a database
+   * shutdown keeps it in doubt; closing the connection rolls it back), so on H2 the connection of
+   * a prepared branch stays open until its phase two, and is never closed before.
+   *
    * @return {@code work}'s outcome (FAILURE when it returned null)
    * @throws JdtmException when the branch was rolled back before it ran (its rollback left the
    *     barrier row: anti-hanging); the local transaction is rolled back
@@ -63,9 +72,11 @@ public final class XaParticipant {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
     XAConnection xac = dataSource.getXAConnection();
+    boolean hold = false;
     try {
       XAResource resource = xac.getXAResource();
       Connection c = xac.getConnection();
+      boolean h2 = isH2(c);
       resource.start(xid, XAResource.TMNOFLAGS);
       boolean ended = false;
       try {
@@ -86,16 +97,25 @@ public final class XaParticipant {
         }
         resource.end(xid, XAResource.TMSUCCESS);
         ended = true;
+        hold = h2;
         resource.prepare(xid); // never XA_RDONLY: the barrier row is a write
+        if (hold) {
+          held.put(id, xac);
+        }
         return outcome;
       } catch (Exception | Error e) {
+        hold = false;
         abandon(resource, xid, ended, e);
         throw e;
       } finally {
-        closeQuietly(c);
+        if (!hold) {
+          closeQuietly(c);
+        }
       }
     } finally {
-      closeQuietly(xac);
+      if (!hold) {
+        closeQuietly(xac);
+      }
     }
   }
 
@@ -110,14 +130,18 @@ public final class XaParticipant {
    */
   public void commit(XaBranchId id) throws Exception {
     Xid xid = Xids.of(id.gid(), id.branchId());
-    XAConnection xac = dataSource.getXAConnection();
+    XAConnection mine = held.get(id);
+    XAConnection xac = mine != null ? mine : dataSource.getXAConnection();
+    boolean done = false;
     try {
       try {
         xac.getXAResource().commit(xid, false);
+        done = true;
         return;
       } catch (XAException e) {
         if (e.errorCode == XAException.XA_HEURCOM) {
           xac.getXAResource().forget(xid);
+          done = true;
           return;
         }
         if (!isUnknownXid(e)) {
@@ -127,13 +151,14 @@ public final class XaParticipant {
       ensureTable();
       Optional<String> reason = readReason(xac, id);
       if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
+        done = true;
         return; // committed earlier: a repeated commit
       }
       throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
           + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
           + ": the branch did not commit (rolled back outside jdtm?)");
     } finally {
-      closeQuietly(xac);
+      release(id, mine, xac, done);
     }
   }
 
@@ -149,7 +174,9 @@ public final class XaParticipant {
   public void rollback(XaBranchId id, long nowMillis) throws Exception {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
-    XAConnection xac = dataSource.getXAConnection();
+    XAConnection mine = held.get(id);
+    XAConnection xac = mine != null ? mine : dataSource.getXAConnection();
+    boolean done = false;
     try {
       try {
         xac.getXAResource().rollback(xid);
@@ -160,6 +187,7 @@ public final class XaParticipant {
           throw e;
         }
       }
+      done = true; // rolled back (or never prepared): the connection may close
       Connection c = xac.getConnection();
       try {
         if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
@@ -171,10 +199,24 @@ public final class XaParticipant {
               + "transaction is rolled back (committed outside jdtm?)");
         }
       } finally {
-        closeQuietly(c);
+        if (mine == null) {
+          closeQuietly(c);
+        }
       }
     } finally {
-      closeQuietly(xac);
+      release(id, mine, xac, done);
+    }
+  }
+
+  /**
+   * Closes the connection of a phase two. A held connection (H2) is closed only once the phase
+   * two succeeded: closing it while the branch is still prepared would roll the branch back.
+   */
+  private void release(XaBranchId id, XAConnection mine, XAConnection used, boolean done) {
+    if (mine == null) {
+      closeQuietly(used);
+    } else if (done && held.remove(id, mine)) {
+      closeQuietly(mine);
     }
   }
 
@@ -201,9 +243,24 @@ public final class XaParticipant {
         id.branchId(), op, null);
   }
 
-  /** Whether an XA error says the database does not know the Xid. */
+  /**
+   * Whether an XA error says the database does not know the Xid: XAER_NOTA, or H2's "transaction
+   * not found" (error 90129, which H2 reports with error code 0).
+   */
   static boolean isUnknownXid(XAException e) {
-    return e.errorCode == XAException.XAER_NOTA;
+    if (e.errorCode == XAException.XAER_NOTA) {
+      return true;
+    }
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getErrorCode() == H2_TRANSACTION_NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isH2(Connection c) throws SQLException {
+    return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
   }
 
   private Optional<String> readReason(XAConnection xac, XaBranchId id) throws SQLException {
