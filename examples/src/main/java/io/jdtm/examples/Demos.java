@@ -24,6 +24,17 @@ final class Demos {
   }
 
   /**
+   * An XA-capable H2 database for a demo bank of the XA demo: a file next to the default store's
+   * (so its prepared branches survive a kill -9 like the store does), else in memory.
+   */
+  static org.h2.jdbcx.JdbcDataSource xaBank(String storeUri, String name) {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL(bankUrl(storeUri).startsWith("jdbc:h2:mem:")
+        ? "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" : "jdbc:h2:./data/" + name);
+    return ds;
+  }
+
+  /**
    * Lets recovery finish what an earlier run left unfinished (say, after a kill -9), waiting up to
    * {@code timeout}; returns how many there were.
    */

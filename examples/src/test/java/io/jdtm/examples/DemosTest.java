@@ -54,6 +54,13 @@ class DemosTest {
   }
 
   @Test
+  void xaTransferDemo_commitsOneAndRollsBackTheOtherOnBothDatabases() throws Exception {
+    assertThat(run(XaTransferDemo::main)).contains("-> SUCCEEDED", "-> FAILED",
+        "not enough money on alice", "after:  bank-A {alice=70}, bank-B {bob=30}",
+        "money in both banks: 100 (was 100)");
+  }
+
+  @Test
   void orderMessageDemo_deliversTheCommittedOrderOnlyOnce() throws Exception {
     assertThat(run(OrderMessageDemo::main)).contains("stock left: [1]",
         "shipping inbox: [book x2]", "billing inbox:  [book x2]", "refused");
