@@ -36,6 +36,7 @@ class ReadmeExamplesTest {
     HARNESSES.put("TCC", "TccExample");
     HARNESSES.put("2-phase messages (transactional outbox)", "MsgExample");
     HARNESSES.put("The message in your own transaction", "OutboxExample");
+    HARNESSES.put("XA", "XaExample");
     HARNESSES.put("The barrier", "BarrierExample");
   }
 
