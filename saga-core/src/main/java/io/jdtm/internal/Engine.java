@@ -806,6 +806,7 @@ public final class Engine implements AutoCloseable {
     halted.set(true);
     recovery.stop();
     xaInDoubt.stop();
+    config.handlers().xaResources().forEach(io.jdtm.internal.xa.XaParticipant::close);
     spares.shutdown();
     overflow.shutdown();
     watchdog.close();

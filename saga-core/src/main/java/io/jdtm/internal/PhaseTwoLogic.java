@@ -15,21 +15,23 @@ import java.util.List;
  * PREPARED the initiator runs its body; if it has not submitted by the timeout, recovery aborts.
  * SUBMITTED: run every registered branch's forward op, each retried until it succeeds. ABORTING:
  * run every registered branch's undo op (a branch whose try or local transaction failed or never
- * ran as well: the barrier makes that a no-op), each retried until it succeeds. TCC goes in
- * reverse registration order, as DTM does; XA in registration order, as DTM does. Stateless and
+ * ran as well: the barrier makes that a no-op), each retried until it succeeds. TCC goes one at a
+ * time in reverse registration order, as DTM does. XA runs every branch's op at once, each
+ * retried on its own, so that a database that is down holds up only its own branches while the
+ * others commit or roll back and release their locks (DTM goes one at a time). Stateless and
  * thread-safe.
  */
 final class PhaseTwoLogic implements ModeLogic {
   private final Retries retries;
   private final BranchOp forward;
   private final BranchOp undo;
-  private final boolean inOrder;
+  private final boolean allAtOnce;
 
-  private PhaseTwoLogic(Retries retries, BranchOp forward, BranchOp undo, boolean inOrder) {
+  private PhaseTwoLogic(Retries retries, BranchOp forward, BranchOp undo, boolean allAtOnce) {
     this.retries = retries;
     this.forward = forward;
     this.undo = undo;
-    this.inOrder = inOrder;
+    this.allAtOnce = allAtOnce;
   }
 
   /** TCC: confirm or cancel, in reverse order. */
@@ -37,7 +39,7 @@ final class PhaseTwoLogic implements ModeLogic {
     return new PhaseTwoLogic(retries, BranchOp.CONFIRM, BranchOp.CANCEL, false);
   }
 
-  /** XA: commit or roll back, in branch order. */
+  /** XA: commit or roll back every branch at once. */
   static PhaseTwoLogic xa(Retries retries) {
     return new PhaseTwoLogic(retries, BranchOp.COMMIT, BranchOp.ROLLBACK, true);
   }
@@ -46,8 +48,8 @@ final class PhaseTwoLogic implements ModeLogic {
   public Decision next(TxRecord tx, Instant now) {
     return switch (tx.status()) {
       case PREPARED -> prepared(tx, now);
-      case SUBMITTED -> finishWith(nextPending(tx, forward), now, TxStatus.SUCCEEDED);
-      case ABORTING -> finishWith(nextPending(tx, undo), now, TxStatus.FAILED);
+      case SUBMITTED -> finishWith(pending(tx, forward), now, TxStatus.SUCCEEDED);
+      case ABORTING -> finishWith(pending(tx, undo), now, TxStatus.FAILED);
       case SUCCEEDED, FAILED -> new Decision.Wait(null);
     };
   }
@@ -61,23 +63,29 @@ final class PhaseTwoLogic implements ModeLogic {
         "still PREPARED after " + tx.options().timeoutToFail() + ": the body did not finish");
   }
 
-  private static Decision finishWith(BranchRecord pending, Instant now, TxStatus done) {
-    return pending == null
+  private static Decision finishWith(List<BranchRecord> pending, Instant now, TxStatus done) {
+    return pending.isEmpty()
         ? new Decision.Transition(done, null)
-        : Retries.callOrWait(List.of(pending), now, null);
+        : Retries.callOrWait(pending, now, null);
   }
 
-  /** The next registered op of this kind not yet done, in this mode's order. */
-  private BranchRecord nextPending(TxRecord tx, BranchOp op) {
+  /**
+   * The registered ops of this kind not yet done that run now: all of them (XA), or the last one
+   * (TCC: reverse registration order, one at a time).
+   */
+  private List<BranchRecord> pending(TxRecord tx, BranchOp op) {
     List<BranchRecord> branches = tx.branches();
-    int n = branches.size();
-    for (int i = 0; i < n; i++) {
-      BranchRecord b = branches.get(inOrder ? i : n - 1 - i);
+    List<BranchRecord> found = new java.util.ArrayList<>();
+    for (int k = branches.size() - 1; k >= 0; k--) {
+      BranchRecord b = branches.get(k);
       if (b.op() == op && b.status() != BranchStatus.SUCCEEDED) {
-        return b;
+        if (!allAtOnce) {
+          return List.of(b);
+        }
+        found.add(0, b);
       }
     }
-    return null;
+    return found;
   }
 
   /**

@@ -22,18 +22,39 @@ import javax.transaction.xa.Xid;
 /**
  * One registered XA resource: a named {@link XADataSource} and its barrier table. Runs a
  * branch's local XA transaction (phase one), commits or rolls it back (phase two), and lists the
- * Xids of jdtm's format it holds in doubt. Every operation takes a fresh {@link XAConnection}
- * and closes it, so nothing is held between calls. Thread-safe if the data source is.
+ * Xids of jdtm's format it holds in doubt.
+ *
+ * <p>The connection that prepared a branch stays open until the branch's phase two, which runs
+ * on it: MariaDB lets only the preparing session finish a prepared branch while that session is
+ * open, H2 rolls a prepared branch back when its session closes, and every database saves a
+ * connection for phase two that way. Phase two without it (another instance, or after a restart)
+ * takes a fresh connection. {@link #close} closes the held connections, except H2's (closing them
+ * would roll their branches back; H2 keeps them in doubt across a crash or a shutdown of the
+ * database instead).
+ *
+ * <p>Thread-safe if the data source is.
  */
-public final class XaParticipant {
+public final class XaParticipant implements AutoCloseable {
   private static final int H2_TRANSACTION_NOT_FOUND = 90129;
+
   private final String name;
   private final XADataSource dataSource;
   private final XaBarrierRows rows;
   private final int statementTimeoutSeconds;
   private final AtomicBoolean tableReady = new AtomicBoolean();
-  /** Prepared branches whose connection stays open until phase two (H2: see {@link #prepare}). */
-  private final Map<XaBranchId, XAConnection> held = new ConcurrentHashMap<>();
+  private final Map<XaBranchId, Session> held = new ConcurrentHashMap<>();
+
+  /** A branch's XA connection and its connection handle. */
+  private record Session(XAConnection xa, Connection connection, boolean h2) {
+    XAResource resource() throws SQLException {
+      return xa.getXAResource();
+    }
+
+    void close() {
+      closeQuietly(connection);
+      closeQuietly(xa);
+    }
+  }
 
   /**
    * @param statementTimeout how long a barrier-row statement outside phase one may wait (for a
@@ -55,35 +76,31 @@ public final class XaParticipant {
 
   /**
    * Phase one: starts the branch's local XA transaction, writes its barrier row, runs {@code
-   * work} on the branch's connection, then ends and prepares the transaction when {@code work}
-   * answered SUCCESS; otherwise ends and rolls it back.
-   *
-   * <p>H2 keeps a prepared transaction only while its session is open (a crash or a database
-   * shutdown keeps it in doubt; closing the connection rolls it back), so on H2 the connection of
-   * a prepared branch stays open until its phase two, and is never closed before.
+   * work} on the branch's connection, checks the row is still there (a database may have aborted
+   * the transaction under a failed statement the work caught), then ends and prepares the
+   * transaction when {@code work} answered SUCCESS; otherwise ends and rolls it back.
    *
    * @return {@code work}'s outcome (FAILURE when it returned null)
    * @throws JdtmException when the branch was rolled back before it ran (its rollback left the
-   *     barrier row: anti-hanging); the local transaction is rolled back
+   *     barrier row: anti-hanging), or its transaction was aborted under the work; the local
+   *     transaction is rolled back
    * @throws Exception what {@code work} throws, or a failure of the database; the local
    *     transaction is rolled back as far as the database still answers
    */
   public Outcome prepare(XaBranchId id, Xa.Work work, long nowMillis) throws Exception {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
-    XAConnection xac = dataSource.getXAConnection();
-    boolean hold = false;
+    Session session = open();
+    boolean keep = false;
     try {
-      XAResource resource = xac.getXAResource();
-      Connection c = xac.getConnection();
-      boolean h2 = isH2(c);
+      Connection c = session.connection();
+      XAResource resource = session.resource();
       resource.start(xid, XAResource.TMNOFLAGS);
       boolean ended = false;
       try {
         if (!rows.insert(c, id, XaBarrierRows.ACTION, nowMillis, statementTimeoutSeconds)) {
-          throw new JdtmException("the XA branch on resource '" + name + "' was rolled back "
-              + "before its local transaction started; the late local transaction is rolled "
-              + "back", id.gid(), id.branchId(), BranchOp.ACTION, null);
+          throw phaseOne(id, "was rolled back before its local transaction started; the late "
+              + "local transaction is rolled back");
         }
         Outcome outcome = work.run(c);
         if (outcome == null) {
@@ -95,52 +112,50 @@ public final class XaParticipant {
           resource.rollback(xid);
           return outcome;
         }
+        if (!rowStillThere(c, id)) {
+          throw phaseOne(id, "lost its transaction under the work (a statement failed and the "
+              + "database aborted the transaction, or the work rolled it back)");
+        }
         resource.end(xid, XAResource.TMSUCCESS);
         ended = true;
-        hold = h2;
         resource.prepare(xid); // never XA_RDONLY: the barrier row is a write
-        if (hold) {
-          held.put(id, xac);
-        }
+        held.put(id, session);
+        keep = true; // held until phase two
         return outcome;
       } catch (Exception | Error e) {
-        hold = false;
         abandon(resource, xid, ended, e);
         throw e;
-      } finally {
-        if (!hold) {
-          closeQuietly(c);
-        }
       }
     } finally {
-      if (!hold) {
-        closeQuietly(xac);
+      if (!keep) {
+        session.close();
       }
     }
   }
 
   /**
-   * Phase two, commit. An Xid the database no longer knows counts as committed only when the
+   * Phase two, commit. An Xid the database does not know counts as committed only when the
    * branch's barrier row proves it (written inside the branch, it exists once the branch
    * committed).
    *
-   * @throws JdtmException when the database neither knows the Xid nor has the row: the branch
-   *     was rolled back outside jdtm (never counted as done; an operator settles it)
-   * @throws Exception any other failure (the outcome is unknown: retry)
+   * @throws JdtmException when the database neither has the branch prepared nor the row: the
+   *     branch was rolled back outside jdtm (never counted as done; an operator settles it)
+   * @throws Exception any other failure, a branch still prepared in another open session
+   *     included (the outcome is unknown: retry)
    */
   public void commit(XaBranchId id) throws Exception {
     Xid xid = Xids.of(id.gid(), id.branchId());
-    XAConnection mine = held.get(id);
-    XAConnection xac = mine != null ? mine : dataSource.getXAConnection();
+    Session mine = held.get(id);
+    Session session = mine != null ? mine : open();
     boolean done = false;
     try {
       try {
-        xac.getXAResource().commit(xid, false);
+        session.resource().commit(xid, false);
         done = true;
         return;
       } catch (XAException e) {
         if (e.errorCode == XAException.XA_HEURCOM) {
-          xac.getXAResource().forget(xid);
+          session.resource().forget(xid);
           done = true;
           return;
         }
@@ -149,16 +164,21 @@ public final class XaParticipant {
         }
       }
       ensureTable();
-      Optional<String> reason = readReason(xac, id);
+      Optional<String> reason = rows.reason(session.connection(), id, statementTimeoutSeconds);
       if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
         done = true;
         return; // committed earlier: a repeated commit
+      }
+      if (isPrepared(session, id)) {
+        throw new JdtmException("XA branch on resource '" + name + "' is prepared in another "
+            + "session that is still open, which alone may commit it now; retrying",
+            id.gid(), id.branchId(), BranchOp.COMMIT, null);
       }
       throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
           + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
           + ": the branch did not commit (rolled back outside jdtm?)");
     } finally {
-      release(id, mine, xac, done);
+      release(id, mine, session, done);
     }
   }
 
@@ -174,49 +194,31 @@ public final class XaParticipant {
   public void rollback(XaBranchId id, long nowMillis) throws Exception {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
-    XAConnection mine = held.get(id);
-    XAConnection xac = mine != null ? mine : dataSource.getXAConnection();
+    Session mine = held.get(id);
+    Session session = mine != null ? mine : open();
     boolean done = false;
     try {
       try {
-        xac.getXAResource().rollback(xid);
+        session.resource().rollback(xid);
       } catch (XAException e) {
         if (e.errorCode == XAException.XA_HEURRB) {
-          xac.getXAResource().forget(xid);
+          session.resource().forget(xid);
         } else if (!isUnknownXid(e)) {
           throw e;
         }
       }
-      done = true; // rolled back (or never prepared): the connection may close
-      Connection c = xac.getConnection();
-      try {
-        if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
-          return;
-        }
-        Optional<String> reason = rows.reason(c, id, statementTimeoutSeconds);
-        if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
-          throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
-              + "transaction is rolled back (committed outside jdtm?)");
-        }
-      } finally {
-        if (mine == null) {
-          closeQuietly(c);
-        }
+      done = true; // rolled back (or never prepared): a held connection may close
+      Connection c = session.connection();
+      if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
+        return;
+      }
+      Optional<String> reason = rows.reason(c, id, statementTimeoutSeconds);
+      if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
+        throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
+            + "transaction is rolled back (committed outside jdtm?)");
       }
     } finally {
-      release(id, mine, xac, done);
-    }
-  }
-
-  /**
-   * Closes the connection of a phase two. A held connection (H2) is closed only once the phase
-   * two succeeded: closing it while the branch is still prepared would roll the branch back.
-   */
-  private void release(XaBranchId id, XAConnection mine, XAConnection used, boolean done) {
-    if (mine == null) {
-      closeQuietly(used);
-    } else if (done && held.remove(id, mine)) {
-      closeQuietly(mine);
+      release(id, mine, session, done);
     }
   }
 
@@ -224,12 +226,9 @@ public final class XaParticipant {
   public List<XaBranchId> inDoubt() throws Exception {
     XAConnection xac = dataSource.getXAConnection();
     try {
-      Xid[] xids = xac.getXAResource().recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
       List<XaBranchId> found = new ArrayList<>();
-      if (xids != null) {
-        for (Xid xid : xids) {
-          Xids.parse(xid).ifPresent(found::add);
-        }
+      for (Xid xid : recover(xac.getXAResource())) {
+        Xids.parse(xid).ifPresent(found::add);
       }
       return found;
     } finally {
@@ -237,15 +236,23 @@ public final class XaParticipant {
     }
   }
 
-  /** An outcome that differs from the global decision: reported, never counted as done. */
-  private JdtmException heuristic(XaBranchId id, BranchOp op, String what) {
-    return new JdtmException("XA branch on resource '" + name + "': " + what, id.gid(),
-        id.branchId(), op, null);
+  /**
+   * Closes the connections held for phase two, except H2's: the other databases keep those
+   * branches prepared for any instance to finish; H2 would roll them back.
+   */
+  @Override
+  public void close() {
+    held.forEach((id, session) -> {
+      if (!session.h2() && held.remove(id, session)) {
+        session.close();
+      }
+    });
   }
 
   /**
    * Whether an XA error says the database does not know the Xid: XAER_NOTA, or H2's "transaction
-   * not found" (error 90129, which H2 reports with error code 0).
+   * not found" (error 90129, which H2 reports with error code 0). MariaDB also answers XAER_NOTA
+   * for a branch another open session prepared, so this alone never proves a branch is gone.
    */
   static boolean isUnknownXid(XAException e) {
     if (e.errorCode == XAException.XAER_NOTA) {
@@ -259,17 +266,62 @@ public final class XaParticipant {
     return false;
   }
 
-  private static boolean isH2(Connection c) throws SQLException {
-    return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+  private Session open() throws SQLException {
+    XAConnection xac = dataSource.getXAConnection();
+    try {
+      Connection c = xac.getConnection();
+      return new Session(xac, c, isH2(c));
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(xac);
+      throw e;
+    }
   }
 
-  private Optional<String> readReason(XAConnection xac, XaBranchId id) throws SQLException {
-    Connection c = xac.getConnection();
-    try {
-      return rows.reason(c, id, statementTimeoutSeconds);
-    } finally {
-      closeQuietly(c);
+  /**
+   * Closes the session of a phase two. A held session is closed only once the phase two
+   * succeeded: closing it while the branch is still prepared would roll the branch back on H2.
+   */
+  private void release(XaBranchId id, Session mine, Session used, boolean done) {
+    if (mine == null) {
+      used.close();
+    } else if (done && held.remove(id, mine)) {
+      mine.close();
     }
+  }
+
+  private boolean isPrepared(Session session, XaBranchId id) throws XAException, SQLException {
+    for (Xid xid : recover(session.resource())) {
+      if (Xids.parse(xid).filter(id::equals).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Xid[] recover(XAResource resource) throws XAException {
+    Xid[] xids = resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+    return xids == null ? new Xid[0] : xids;
+  }
+
+  /** Whether the branch's own row is still visible inside its transaction. */
+  private boolean rowStillThere(Connection c, XaBranchId id) {
+    try {
+      return rows.reason(c, id, statementTimeoutSeconds).filter(XaBarrierRows.ACTION::equals)
+          .isPresent();
+    } catch (SQLException e) {
+      return false; // PostgreSQL: "current transaction is aborted"
+    }
+  }
+
+  private JdtmException phaseOne(XaBranchId id, String what) {
+    return new JdtmException("the XA branch on resource '" + name + "' " + what, id.gid(),
+        id.branchId(), BranchOp.ACTION, null);
+  }
+
+  /** An outcome that differs from the global decision: reported, never counted as done. */
+  private JdtmException heuristic(XaBranchId id, BranchOp op, String what) {
+    return new JdtmException("XA branch on resource '" + name + "': " + what, id.gid(),
+        id.branchId(), op, null);
   }
 
   /** Creates the barrier table once per manager, if it is missing. */
@@ -277,18 +329,17 @@ public final class XaParticipant {
     if (tableReady.get()) {
       return;
     }
-    XAConnection xac = dataSource.getXAConnection();
+    Session session = open();
     try {
-      Connection c = xac.getConnection();
-      try {
-        rows.create(c);
-      } finally {
-        closeQuietly(c);
-      }
+      rows.create(session.connection());
       tableReady.set(true);
     } finally {
-      closeQuietly(xac);
+      session.close();
     }
+  }
+
+  private static boolean isH2(Connection c) throws SQLException {
+    return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
   }
 
   /** Ends (if needed) and rolls back a branch whose phase one failed, keeping the first error. */
