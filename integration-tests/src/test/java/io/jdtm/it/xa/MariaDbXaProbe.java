@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jdtm.store.jdbc.TestServers;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLTimeoutException;
@@ -14,6 +15,7 @@ import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,17 +108,63 @@ abstract class MariaDbXaProbe extends DurablePrepareCases {
     Xid xid = XaProbe.xid(true);
     int id = probe.nextId();
     XAConnection xc = probe.open();
+    long connectionId;
     try {
       Connection c = xc.getConnection();
+      connectionId = connectionId(c);
       assertThat(probe.prepareInsert(xc, c, xid, id)).isEqualTo(XAResource.XA_OK);
       c.abort(Runnable::run);
       assertThat(c.isClosed()).isTrue();
     } finally {
       xc.close();
     }
+    // The server notices the dropped socket on its own thread: the branch is detached then.
+    Awaitility.await("MariaDB to end connection " + connectionId)
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !connected(connectionId));
 
     recoverAndCommitOnNewConnection(xid);
     assertThat(probe.rowExists(id)).isTrue();
+  }
+
+  /**
+   * (a, d) While the connection that prepared a branch is still open, another connection's scan
+   * lists the Xid, yet its commit fails with XAER_NOTA: the branch is still prepared, and the
+   * preparing connection commits it.
+   */
+  @Test
+  void commit_fromOtherConnectionWhilePreparerOpen_failsWithNota() throws Exception {
+    Xid xid = XaProbe.xid(false);
+    int id = probe.nextId();
+    XAConnection preparer = probe.open();
+    try (Connection c = preparer.getConnection()) {
+      assertThat(probe.prepareInsert(preparer, c, xid, id)).isEqualTo(XAResource.XA_OK);
+      assertThat(probe.recovered()).contains(XaProbe.key(xid));
+      assertThat(probe.failureOnNewConnection(r -> r.commit(xid, false)).errorCode)
+          .isEqualTo(XAException.XAER_NOTA);
+      assertThat(probe.recovered()).contains(XaProbe.key(xid));
+      preparer.getXAResource().commit(xid, false);
+    } finally {
+      preparer.close();
+    }
+    assertThat(probe.rowExists(id)).isTrue();
+  }
+
+  private static long connectionId(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private boolean connected(long connectionId) throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + connectionId)) {
+      rs.next();
+      return rs.getInt(1) > 0;
+    }
   }
 
   /**

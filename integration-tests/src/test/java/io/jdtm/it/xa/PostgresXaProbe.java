@@ -76,6 +76,25 @@ abstract class PostgresXaProbe extends DurablePrepareCases {
   }
 
   /**
+   * (a, d) PREPARE TRANSACTION detaches the branch from its session: another connection commits
+   * it while the preparing connection is still open, which then autocommits again.
+   */
+  @Test
+  void commit_fromOtherConnectionWhilePreparerOpen_works() throws Exception {
+    Xid xid = XaProbe.xid(false);
+    int id = probe.nextId();
+    XAConnection preparer = probe.open();
+    try (Connection c = preparer.getConnection()) {
+      assertThat(probe.prepareInsert(preparer, c, xid, id)).isEqualTo(XAResource.XA_OK);
+      recoverAndCommitOnNewConnection(xid);
+      assertThat(probe.rowExists(id)).isTrue();
+      assertThat(c.getAutoCommit()).isTrue();
+    } finally {
+      preparer.close();
+    }
+  }
+
+  /**
    * (d) A branch prepared and closed, and one prepared on a connection still open, both survive
    * a SIGKILL of the postmaster: after the restart a recovery scan lists them and commits them.
    */
