@@ -10,22 +10,30 @@ final class PreparedBodies {
   /**
    * Submits the transaction.
    *
+   * @return whether this call submitted it (false: another instance had decided it already)
    * @throws JdtmException when it is rolled back instead (a branch failed, or recovery aborted it)
    */
-  static void submit(Engine engine, String gid, Mode mode) {
-    TxStatus status = engine.resolvePrepared(gid, mode, TxStatus.SUBMITTED, null);
-    if (status != TxStatus.SUBMITTED && status != TxStatus.SUCCEEDED) {
+  static boolean submit(Engine engine, String gid, Mode mode) {
+    Engine.Resolution r = engine.resolve(gid, mode, TxStatus.SUBMITTED, null);
+    if (r.status() != TxStatus.SUBMITTED && r.status() != TxStatus.SUCCEEDED) {
       throw new JdtmException("the transaction is rolled back ("
           + engine.find(gid).map(TxRecord::reason).orElse("gone") + ")", gid, null, null, null);
     }
+    return r.byThisCall();
   }
 
-  /** Aborts the transaction; a store failure is added to {@code cause} (recovery aborts it). */
-  static void abort(Engine engine, String gid, Mode mode, Throwable cause) {
+  /**
+   * Aborts the transaction; a store failure is added to {@code cause} (recovery aborts it).
+   *
+   * @return whether this call aborted it (false: another instance had decided it, or the store
+   *     failed)
+   */
+  static boolean abort(Engine engine, String gid, Mode mode, Throwable cause) {
     try {
-      engine.resolvePrepared(gid, mode, TxStatus.ABORTING, "body failed: " + cause);
+      return engine.resolve(gid, mode, TxStatus.ABORTING, "body failed: " + cause).byThisCall();
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
+      return false;
     }
   }
 

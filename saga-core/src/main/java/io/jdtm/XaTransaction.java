@@ -62,17 +62,26 @@ public final class XaTransaction extends TxBuilder<XaTransaction> {
       throw new DuplicateTransactionException(gid, "an XA body runs once per gid");
     }
     XaSession session = XaSession.begin(engine, created.record());
+    boolean drivenHere = false;
     try {
-      body.run(session);
-    } catch (Exception | Error e) {
-      PreparedBodies.abort(engine, gid, Mode.XA, e);
-      throw PreparedBodies.rethrowable(gid, "XA", e);
+      try {
+        body.run(session);
+      } catch (Exception | Error e) {
+        drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, e);
+        throw PreparedBodies.rethrowable(gid, "XA", e);
+      }
+      if (session.failure() != null) { // the body caught a failed branch: never commit it
+        drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, session.failure());
+        throw session.failure();
+      }
+      drivenHere = PreparedBodies.submit(engine, gid, Mode.XA);
+      return gid;
+    } finally {
+      if (!drivenHere) {
+        // Another instance decides and finishes it (or recovery will): let go of the prepared
+        // branches' connections, which MariaDB would not let it finish them through.
+        session.releaseHeld();
+      }
     }
-    if (session.failure() != null) { // the body caught a failed branch: never commit it
-      PreparedBodies.abort(engine, gid, Mode.XA, session.failure());
-      throw session.failure();
-    }
-    PreparedBodies.submit(engine, gid, Mode.XA);
-    return gid;
   }
 }

@@ -99,7 +99,7 @@ public final class Engine implements AutoCloseable {
         config.recoveryBatchSize(), config.maxInFlight(),
         () -> config.maxInFlight() - inFlight.count(), this::claimDue, this::driveClaimed, this::handBack);
     this.xaInDoubt = new XaInDoubt(config.handlers().xaResources(), config.store()::load,
-        config.clock(), config.xaRecoveryInterval(), config.instanceId());
+        config.clock(), config.xaRecoveryInterval(), config.instanceId(), config.lease());
     this.spares = DefaultExecutors.spare("jdtm-" + config.instanceId() + "-submit-",
         SPARE_THREADS);
     this.waits = new Waits(config.store(), completions, config.pollInterval(),
@@ -387,6 +387,17 @@ public final class Engine implements AutoCloseable {
    * @throws StoreUnavailableException when the store failed and the write did not land
    */
   public TxStatus resolvePrepared(String gid, Mode mode, TxStatus to, String reason) {
+    return resolve(gid, mode, to, reason).status();
+  }
+
+  /**
+   * The outcome of {@link #resolve}: the status the transaction is in afterwards, and whether
+   * this call moved it there (and drives it now) or found it decided by someone else.
+   */
+  public record Resolution(TxStatus status, boolean byThisCall) {}
+
+  /** {@link #resolvePrepared}, telling also whether this call made the decision. */
+  public Resolution resolve(String gid, Mode mode, TxStatus to, String reason) {
     requireOpen();
     while (true) {
       TxRecord current = load(gid);
@@ -395,7 +406,7 @@ public final class Engine implements AutoCloseable {
             "not a " + mode.wireName() + " transaction but a " + current.mode().wireName(), gid);
       }
       if (current.status() != TxStatus.PREPARED) {
-        return current.status();
+        return new Resolution(current.status(), false);
       }
       TxStatus target = to;
       String why = reason;
@@ -411,7 +422,7 @@ public final class Engine implements AutoCloseable {
         TxRecord written = current.applying(u);
         events.status(written, TxStatus.PREPARED, target, why, now);
         dispatch(written);
-        return target;
+        return new Resolution(target, true);
       }
     }
   }

@@ -33,18 +33,28 @@ final class XaInDoubt {
   private final Clock clock;
   private final Duration interval;
   private final String instanceId;
+  private final Duration lease;
   private ScheduledThreadPoolExecutor timer; // guarded by this
 
+  /**
+   * @param lease how long a transaction stays with the instance driving it: a prepared branch's
+   *     connection held longer is released (see {@link XaParticipant#releaseHeld})
+   */
   XaInDoubt(List<XaParticipant> resources, Function<String, Optional<TxRecord>> load,
-      Clock clock, Duration interval, String instanceId) {
+      Clock clock, Duration interval, String instanceId, Duration lease) {
     this.resources = List.copyOf(resources);
     this.load = load;
     this.clock = clock;
     this.interval = interval;
     this.instanceId = instanceId;
+    this.lease = lease;
   }
 
-  /** Starts scanning every interval, the first scan at once; nothing when no resource exists. */
+  /**
+   * Starts scanning every interval, the first scan at once, and releasing connections held for a
+   * branch's phase two longer than a lease (by then any instance may be the one to run it);
+   * nothing when no resource exists.
+   */
   synchronized void start() {
     if (timer != null || resources.isEmpty()) {
       return;
@@ -53,6 +63,9 @@ final class XaInDoubt {
         1, DefaultExecutors.daemonThreads("jdtm-xa-" + instanceId + "-"));
     timer.scheduleWithFixedDelay(this::scanQuietly, 0, interval.toMillis(),
         TimeUnit.MILLISECONDS);
+    long sweep = Math.max(1000, lease.toMillis() / 2);
+    timer.scheduleWithFixedDelay(() -> resources.forEach(r -> r.releaseHeld(null, lease)),
+        sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
   synchronized void stop() {

@@ -88,6 +88,16 @@ public final class XaSession implements Xa {
   }
 
   /**
+   * Closes the connections still held for this transaction's prepared branches (not H2's), for
+   * when this instance does not run their phase two.
+   */
+  public void releaseHeld() {
+    for (XaParticipant p : engine.config().handlers().xaResources()) {
+      p.releaseHeld(gid, java.time.Duration.ZERO);
+    }
+  }
+
+  /**
    * Remembers the first failed branch and records it in the transaction, so that it is never
    * submitted even if the body swallows the exception.
    */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.XAConnection;
 import javax.sql.XADataSource;
 import javax.transaction.xa.XAException;
@@ -44,8 +45,23 @@ public final class XaParticipant implements AutoCloseable {
   private final AtomicBoolean tableReady = new AtomicBoolean();
   private final Map<XaBranchId, Session> held = new ConcurrentHashMap<>();
 
-  /** A branch's XA connection and its connection handle. */
-  private record Session(XAConnection xa, Connection connection, boolean h2) {
+  /**
+   * A branch's XA connection and its connection handle. A held one is used by one phase two at a
+   * time (its lock), and closed under the lock.
+   */
+  private static final class Session {
+    final XAConnection xa;
+    final Connection connection;
+    final boolean h2;
+    final long openedNanos = System.nanoTime();
+    final ReentrantLock lock = new ReentrantLock();
+
+    Session(XAConnection xa, Connection connection, boolean h2) {
+      this.xa = xa;
+      this.connection = connection;
+      this.h2 = h2;
+    }
+
     XAResource resource() throws SQLException {
       return xa.getXAResource();
     }
@@ -93,7 +109,7 @@ public final class XaParticipant implements AutoCloseable {
     Session session = open();
     boolean keep = false;
     try {
-      Connection c = session.connection();
+      Connection c = session.connection;
       XAResource resource = session.resource();
       resource.start(xid, XAResource.TMNOFLAGS);
       boolean ended = false;
@@ -145,7 +161,7 @@ public final class XaParticipant implements AutoCloseable {
    */
   public void commit(XaBranchId id) throws Exception {
     Xid xid = Xids.of(id.gid(), id.branchId());
-    Session mine = held.get(id);
+    Session mine = acquireHeld(id);
     Session session = mine != null ? mine : open();
     boolean done = false;
     try {
@@ -164,7 +180,7 @@ public final class XaParticipant implements AutoCloseable {
         }
       }
       ensureTable();
-      Optional<String> reason = rows.reason(session.connection(), id, statementTimeoutSeconds);
+      Optional<String> reason = rows.reason(session.connection, id, statementTimeoutSeconds);
       if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
         done = true;
         return; // committed earlier: a repeated commit
@@ -194,7 +210,7 @@ public final class XaParticipant implements AutoCloseable {
   public void rollback(XaBranchId id, long nowMillis) throws Exception {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
-    Session mine = held.get(id);
+    Session mine = acquireHeld(id);
     Session session = mine != null ? mine : open();
     boolean done = false;
     try {
@@ -208,7 +224,7 @@ public final class XaParticipant implements AutoCloseable {
         }
       }
       done = true; // rolled back (or never prepared): a held connection may close
-      Connection c = session.connection();
+      Connection c = session.connection;
       if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
         return;
       }
@@ -242,11 +258,7 @@ public final class XaParticipant implements AutoCloseable {
    */
   @Override
   public void close() {
-    held.forEach((id, session) -> {
-      if (!session.h2() && held.remove(id, session)) {
-        session.close();
-      }
-    });
+    releaseHeld(null, Duration.ZERO);
   }
 
   /**
@@ -284,9 +296,52 @@ public final class XaParticipant implements AutoCloseable {
   private void release(XaBranchId id, Session mine, Session used, boolean done) {
     if (mine == null) {
       used.close();
-    } else if (done && held.remove(id, mine)) {
-      mine.close();
+      return;
     }
+    try {
+      if (done && held.remove(id, mine)) {
+        mine.close();
+      }
+    } finally {
+      mine.lock.unlock();
+    }
+  }
+
+  /** The held session of a branch, locked for this caller; null when there is none. */
+  private Session acquireHeld(XaBranchId id) {
+    Session s = held.get(id);
+    if (s == null) {
+      return null;
+    }
+    s.lock.lock();
+    if (held.get(id) != s) { // closed meanwhile
+      s.lock.unlock();
+      return null;
+    }
+    return s;
+  }
+
+  /**
+   * Closes the held sessions of {@code gid}'s branches (every transaction's when {@code gid} is
+   * null) held at least {@code olderThan}, except H2's: the branches stay prepared in the database, for whichever instance
+   * runs their phase two (MariaDB lets no other session finish them while they are held).
+   */
+  public void releaseHeld(String gid, Duration olderThan) {
+    long now = System.nanoTime();
+    held.forEach((id, session) -> {
+      if (session.h2 || (gid != null && !gid.equals(id.gid()))
+          || now - session.openedNanos < olderThan.toNanos()) {
+        return;
+      }
+      session.lock.lock();
+      try {
+        if (held.remove(id, session)) {
+          session.close();
+        }
+      } finally {
+        session.lock.unlock();
+      }
+    });
   }
 
   private boolean isPrepared(Session session, XaBranchId id) throws XAException, SQLException {
@@ -331,7 +386,7 @@ public final class XaParticipant implements AutoCloseable {
     }
     Session session = open();
     try {
-      rows.create(session.connection());
+      rows.create(session.connection);
       tableReady.set(true);
     } finally {
       session.close();
