@@ -41,7 +41,7 @@ public final class Simulation {
   private double maxFaultRate = 0.2;
   private long masterSeed = 20261125L;
   private Long onlySeed;
-  private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
+  private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG, Mode.XA);
   private final List<UserParticipant<?>> users = new java.util.ArrayList<>();
   private java.util.function.Consumer<Quiescence> check = q -> {};
   private Runnable beforeChain = () -> {};
@@ -198,6 +198,8 @@ public final class Simulation {
     long rejected;
     long resubmits;
     long redeliveries;
+    long xaFaults;
+    long xaResolved;
 
     void add(SimRun run) {
       steps += run.plan.actions().size();
@@ -230,12 +232,14 @@ public final class Simulation {
       skews += run.skews;
       resubmits += run.resubmits;
       redeliveries += run.redeliveries;
+      xaFaults += run.xaDatabases.stream().mapToLong(SimXaDatabase::faultsInjected).sum();
+      xaResolved += run.xaResolved;
     }
 
     SimulationReport report(int chains) {
       return new SimulationReport(chains, steps, transactions, succeeded, failed,
           chainsWithCrash, Map.copyOf(crashes), storeFaults, storeDelays, pauses, skews, rejected,
-          resubmits, redeliveries, 0);
+          resubmits, redeliveries, xaFaults, xaResolved, 0);
     }
   }
 }
