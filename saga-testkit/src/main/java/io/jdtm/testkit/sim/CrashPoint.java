@@ -21,9 +21,12 @@ public enum CrashPoint {
   BEFORE_XA_PREPARE,
   /** The database prepared an XA branch; the node dies before the global decision. */
   AFTER_XA_PREPARE,
-  /** The global decision is stored; the node dies before an XA commit or rollback. */
+  /**
+   * Before an XA commit or rollback takes effect: phase two after the stored decision, an
+   * in-doubt scan's, or phase one's rollback of a refused branch.
+   */
   BEFORE_XA_PHASE_TWO,
-  /** The database committed or rolled back an XA branch; the node dies before recording it. */
+  /** The database committed or rolled back an XA branch; the node dies before it hears so. */
   AFTER_XA_PHASE_TWO;
 
   /** Whether only XA transactions reach this point. */

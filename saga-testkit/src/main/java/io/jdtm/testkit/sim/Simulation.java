@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * Seeded crash-recovery simulation: random plans (transactions with scripted participant answers,
  * clock steps, recovery passes, crashes armed before and after every store and branch call, store
  * faults and slow store calls during which the clock moves, identical resubmits, duplicate and
- * late deliveries) run on several manager nodes over one store, with the invariants of
- * docs/reliability.md checked after every step and after a final heal and drain. A failing plan
- * is shrunk to a minimal one and reported with its seed ({@link SimulationFailure}).
+ * late deliveries; XA transactions on two in-memory XA databases ({@link SimXaDatabase}) with
+ * crashes around prepare and phase two, failing commits and rollbacks, and in-doubt scans) run
+ * on several manager nodes over one store, with the invariants of docs/reliability.md checked
+ * after every step and after a final heal and drain. A failing plan is shrunk to a minimal one
+ * and reported with its seed ({@link SimulationFailure}).
  *
  * <pre>{@code
  * SimulationReport report = Simulation.on(MemoryStore::new).chains(300).steps(60).run();
