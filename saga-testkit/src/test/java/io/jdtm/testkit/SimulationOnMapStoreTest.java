@@ -14,7 +14,7 @@ class SimulationOnMapStoreTest {
   private static SimulationReport first;
 
   private static SimulationReport simulate() {
-    return Simulation.on(MapStore::new).chains(25).steps(60).run();
+    return Simulation.on(MapStore::new).chains(40).steps(60).run();
   }
 
   private static synchronized SimulationReport first() {

@@ -52,7 +52,22 @@ final class Checks {
     if (money != 0) {
       throw new Violation("I-7", "money not conserved: net " + money, -1);
     }
+    noXaInDoubt("at quiescence");
+    long written = run.xaDatabases.stream().mapToLong(SimXaDatabase::total).sum();
+    if (written != 0) {
+      throw new Violation("I-12", "the XA databases' committed writes net " + written, -1);
+    }
     checkBackoff();
+  }
+
+  /** I-12: no XA branch is prepared (in doubt) or still open in any XA database. */
+  void noXaInDoubt(String when) {
+    for (SimXaDatabase db : run.xaDatabases) {
+      if (!db.inDoubt().isEmpty() || !db.open().isEmpty()) {
+        throw new Violation("I-12", db.name() + " " + when + ": in doubt " + db.inDoubt()
+            + ", open " + db.open(), -1);
+      }
+    }
   }
 
   /** I-1 (acknowledged gids stay stored) and I-2 (status only moves along the table). */

@@ -4,6 +4,7 @@ import io.jdtm.Mode;
 import io.jdtm.testkit.Behaviour;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,10 @@ final class PlanGenerator {
   }
 
   private SimAction next() {
+    boolean xa = config.modes().contains(Mode.XA);
+    if (xa && submitted > 0 && random.nextInt(100) < 6) {
+      return xaAction();
+    }
     int roll = random.nextInt(100);
     int node = random.nextInt(config.nodes());
     if (roll < 22 || submitted == 0) {
@@ -48,12 +53,17 @@ final class PlanGenerator {
       return new SimAction.Crash(node);
     }
     if (roll < 83) {
-      CrashPoint[] points = CrashPoint.values();
+      CrashPoint[] points = Arrays.stream(CrashPoint.values()).filter(p -> xa || !p.xaOnly())
+          .toArray(CrashPoint[]::new);
       return new SimAction.Arm(node, points[random.nextInt(points.length)], random.nextInt(3));
     }
     if (roll < 86) {
-      CrashPoint[] points = {CrashPoint.BEFORE_UPDATE, CrashPoint.BEFORE_BRANCH_CALL,
-          CrashPoint.AFTER_BRANCH_CALL};
+      CrashPoint[] points = xa
+          ? new CrashPoint[] {CrashPoint.BEFORE_UPDATE, CrashPoint.BEFORE_BRANCH_CALL,
+              CrashPoint.AFTER_BRANCH_CALL, CrashPoint.BEFORE_XA_PREPARE,
+              CrashPoint.BEFORE_XA_PHASE_TWO}
+          : new CrashPoint[] {CrashPoint.BEFORE_UPDATE, CrashPoint.BEFORE_BRANCH_CALL,
+              CrashPoint.AFTER_BRANCH_CALL};
       return new SimAction.Pause(node, points[random.nextInt(points.length)], random.nextInt(2));
     }
     if (roll < 89) {
@@ -69,6 +79,18 @@ final class PlanGenerator {
     return random.nextInt(3) == 0 ? new SimAction.Faults(0, 0, 0) : faults();
   }
 
+  /** An in-doubt scan, or XA faults (a third of them heal). */
+  private SimAction xaAction() {
+    if (random.nextBoolean()) {
+      return new SimAction.RecoverXa(random.nextInt(config.nodes()));
+    }
+    if (random.nextInt(3) == 0) {
+      return new SimAction.XaFaults(0, 0);
+    }
+    double rate = config.maxFaultRate();
+    return new SimAction.XaFaults(random.nextDouble(rate), random.nextDouble(rate));
+  }
+
   /** Store faults, and slow calls of up to twice the lease (a lease may run out mid-call). */
   private SimAction.Faults faults() {
     double rate = config.maxFaultRate();
@@ -80,6 +102,9 @@ final class PlanGenerator {
   private TxSpec spec() {
     String gid = "sim-" + Long.toHexString(seed) + "-" + submitted++;
     Mode mode = config.modes().get(random.nextInt(config.modes().size()));
+    if (mode == Mode.XA) {
+      return xaSpec(gid);
+    }
     int n = 1 + random.nextInt(4);
     List<TxSpec.Step> steps = new ArrayList<>();
     long sum = 0;
@@ -107,6 +132,29 @@ final class PlanGenerator {
     int retryLimit = mode == Mode.SAGA && random.nextInt(4) == 0 ? random.nextInt(4) : -1;
     boolean bodyFails = mode != Mode.SAGA && random.nextInt(5) == 0;
     return new TxSpec(gid, mode, steps, concurrent, after, timeout, retryLimit, bodyFails);
+  }
+
+  /**
+   * An XA transaction: one to four branches over the XA databases (the step's participant index
+   * picks one), amounts summing to zero; a branch's work may refuse or throw (with or without a
+   * write first), once: XA work is never retried.
+   */
+  private TxSpec xaSpec(String gid) {
+    int n = 1 + random.nextInt(4);
+    List<TxSpec.Step> steps = new ArrayList<>();
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      long amount = i == n - 1 ? -sum : random.nextLong(-100, 101);
+      sum += amount;
+      Behaviour[] answers = {Behaviour.FAILURE, Behaviour.ONGOING, Behaviour.THROW,
+          Behaviour.EFFECT_THEN_THROW};
+      List<Behaviour> work = random.nextInt(12) == 0
+          ? List.of(answers[random.nextInt(answers.length)]) : List.of();
+      steps.add(new TxSpec.Step(random.nextInt(SimRun.XA_DATABASES), amount, null, work,
+          List.of(), List.of()));
+    }
+    Duration timeout = random.nextInt(4) == 0 ? Duration.ofSeconds(random.nextInt(20, 120)) : null;
+    return new TxSpec(gid, Mode.XA, steps, false, Map.of(), timeout, -1, random.nextInt(8) == 0);
   }
 
   /** A random DAG: each step may wait for some earlier ones. */

@@ -46,4 +46,13 @@ public sealed interface SimAction {
 
   /** A participant receives the {@code pick}-th call it ever got once more (duplicate/late). */
   record Redeliver(int pick) implements SimAction {}
+
+  /** Node {@code node} scans the XA databases for in-doubt branches and resolves them. */
+  record RecoverXa(int node) implements SimAction {}
+
+  /**
+   * The XA databases start failing prepare, commit and rollback at these rates (0 to heal):
+   * {@code before} the call takes effect, or {@code after} (its answer is lost).
+   */
+  record XaFaults(double before, double after) implements SimAction {}
 }

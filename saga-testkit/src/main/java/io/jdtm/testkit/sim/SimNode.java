@@ -49,6 +49,8 @@ final class SimNode {
   private final Map<CrashPoint, Integer> armed = new EnumMap<>(CrashPoint.class);
   private final Map<CrashPoint, Integer> pauses = new EnumMap<>(CrashPoint.class);
   private final SimRun run;
+  /** This node's connections to the run's XA databases (they die with it). */
+  private final List<SimXaAttachment> xa = new java.util.ArrayList<>();
   boolean crashed;
 
   SimNode(int index, int generation, SimRun run, TransactionStore shared, ManualClock clock,
@@ -89,6 +91,11 @@ final class SimNode {
     }
     for (UserParticipant<?> u : users) {
       register(b, u);
+    }
+    for (SimXaDatabase db : run.xaDatabases) {
+      SimXaAttachment attachment = db.attach(new XaHooks());
+      xa.add(attachment);
+      b.xaResource(db.name(), attachment.dataSource());
     }
     this.manager = b.build();
   }
@@ -136,6 +143,29 @@ final class SimNode {
   void crashNow() {
     crashed = true;
     manager.halt();
+    for (SimXaAttachment attachment : xa) {
+      attachment.crash();
+    }
+  }
+
+  /** Crash points around this node's XA calls; a crashed node's connections are gone. */
+  private final class XaHooks implements SimXaHooks {
+    @Override
+    public void alive() {
+      if (crashed) {
+        throw new Crashed("on node " + index + ", which crashed already (XA)");
+      }
+    }
+
+    @Override
+    public void before(Call call) {
+      reach(call == Call.PREPARE ? CrashPoint.BEFORE_XA_PREPARE : CrashPoint.BEFORE_XA_PHASE_TWO);
+    }
+
+    @Override
+    public void after(Call call) {
+      reach(call == Call.PREPARE ? CrashPoint.AFTER_XA_PREPARE : CrashPoint.AFTER_XA_PHASE_TWO);
+    }
   }
 
   private <T> void register(TransactionManager.Builder b, UserParticipant<T> u) {

@@ -32,6 +32,8 @@ final class SimRun {
 
   private static final int DRAIN_ROUNDS = 200;
   private static final Duration DRAIN_STEP = Duration.ofSeconds(61);
+  /** How many XA databases the XA branches spread over. */
+  static final int XA_DATABASES = 2;
 
   final Plan plan;
   final SimulationConfig config;
@@ -51,6 +53,8 @@ final class SimRun {
   /** The participants' shared local database, with its barrier (2-phase messages). */
   final MemoryBarrier barrier = new MemoryBarrier();
   final FaultyStore faulty;
+  /** The XA databases of XA branches (none when the plans have no XA). */
+  final List<SimXaDatabase> xaDatabases = new ArrayList<>();
   private final TransactionStore raw;
   private final SimNode[] nodes;
   private final Checks checks;
@@ -58,6 +62,10 @@ final class SimRun {
   int pauses;
   int skews;
   int redeliveries;
+  /** In-doubt XA branches the scans committed or rolled back. */
+  int xaResolved;
+  /** How often the XA fault rates changed (each change reseeds the databases' faults). */
+  private int faultChanges;
 
   SimRun(SimulationConfig config, Plan plan) {
     this.plan = plan;
@@ -68,6 +76,11 @@ final class SimRun {
     this.faulty = new FaultyStore(log, plan.seed());
     for (int i = 0; i < config.participants(); i++) {
       participants.add(new TestParticipant("p" + i, ledger));
+    }
+    if (config.modes().contains(Mode.XA)) {
+      for (int i = 0; i < XA_DATABASES; i++) {
+        xaDatabases.add(new SimXaDatabase("xa" + i));
+      }
     }
     this.nodes = new SimNode[config.nodes()];
     for (int i = 0; i < nodes.length; i++) {
@@ -137,13 +150,17 @@ final class SimRun {
       faulty.rates(f.before(), f.after(), f.conflict()).delays(f.delay(), f.maxDelay(), clock);
     } else if (action instanceof SimAction.Redeliver r) {
       redeliver(r.pick());
+    } else if (action instanceof SimAction.RecoverXa r) {
+      recoverXa(nodes[r.node()]);
+    } else if (action instanceof SimAction.XaFaults f) {
+      xaFaults(f.before(), f.after());
     } else {
       throw new IllegalArgumentException("unknown step " + action);
     }
   }
 
-  private static final Map<Mode, ModeScript> SCRIPTS = Map.of(
-      Mode.SAGA, new SagaScript(), Mode.TCC, new TccScript(), Mode.MSG, new MsgScript());
+  private static final Map<Mode, ModeScript> SCRIPTS = Map.of(Mode.SAGA, new SagaScript(),
+      Mode.TCC, new TccScript(), Mode.MSG, new MsgScript(), Mode.XA, new XaScript());
 
   static ModeScript script(TxSpec spec) {
     return SCRIPTS.get(spec.mode());
@@ -157,6 +174,25 @@ final class SimRun {
   /** The scripted participant of {@code step}; steps of your own participants have none. */
   TestParticipant participant(TxSpec.Step step) {
     return participants.get(step.participant());
+  }
+
+  /** The XA database of an XA transaction's {@code step}. */
+  SimXaDatabase xa(TxSpec.Step step) {
+    return xaDatabases.get(step.participant() % xaDatabases.size());
+  }
+
+  private void recoverXa(SimNode node) {
+    if (!xaDatabases.isEmpty()) {
+      io.jdtm.XaRecovery r = node.manager.recoverXa();
+      xaResolved += r.committed().size() + r.rolledBack().size();
+    }
+  }
+
+  private void xaFaults(double before, double after) {
+    for (int i = 0; i < xaDatabases.size(); i++) {
+      xaDatabases.get(i).faults(plan.seed() * 17 + i + faultChanges, before, after);
+    }
+    faultChanges++;
   }
 
   boolean isUser(TxSpec.Step step) {
@@ -260,12 +296,17 @@ final class SimRun {
   /** Heals every fault and runs recovery until everything stored is terminal. */
   private void drain() {
     faulty.heal();
+    xaFaults(0, 0);
     for (int i = 0; i < nodes.length; i++) {
       nodes[i].manager.halt();
       nodes[i] = newNode(i, nodes[i].generation + 1);
     }
     for (int round = 0; round < DRAIN_ROUNDS; round++) {
       if (checks.unfinished().isEmpty()) {
+        checks.noXaInDoubt("once every transaction is terminal, before a last XA scan");
+        for (SimNode node : nodes) {
+          recoverXa(node);
+        }
         return;
       }
       clock.advance(DRAIN_STEP);
@@ -273,6 +314,7 @@ final class SimRun {
         for (int pass = 0; pass < 1000 && node.manager.runRecoveryPass().size() > 0; pass++) {
           // keep claiming until nothing is due on this node
         }
+        recoverXa(node);
       }
     }
     throw new Violation("I-8", "not terminal after " + DRAIN_ROUNDS + " recovery rounds: "

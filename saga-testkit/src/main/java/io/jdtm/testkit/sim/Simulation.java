@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * Seeded crash-recovery simulation: random plans (transactions with scripted participant answers,
  * clock steps, recovery passes, crashes armed before and after every store and branch call, store
  * faults and slow store calls during which the clock moves, identical resubmits, duplicate and
- * late deliveries) run on several manager nodes over one store, with the invariants of
- * docs/reliability.md checked after every step and after a final heal and drain. A failing plan
- * is shrunk to a minimal one and reported with its seed ({@link SimulationFailure}).
+ * late deliveries; XA transactions on two in-memory XA databases ({@link SimXaDatabase}) with
+ * crashes around prepare and phase two, failing commits and rollbacks, and in-doubt scans) run
+ * on several manager nodes over one store, with the invariants of docs/reliability.md checked
+ * after every step and after a final heal and drain. A failing plan is shrunk to a minimal one
+ * and reported with its seed ({@link SimulationFailure}).
  *
  * <pre>{@code
  * SimulationReport report = Simulation.on(MemoryStore::new).chains(300).steps(60).run();
@@ -41,7 +43,7 @@ public final class Simulation {
   private double maxFaultRate = 0.2;
   private long masterSeed = 20261125L;
   private Long onlySeed;
-  private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG);
+  private List<Mode> modes = List.of(Mode.SAGA, Mode.TCC, Mode.MSG, Mode.XA);
   private final List<UserParticipant<?>> users = new java.util.ArrayList<>();
   private java.util.function.Consumer<Quiescence> check = q -> {};
   private Runnable beforeChain = () -> {};
@@ -198,6 +200,8 @@ public final class Simulation {
     long rejected;
     long resubmits;
     long redeliveries;
+    long xaFaults;
+    long xaResolved;
 
     void add(SimRun run) {
       steps += run.plan.actions().size();
@@ -230,12 +234,14 @@ public final class Simulation {
       skews += run.skews;
       resubmits += run.resubmits;
       redeliveries += run.redeliveries;
+      xaFaults += run.xaDatabases.stream().mapToLong(SimXaDatabase::faultsInjected).sum();
+      xaResolved += run.xaResolved;
     }
 
     SimulationReport report(int chains) {
       return new SimulationReport(chains, steps, transactions, succeeded, failed,
           chainsWithCrash, Map.copyOf(crashes), storeFaults, storeDelays, pauses, skews, rejected,
-          resubmits, redeliveries, 0);
+          resubmits, redeliveries, xaFaults, xaResolved, 0);
     }
   }
 }

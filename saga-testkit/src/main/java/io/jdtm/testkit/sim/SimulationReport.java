@@ -21,6 +21,9 @@ import java.util.Set;
  * @param rejectedWrites compare-and-set writes the store rejected (stale holders among them)
  * @param resubmits identical resubmits
  * @param redeliveries duplicate or late deliveries to participants
+ * @param xaFaults XA prepares, commits and rollbacks the XA databases failed (before or after
+ *     taking effect)
+ * @param xaResolved in-doubt XA branches the scans ({@code recoverXa}) committed or rolled back
  * @param violations invariant violations (a run with one throws instead of reporting)
  */
 public record SimulationReport(
@@ -38,6 +41,8 @@ public record SimulationReport(
     long rejectedWrites,
     long resubmits,
     long redeliveries,
+    long xaFaults,
+    long xaResolved,
     int violations) {
 
   /** A one-line summary for test output. */
@@ -45,11 +50,12 @@ public record SimulationReport(
     return String.format("simulation: %d chains, %d steps, %d transactions (%d succeeded, %d "
             + "failed), %d chains with a crash (%.0f%%), crashes %s (never reached: %s), %d store "
             + "faults, %d slow store calls, %d pauses past the lease, %d clock skews, %d rejected "
-            + "writes, %d resubmits, %d redeliveries, violations: %d",
+            + "writes, %d resubmits, %d redeliveries, %d XA faults, %d in-doubt XA branches "
+            + "resolved by scans, violations: %d",
         chains, steps, transactions, succeeded, failed, chainsWithCrash,
         chains == 0 ? 0.0 : 100.0 * chainsWithCrash / chains, crashes, neverReached(),
         storeFaults, storeDelays, pauses, skews, rejectedWrites, resubmits, redeliveries,
-        violations);
+        xaFaults, xaResolved, violations);
   }
 
   /** Crash points no crash fired at (armed too rarely, or the engine never gets there). */
