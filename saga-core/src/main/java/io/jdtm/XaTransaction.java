@@ -9,9 +9,9 @@ import io.jdtm.spi.TxRecord;
 /**
  * Defines and runs one XA transaction. The record is stored PREPARED before the body runs; in the
  * body, each {@link Xa#branch} registers a branch's commit and rollback, then runs its work in a
- * local XA transaction and prepares it. When the body returns, the transaction is SUBMITTED and
- * every branch committed (in branch order, retried until it succeeds); when it throws, it is
- * ABORTING and every registered branch rolled back (retried until it succeeds). If this instance
+ * local XA transaction and prepares it. When the body returns (and every branch it started has
+ * ended), the transaction is SUBMITTED and every branch committed (all at once, each retried until
+ * it succeeds); when it throws, it is ABORTING and every registered branch rolled back (likewise). If this instance
  * dies in the body, recovery aborts the transaction once it has been PREPARED for {@link
  * #timeoutToFail} (default: the manager's prepared timeout, 35 s), and rolls back its prepared
  * branches.
@@ -67,8 +67,15 @@ public final class XaTransaction extends TxBuilder<XaTransaction> {
       try {
         body.run(session);
       } catch (Exception | Error e) {
+        session.end();
         drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, e);
         throw PreparedBodies.rethrowable(gid, "XA", e);
+      }
+      if (!session.end()) {
+        JdtmException interrupted = new JdtmException("interrupted while waiting for the XA "
+            + "body's branches", gid, null, null, null);
+        drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, interrupted);
+        throw interrupted;
       }
       if (session.failure() != null) { // the body caught a failed branch: never commit it
         drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, session.failure());

@@ -96,13 +96,13 @@ final class BranchInvoker {
               "a barrier can only check a message back, not serve " + branch.op().wireName()));
     }
     if (target instanceof Target.XaRef x) {
-      return startXa(branch, x.name(), ctx, timeout, here);
+      return startXa(tx, branch, x.name(), ctx, timeout, here);
     }
     return startHandler(branch, ((Target.Handler) target).name(), ctx, timeout, here);
   }
 
   /** Phase two of an XA branch on a registered resource: commit or rollback. */
-  private PendingCall startXa(BranchRecord branch, String name, BranchContext ctx,
+  private PendingCall startXa(TxRecord tx, BranchRecord branch, String name, BranchContext ctx,
       Duration timeout, boolean here) {
     if (branch.op() != BranchOp.COMMIT && branch.op() != BranchOp.ROLLBACK) {
       return PendingCall.done(new Call(branch, CallResult.FAILURE,
@@ -118,12 +118,13 @@ final class BranchInvoker {
     }
     XaParticipant resource = found.get();
     XaBranchId id = new XaBranchId(ctx.gid(), branch.branchId());
+    long incarnation = tx.createdAt().toEpochMilli();
     return startTimed(branch, timeout, here, () -> {
       try {
         if (branch.op() == BranchOp.COMMIT) {
-          resource.commit(id);
+          resource.commit(id, incarnation);
         } else {
-          resource.rollback(id, clock.millis());
+          resource.rollback(id, incarnation, clock.millis());
         }
         return new Call(branch, CallResult.SUCCESS, null);
       } catch (InterruptedException e) {

@@ -14,11 +14,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  * The engine's loggers. On a thread running {@link QuietLogs#quietly}, their INFO, WARN and ERROR
  * lines are logged at DEBUG. Thread-safe.
  */
-final class Logs {
+public final class Logs {
   private Logs() {}
 
   /** The logger of the engine class {@code type}: its own, demoted inside quiet work. */
-  static Logger get(Class<?> type) {
+  public static Logger get(Class<?> type) {
     return new Demoting(LoggerFactory.getLogger(type));
   }
 

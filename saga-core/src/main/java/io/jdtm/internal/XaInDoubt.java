@@ -127,16 +127,17 @@ final class XaInDoubt {
       return Resolution.LEFT;
     }
     TxStatus status = found.get().status();
+    long incarnation = found.get().createdAt().toEpochMilli();
     try {
       switch (status) {
         case SUBMITTED, SUCCEEDED -> {
-          resource.commit(id);
+          resource.commit(id, incarnation);
           log.info("XA resource '{}' {}: in-doubt branch committed (transaction {})",
               resource.name(), id, status);
           return Resolution.COMMITTED;
         }
         case ABORTING, FAILED -> {
-          resource.rollback(id, clock.millis());
+          resource.rollback(id, incarnation, clock.millis());
           log.info("XA resource '{}' {}: in-doubt branch rolled back (transaction {})",
               resource.name(), id, status);
           return Resolution.ROLLED_BACK;

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An XA transaction while its body runs: registers each branch's commit and rollback on the
- * PREPARED record, then runs the branch's local XA transaction on the caller's thread. Thread-safe:
+ * PREPARED record, then runs the branch's local XA transaction on the caller's thread (reported
+ * to the listener as the branch's {@code action}, as a TCC try is). Thread-safe:
  * registrations are serialized, local transactions run concurrently.
  */
 public final class XaSession implements Xa {
@@ -27,12 +28,17 @@ public final class XaSession implements Xa {
   private final String gid;
   private final AtomicInteger next = new AtomicInteger();
   private final PreparedBranches branches;
+  private final long incarnation;
   private volatile JdtmException failure;
+  private final Object gate = new Object();
+  private int running; // guarded by gate
+  private boolean ended; // guarded by gate
 
   private XaSession(Engine engine, io.jdtm.spi.TxRecord record) {
     this.engine = engine;
     this.gid = record.gid();
     this.branches = new PreparedBranches(engine, record, "XA", BranchOp.ACTION);
+    this.incarnation = record.createdAt().toEpochMilli();
   }
 
   /** The initiator's session on a record it has just created. */
@@ -50,21 +56,64 @@ public final class XaSession implements Xa {
     return gid;
   }
 
+  /**
+   * Ends the body: no branch starts after this, and this waits for the branches still running
+   * (a body that started some on other threads and returned without waiting for them), so that
+   * the transaction is decided only once every branch is prepared or failed.
+   *
+   * @return false when interrupted while waiting (the transaction must then be aborted)
+   */
+  public boolean end() {
+    synchronized (gate) {
+      ended = true;
+      while (running > 0) {
+        try {
+          gate.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   @Override
   public String branch(String resource, Work work) {
     java.util.Objects.requireNonNull(work, "work");
+    synchronized (gate) {
+      if (ended) {
+        throw new JdtmException("the XA body has ended; a branch cannot start after it (run "
+            + "branches inside the body and wait for those it starts on other threads)", gid,
+            null, BranchOp.ACTION, null);
+      }
+      running++;
+    }
+    try {
+      return run(resource, work);
+    } finally {
+      synchronized (gate) {
+        running--;
+        gate.notifyAll();
+      }
+    }
+  }
+
+  private String run(String resource, Work work) {
     XaParticipant participant = engine.config().handlers().xaResource(resource)
         .orElseThrow(() -> new InvalidTransactionException("no XA resource is registered under "
             + Names.quote(resource) + "; register it with builder().xaResource(name, "
             + "xaDataSource)", gid));
     String branchId = Digits.twoDigits(next.incrementAndGet());
     String target = Target.XA_PREFIX + participant.name();
-    branches.register(
+    io.jdtm.spi.TxRecord registered = branches.register(
         BranchRecord.prepared(branchId, BranchOp.COMMIT, target, NO_PAYLOAD, List.of()),
         BranchRecord.prepared(branchId, BranchOp.ROLLBACK, target, NO_PAYLOAD, List.of()));
+    BranchRecord local =
+        BranchRecord.prepared(branchId, BranchOp.ACTION, target, NO_PAYLOAD, List.of());
     Outcome outcome;
     try {
-      outcome = participant.prepare(new XaBranchId(gid, branchId), work,
+      outcome = participant.prepare(new XaBranchId(gid, branchId), incarnation, work,
           engine.now().toEpochMilli());
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
@@ -73,17 +122,20 @@ public final class XaSession implements Xa {
       JdtmException failed = e instanceof JdtmException je && branchId.equals(je.branchId())
           ? je : new JdtmException("the XA branch on resource '" + participant.name()
           + "' failed: " + e, gid, branchId, BranchOp.ACTION, e);
+      engine.reportCall(registered, Call.threw(local, "XA branch failed:", e));
       fail(branchId, target, failed);
       throw failed;
     }
     if (outcome.kind() != Outcome.Kind.SUCCESS) {
       CallResult result = outcome.kind() == Outcome.Kind.FAILURE
           ? CallResult.FAILURE : CallResult.ONGOING;
+      engine.reportCall(registered, new Call(local, result, outcome.reason()));
       BranchFailedException failed = new BranchFailedException(gid, branchId, BranchOp.ACTION,
           result, outcome.reason());
       fail(branchId, target, failed);
       throw failed;
     }
+    engine.reportCall(registered, new Call(local, CallResult.SUCCESS, null));
     return branchId;
   }
 

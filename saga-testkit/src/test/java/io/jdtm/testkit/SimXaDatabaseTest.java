@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The simulation's XA database model: the XA protocol as databases answer it, and the engine. */
 class SimXaDatabaseTest {
   private static final String INSERT = "INSERT INTO jdtm_barrier (trans_type, gid, branch_id, op,"
-      + " barrier_id, reason, created_at) VALUES ('xa', ?, ?, 'action', '01', ?, ?)";
+      + " barrier_id, reason, created_at) VALUES ('xa', ?, ?, 'action', ?, ?, ?)";
 
   private final SimXaDatabase db = new SimXaDatabase("db");
 
@@ -51,8 +51,9 @@ class SimXaDatabaseTest {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       ps.setString(1, gid);
       ps.setString(2, "01");
-      ps.setString(3, reason);
-      ps.setLong(4, 0);
+      ps.setString(3, "1");
+      ps.setString(4, reason);
+      ps.setLong(5, 0);
       ps.executeUpdate();
     }
   }

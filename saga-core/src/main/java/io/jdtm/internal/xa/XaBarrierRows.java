@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * The barrier rows of XA branches, in the barrier table of the branch's own database (the layout
- * the JDBC barrier uses): key {@code ('xa', gid, branch, 'action', '01')}. The branch's local XA
+ * the JDBC barrier uses): key {@code ('xa', gid, branch, 'action', <incarnation>)}, the barrier id
+ * being the transaction's creation time in base 36, so that a gid used again after its record was
+ * purged starts from clean rows. The branch's local XA
  * transaction writes the row with reason {@code action}, so the row exists once that transaction
  * committed; a rollback writes it with reason {@code rollback} after rolling back, so a late local
  * transaction of the branch fails on the key (anti-hanging). Thread-safe (the SQL is fixed; the
@@ -29,9 +31,9 @@ final class XaBarrierRows {
     this.prefix = BarrierTables.requirePrefix(prefix);
     String table = prefix + "barrier";
     this.insert = "INSERT INTO " + table + " (trans_type, gid, branch_id, op, barrier_id, reason,"
-        + " created_at) VALUES ('xa', ?, ?, 'action', '01', ?, ?)";
+        + " created_at) VALUES ('xa', ?, ?, 'action', ?, ?, ?)";
     this.select = "SELECT reason FROM " + table + " WHERE trans_type = 'xa' AND gid = ?"
-        + " AND branch_id = ? AND op = 'action' AND barrier_id = '01'";
+        + " AND branch_id = ? AND op = 'action' AND barrier_id = ?";
   }
 
   /** The table's name. */
@@ -71,14 +73,15 @@ final class XaBarrierRows {
    * @return false when the row exists already (nothing inserted)
    * @throws SQLException for any other failure, a timeout included
    */
-  boolean insert(Connection c, XaBranchId id, String reason, long nowMillis, int timeoutSeconds)
-      throws SQLException {
+  boolean insert(Connection c, XaBranchId id, long incarnation, String reason, long nowMillis,
+      int timeoutSeconds) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(insert)) {
       ps.setQueryTimeout(timeoutSeconds);
       ps.setString(1, id.gid());
       ps.setString(2, id.branchId());
-      ps.setString(3, reason);
-      ps.setLong(4, nowMillis);
+      ps.setString(3, barrierId(incarnation));
+      ps.setString(4, reason);
+      ps.setLong(5, nowMillis);
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -90,15 +93,22 @@ final class XaBarrierRows {
   }
 
   /** The reason of the branch's row; empty when there is none (committed). */
-  Optional<String> reason(Connection c, XaBranchId id, int timeoutSeconds) throws SQLException {
+  Optional<String> reason(Connection c, XaBranchId id, long incarnation, int timeoutSeconds)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(select)) {
       ps.setQueryTimeout(timeoutSeconds);
       ps.setString(1, id.gid());
       ps.setString(2, id.branchId());
+      ps.setString(3, barrierId(incarnation));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
     }
+  }
+
+  /** The barrier id of a transaction created at {@code incarnation} (epoch milliseconds). */
+  static String barrierId(long incarnation) {
+    return Long.toString(incarnation, 36);
   }
 
   /** A unique-key violation: SQLState 23505 (PostgreSQL, H2) or MariaDB/MySQL's error 1062. */

@@ -4,14 +4,18 @@ import io.jdtm.BranchOp;
 import io.jdtm.JdtmException;
 import io.jdtm.Outcome;
 import io.jdtm.Xa;
+import io.jdtm.internal.Logs;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.XAConnection;
@@ -19,23 +23,26 @@ import javax.sql.XADataSource;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.slf4j.Logger;
 
 /**
  * One registered XA resource: a named {@link XADataSource} and its barrier table. Runs a
  * branch's local XA transaction (phase one), commits or rolls it back (phase two), and lists the
  * Xids of jdtm's format it holds in doubt.
  *
- * <p>The connection that prepared a branch stays open until the branch's phase two, which runs
- * on it: MariaDB lets only the preparing session finish a prepared branch while that session is
- * open, H2 rolls a prepared branch back when its session closes, and every database saves a
- * connection for phase two that way. Phase two without it (another instance, or after a restart)
- * takes a fresh connection. {@link #close} closes the held connections, except H2's (closing them
- * would roll their branches back; H2 keeps them in doubt across a crash or a shutdown of the
- * database instead).
+ * <p>The connection that prepared a branch is held for the branch's phase two, which runs on it
+ * when this instance runs it: MariaDB lets only the preparing session finish a prepared branch
+ * while that session is open, H2 rolls a prepared branch back when its session closes, and every
+ * database saves a connection that way. A phase two without it (another instance, after a
+ * restart, or after the held connection failed) takes a fresh connection. Held connections are
+ * let go ({@link #releaseHeld}) when another instance decides the transaction, after a lease, and
+ * at {@link #close}; H2's only once their branch is no longer prepared (closing them before would
+ * roll the branch back; a crash or a shutdown of an embedded H2 database keeps it in doubt).
  *
  * <p>Thread-safe if the data source is.
  */
 public final class XaParticipant implements AutoCloseable {
+  private static final Logger log = Logs.get(XaParticipant.class);
   private static final int H2_TRANSACTION_NOT_FOUND = 90129;
 
   private final String name;
@@ -46,15 +53,15 @@ public final class XaParticipant implements AutoCloseable {
   private final Map<XaBranchId, Session> held = new ConcurrentHashMap<>();
 
   /**
-   * A branch's XA connection and its connection handle. A held one is used by one phase two at a
-   * time (its lock), and closed under the lock.
+   * A branch's XA connection and its connection handle. A held one serves one phase two at a
+   * time (its lock) and is closed under the lock.
    */
   private static final class Session {
     final XAConnection xa;
     final Connection connection;
     final boolean h2;
-    final long openedNanos = System.nanoTime();
     final ReentrantLock lock = new ReentrantLock();
+    volatile long heldSince;
 
     Session(XAConnection xa, Connection connection, boolean h2) {
       this.xa = xa;
@@ -72,9 +79,13 @@ public final class XaParticipant implements AutoCloseable {
     }
   }
 
+  /** What a phase two found, when it ends without an error. */
+  private enum Done { YES, NO }
+
   /**
-   * @param statementTimeout how long a barrier-row statement outside phase one may wait (for a
-   *     row lock a branch still holds, say) before it fails and is retried later
+   * @param statementTimeout how long a statement outside phase one may wait (for a row lock a
+   *     branch still holds, say), and how long a phase two waits for a held connection another
+   *     phase two of the branch is using, before it fails and is retried later
    */
   public XaParticipant(String name, XADataSource dataSource, String tablePrefix,
       Duration statementTimeout) {
@@ -96,6 +107,7 @@ public final class XaParticipant implements AutoCloseable {
    * the transaction under a failed statement the work caught), then ends and prepares the
    * transaction when {@code work} answered SUCCESS; otherwise ends and rolls it back.
    *
+   * @param incarnation the transaction's creation time (epoch milliseconds)
    * @return {@code work}'s outcome (FAILURE when it returned null)
    * @throws JdtmException when the branch was rolled back before it ran (its rollback left the
    *     barrier row: anti-hanging), or its transaction was aborted under the work; the local
@@ -103,7 +115,8 @@ public final class XaParticipant implements AutoCloseable {
    * @throws Exception what {@code work} throws, or a failure of the database; the local
    *     transaction is rolled back as far as the database still answers
    */
-  public Outcome prepare(XaBranchId id, Xa.Work work, long nowMillis) throws Exception {
+  public Outcome prepare(XaBranchId id, long incarnation, Xa.Work work, long nowMillis)
+      throws Exception {
     ensureTable();
     Xid xid = Xids.of(id.gid(), id.branchId());
     Session session = open();
@@ -114,7 +127,8 @@ public final class XaParticipant implements AutoCloseable {
       resource.start(xid, XAResource.TMNOFLAGS);
       boolean ended = false;
       try {
-        if (!rows.insert(c, id, XaBarrierRows.ACTION, nowMillis, statementTimeoutSeconds)) {
+        if (!rows.insert(c, id, incarnation, XaBarrierRows.ACTION, nowMillis,
+            statementTimeoutSeconds)) {
           throw phaseOne(id, "was rolled back before its local transaction started; the late "
               + "local transaction is rolled back");
         }
@@ -128,15 +142,16 @@ public final class XaParticipant implements AutoCloseable {
           resource.rollback(xid);
           return outcome;
         }
-        if (!rowStillThere(c, id)) {
+        if (!rowStillThere(c, id, incarnation)) {
           throw phaseOne(id, "lost its transaction under the work (a statement failed and the "
               + "database aborted the transaction, or the work rolled it back)");
         }
         resource.end(xid, XAResource.TMSUCCESS);
         ended = true;
         resource.prepare(xid); // never XA_RDONLY: the barrier row is a write
+        session.heldSince = System.nanoTime();
         held.put(id, session);
-        keep = true; // held until phase two
+        keep = true;
         return outcome;
       } catch (Exception | Error e) {
         abandon(resource, xid, ended, e);
@@ -159,43 +174,8 @@ public final class XaParticipant implements AutoCloseable {
    * @throws Exception any other failure, a branch still prepared in another open session
    *     included (the outcome is unknown: retry)
    */
-  public void commit(XaBranchId id) throws Exception {
-    Xid xid = Xids.of(id.gid(), id.branchId());
-    Session mine = acquireHeld(id);
-    Session session = mine != null ? mine : open();
-    boolean done = false;
-    try {
-      try {
-        session.resource().commit(xid, false);
-        done = true;
-        return;
-      } catch (XAException e) {
-        if (e.errorCode == XAException.XA_HEURCOM) {
-          session.resource().forget(xid);
-          done = true;
-          return;
-        }
-        if (!isUnknownXid(e)) {
-          throw e;
-        }
-      }
-      ensureTable();
-      Optional<String> reason = rows.reason(session.connection, id, statementTimeoutSeconds);
-      if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
-        done = true;
-        return; // committed earlier: a repeated commit
-      }
-      if (isPrepared(session, id)) {
-        throw new JdtmException("XA branch on resource '" + name + "' is prepared in another "
-            + "session that is still open, which alone may commit it now; retrying",
-            id.gid(), id.branchId(), BranchOp.COMMIT, null);
-      }
-      throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
-          + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
-          + ": the branch did not commit (rolled back outside jdtm?)");
-    } finally {
-      release(id, mine, session, done);
-    }
+  public void commit(XaBranchId id, long incarnation) throws Exception {
+    phaseTwo(id, session -> commitOn(session, id, incarnation));
   }
 
   /**
@@ -207,35 +187,9 @@ public final class XaParticipant implements AutoCloseable {
    * @throws Exception any other failure, a lock wait past the statement timeout included (a
    *     branch still running holds its row): retry
    */
-  public void rollback(XaBranchId id, long nowMillis) throws Exception {
+  public void rollback(XaBranchId id, long incarnation, long nowMillis) throws Exception {
     ensureTable();
-    Xid xid = Xids.of(id.gid(), id.branchId());
-    Session mine = acquireHeld(id);
-    Session session = mine != null ? mine : open();
-    boolean done = false;
-    try {
-      try {
-        session.resource().rollback(xid);
-      } catch (XAException e) {
-        if (e.errorCode == XAException.XA_HEURRB) {
-          session.resource().forget(xid);
-        } else if (!isUnknownXid(e)) {
-          throw e;
-        }
-      }
-      done = true; // rolled back (or never prepared): a held connection may close
-      Connection c = session.connection;
-      if (rows.insert(c, id, XaBarrierRows.ROLLBACK, nowMillis, statementTimeoutSeconds)) {
-        return;
-      }
-      Optional<String> reason = rows.reason(c, id, statementTimeoutSeconds);
-      if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
-        throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
-            + "transaction is rolled back (committed outside jdtm?)");
-      }
-    } finally {
-      release(id, mine, session, done);
-    }
+    phaseTwo(id, session -> rollbackOn(session, id, incarnation, nowMillis));
   }
 
   /** The branches of jdtm's Xid format this resource holds prepared (in doubt). */
@@ -253,9 +207,47 @@ public final class XaParticipant implements AutoCloseable {
   }
 
   /**
-   * Closes the connections held for phase two, except H2's: the other databases keep those
-   * branches prepared for any instance to finish; H2 would roll them back.
+   * Lets go of the connections held for {@code gid}'s branches (every transaction's when {@code
+   * gid} is null) held at least {@code olderThan}: the branches stay prepared in the database, for
+   * whichever instance runs their phase two (MariaDB lets no other session finish them while they
+   * are held). H2's are closed only once their branch is no longer prepared. A held connection in
+   * use by a phase two is left alone.
    */
+  public void releaseHeld(String gid, Duration olderThan) {
+    long now = System.nanoTime();
+    List<XaBranchId> preparedOnH2 = null;
+    for (Map.Entry<XaBranchId, Session> e : held.entrySet()) {
+      XaBranchId id = e.getKey();
+      Session session = e.getValue();
+      if ((gid != null && !gid.equals(id.gid()))
+          || now - session.heldSince < olderThan.toNanos()) {
+        continue;
+      }
+      if (session.h2) {
+        if (preparedOnH2 == null) {
+          try {
+            preparedOnH2 = inDoubt();
+          } catch (Exception ex) {
+            return; // cannot tell which are still prepared: keep them all
+          }
+        }
+        if (preparedOnH2.contains(id)) {
+          continue;
+        }
+      }
+      if (session.lock.tryLock()) {
+        try {
+          if (held.remove(id, session)) {
+            session.close();
+          }
+        } finally {
+          session.lock.unlock();
+        }
+      }
+    }
+  }
+
+  /** {@link #releaseHeld} for every transaction: what a closing manager leaves to others. */
   @Override
   public void close() {
     releaseHeld(null, Duration.ZERO);
@@ -278,6 +270,108 @@ public final class XaParticipant implements AutoCloseable {
     return false;
   }
 
+  /** A phase-two step on one session. */
+  @FunctionalInterface
+  private interface Step {
+    Done run(Session session) throws Exception;
+  }
+
+  /**
+   * Runs a phase two on the branch's held session if there is one, else (or when the held
+   * session fails on another database than H2: it may be stale, and pgjdbc answers a branch
+   * finished elsewhere with a misleading error there) on a fresh connection.
+   */
+  private void phaseTwo(XaBranchId id, Step step) throws Exception {
+    Session mine = acquireHeld(id);
+    if (mine != null) {
+      boolean done = false;
+      boolean retryFresh = false;
+      try {
+        done = step.run(mine) == Done.YES;
+        return;
+      } catch (XAException | SQLException e) {
+        if (mine.h2) {
+          throw e;
+        }
+        retryFresh = true;
+      } finally {
+        try {
+          if ((done || retryFresh) && held.remove(id, mine)) {
+            mine.close();
+          }
+        } finally {
+          mine.lock.unlock();
+        }
+      }
+    }
+    Session fresh = open();
+    try {
+      step.run(fresh);
+    } finally {
+      fresh.close();
+    }
+  }
+
+  private Done commitOn(Session session, XaBranchId id, long incarnation) throws Exception {
+    Xid xid = Xids.of(id.gid(), id.branchId());
+    try {
+      session.resource().commit(xid, false);
+      return Done.YES;
+    } catch (XAException e) {
+      if (e.errorCode == XAException.XA_HEURCOM) {
+        session.resource().forget(xid);
+        return Done.YES;
+      }
+      if (!isUnknownXid(e)) {
+        throw e;
+      }
+    }
+    ensureTable();
+    if (committedRow(session, id, incarnation)) {
+      return Done.YES; // committed earlier: a repeated commit
+    }
+    if (isPrepared(session, id)) {
+      throw new JdtmException("XA branch on resource '" + name + "' is prepared in another "
+          + "session that is still open, which alone may commit it now; retrying",
+          id.gid(), id.branchId(), BranchOp.COMMIT, null);
+    }
+    Optional<String> reason = rows.reason(session.connection, id, incarnation,
+        statementTimeoutSeconds); // again: the other session may have committed it meanwhile
+    if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
+      return Done.YES;
+    }
+    throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
+        + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
+        + ": the branch did not commit (rolled back outside jdtm?)");
+  }
+
+  private Done rollbackOn(Session session, XaBranchId id, long incarnation, long nowMillis)
+      throws Exception {
+    Xid xid = Xids.of(id.gid(), id.branchId());
+    try {
+      session.resource().rollback(xid);
+    } catch (XAException e) {
+      if (e.errorCode == XAException.XA_HEURRB) {
+        session.resource().forget(xid);
+      } else if (!isUnknownXid(e)) {
+        throw e;
+      }
+    }
+    Connection c = session.connection;
+    if (!rows.insert(c, id, incarnation, XaBarrierRows.ROLLBACK, nowMillis,
+        statementTimeoutSeconds) && committedRow(session, id, incarnation)) {
+      throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
+          + "transaction is rolled back (committed outside jdtm?)");
+    }
+    return Done.YES;
+  }
+
+  private boolean committedRow(Session session, XaBranchId id, long incarnation)
+      throws SQLException {
+    return rows.reason(session.connection, id, incarnation, statementTimeoutSeconds)
+        .filter(XaBarrierRows.ACTION::equals).isPresent();
+  }
+
   private Session open() throws SQLException {
     XAConnection xac = dataSource.getXAConnection();
     try {
@@ -290,58 +384,26 @@ public final class XaParticipant implements AutoCloseable {
   }
 
   /**
-   * Closes the session of a phase two. A held session is closed only once the phase two
-   * succeeded: closing it while the branch is still prepared would roll the branch back on H2.
+   * The held session of a branch, locked for this caller; null when there is none.
+   *
+   * @throws JdtmException when another phase two of the branch holds it past the statement
+   *     timeout (retry later)
    */
-  private void release(XaBranchId id, Session mine, Session used, boolean done) {
-    if (mine == null) {
-      used.close();
-      return;
-    }
-    try {
-      if (done && held.remove(id, mine)) {
-        mine.close();
-      }
-    } finally {
-      mine.lock.unlock();
-    }
-  }
-
-  /** The held session of a branch, locked for this caller; null when there is none. */
-  private Session acquireHeld(XaBranchId id) {
+  private Session acquireHeld(XaBranchId id) throws InterruptedException {
     Session s = held.get(id);
     if (s == null) {
       return null;
     }
-    s.lock.lock();
-    if (held.get(id) != s) { // closed meanwhile
+    if (!s.lock.tryLock(statementTimeoutSeconds, TimeUnit.SECONDS)) {
+      throw new JdtmException("XA branch on resource '" + name + "': another phase two of the "
+          + "branch is still running on its connection; retrying", id.gid(), id.branchId(), null,
+          null);
+    }
+    if (held.get(id) != s) { // let go of meanwhile
       s.lock.unlock();
       return null;
     }
     return s;
-  }
-
-  /**
-   * Closes the held sessions of {@code gid}'s branches (every transaction's when {@code gid} is
-   * null) held at least {@code olderThan}, except H2's: the branches stay prepared in the database, for whichever instance
-   * runs their phase two (MariaDB lets no other session finish them while they are held).
-   */
-  public void releaseHeld(String gid, Duration olderThan) {
-    long now = System.nanoTime();
-    held.forEach((id, session) -> {
-      if (session.h2 || (gid != null && !gid.equals(id.gid()))
-          || now - session.openedNanos < olderThan.toNanos()) {
-        return;
-      }
-      session.lock.lock();
-      try {
-        if (held.remove(id, session)) {
-          session.close();
-        }
-      } finally {
-        session.lock.unlock();
-      }
-    });
   }
 
   private boolean isPrepared(Session session, XaBranchId id) throws XAException, SQLException {
@@ -359,10 +421,10 @@ public final class XaParticipant implements AutoCloseable {
   }
 
   /** Whether the branch's own row is still visible inside its transaction. */
-  private boolean rowStillThere(Connection c, XaBranchId id) {
+  private boolean rowStillThere(Connection c, XaBranchId id, long incarnation) {
     try {
-      return rows.reason(c, id, statementTimeoutSeconds).filter(XaBarrierRows.ACTION::equals)
-          .isPresent();
+      return rows.reason(c, id, incarnation, statementTimeoutSeconds)
+          .filter(XaBarrierRows.ACTION::equals).isPresent();
     } catch (SQLException e) {
       return false; // PostgreSQL: "current transaction is aborted"
     }
@@ -379,7 +441,11 @@ public final class XaParticipant implements AutoCloseable {
         id.branchId(), op, null);
   }
 
-  /** Creates the barrier table once per manager, if it is missing. */
+  /**
+   * Creates the barrier table once per manager, if it is missing; warns once when an H2 user is
+   * no admin (H2 lists in-doubt branches to admins only, so nothing left in doubt would be
+   * resolved).
+   */
   private void ensureTable() throws SQLException {
     if (tableReady.get()) {
       return;
@@ -387,9 +453,22 @@ public final class XaParticipant implements AutoCloseable {
     Session session = open();
     try {
       rows.create(session.connection);
+      if (session.h2 && !isH2Admin(session.connection)) {
+        log.warn("XA resource '{}': the H2 user is no admin, and H2 lists in-doubt branches to "
+            + "admins only: branches left prepared by a crash will not be resolved", name);
+      }
       tableReady.set(true);
     } finally {
       session.close();
+    }
+  }
+
+  private static boolean isH2Admin(Connection c) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT IS_ADMIN FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = CURRENT_USER")) {
+      return rs.next() && rs.getBoolean(1);
+    } catch (SQLException | RuntimeException e) {
+      return true; // cannot tell: say nothing
     }
   }
 

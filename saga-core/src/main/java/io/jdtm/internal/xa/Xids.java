@@ -7,12 +7,12 @@ import java.util.Optional;
 import javax.transaction.xa.Xid;
 
 /**
- * The Xids of XA branches: opaque bytes derived from the branch id and the gid, under a format id
- * of jdtm's own, never SQL text. The bytes are {@code <branchId>/<gid>} in ASCII (both are
- * restricted to {@code [A-Za-z0-9_.:-]}), the first 64 in the global transaction id, the rest in
- * the branch qualifier: readable in {@code pg_prepared_xacts} or {@code XA RECOVER}, and distinct
- * per branch within the first 64 bytes. An Xid holds 128 bytes, so a gid of an XA transaction has
- * at most {@link #MAX_GID} characters. Thread-safe (stateless).
+ * The Xids of XA branches: opaque bytes derived from the gid and the branch id, under a format id
+ * of jdtm's own, never SQL text. The global transaction id is the gid's first 64 characters in
+ * ASCII (gids are restricted to {@code [A-Za-z0-9_.:-]}); the branch qualifier is {@code
+ * <branchId>/<rest of the gid>}, never empty (MariaDB's driver cannot pass an empty one). Both
+ * are readable in {@code pg_prepared_xacts} or {@code XA RECOVER}. An Xid holds 128 bytes, so a
+ * gid of an XA transaction has at most {@link #MAX_GID} characters. Thread-safe (stateless).
  */
 final class Xids {
   /** jdtm's XA format id: the ASCII bytes of {@code jdtm}. */
@@ -42,9 +42,9 @@ final class Xids {
         || !branchId.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException("not an XA branch id: " + Names.quote(branchId));
     }
-    byte[] all = (branchId + SEPARATOR + gid).getBytes(StandardCharsets.US_ASCII);
-    int split = Math.min(all.length, Xid.MAXGTRIDSIZE);
-    return new JdtmXid(Arrays.copyOf(all, split), Arrays.copyOfRange(all, split, all.length));
+    int split = Math.min(gid.length(), Xid.MAXGTRIDSIZE);
+    return new JdtmXid(gid.substring(0, split).getBytes(StandardCharsets.US_ASCII),
+        (branchId + SEPARATOR + gid.substring(split)).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The branch an Xid of jdtm's format names; empty for an Xid of another format or shape. */
@@ -57,15 +57,13 @@ final class Xids {
     if (g == null || b == null) {
       return Optional.empty();
     }
-    byte[] all = Arrays.copyOf(g, g.length + b.length);
-    System.arraycopy(b, 0, all, g.length, b.length);
-    String text = new String(all, StandardCharsets.US_ASCII);
-    int at = text.indexOf(SEPARATOR);
+    String qualifier = new String(b, StandardCharsets.US_ASCII);
+    int at = qualifier.indexOf(SEPARATOR);
     if (at <= 0) {
       return Optional.empty();
     }
-    String branchId = text.substring(0, at);
-    String gid = text.substring(at + 1);
+    String branchId = qualifier.substring(0, at);
+    String gid = new String(g, StandardCharsets.US_ASCII) + qualifier.substring(at + 1);
     try {
       Xid again = of(gid, branchId);
       return Arrays.equals(again.getGlobalTransactionId(), g)

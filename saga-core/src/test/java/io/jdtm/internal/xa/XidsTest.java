@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class XidsTest {
   @Test
-  void of_shortGid_isReadableAndDistinctPerBranchInTheGlobalId() {
+  void of_shortGid_isTheGlobalId_andTheBranchTheQualifier_neverEmpty() {
     Xid first = Xids.of("order-42", "01");
     Xid second = Xids.of("order-42", "02");
 
     assertThat(first.getFormatId()).isEqualTo(0x6A64746D);
     assertThat(new String(first.getGlobalTransactionId(), StandardCharsets.US_ASCII))
-        .isEqualTo("01/order-42");
-    assertThat(first.getBranchQualifier()).isEmpty();
-    assertThat(first.getGlobalTransactionId()).isNotEqualTo(second.getGlobalTransactionId());
+        .isEqualTo("order-42");
+    assertThat(new String(first.getBranchQualifier(), StandardCharsets.US_ASCII))
+        .isEqualTo("01/");
+    assertThat(first.getBranchQualifier()).isNotEqualTo(second.getBranchQualifier());
     assertThat(first).isEqualTo(Xids.of("order-42", "01")).isNotEqualTo(second);
   }
 
@@ -28,17 +29,19 @@ class XidsTest {
 
     assertThat(xid.getGlobalTransactionId()).hasSize(Xid.MAXGTRIDSIZE);
     assertThat(xid.getBranchQualifier()).hasSize(Xid.MAXBQUALSIZE);
+    assertThat(Xids.of("g".repeat(64), "01").getBranchQualifier()).hasSize(3);
     assertThat(Xids.parse(xid)).contains(new XaBranchId(gid, "1000"));
     assertThat(Xids.parse(Xids.of("g", "07"))).contains(new XaBranchId("g", "07"));
   }
 
   @Test
   void parse_ignoresXidsOfOtherFormatsOrShapes() {
-    assertThat(Xids.parse(xid(0x6A64746D, "no-separator", ""))).isEmpty();
-    assertThat(Xids.parse(xid(0x6A64746D, "/gid", ""))).isEmpty();
-    assertThat(Xids.parse(xid(0x6A64746D, "01/bad'gid", ""))).isEmpty();
-    assertThat(Xids.parse(xid(0x6A64746D, "0", "1/gid"))).isEmpty(); // not how jdtm splits
-    assertThat(Xids.parse(xid(4660, "01/gid", ""))).isEmpty();
+    assertThat(Xids.parse(xid(0x6A64746D, "gid", "no-separator"))).isEmpty();
+    assertThat(Xids.parse(xid(0x6A64746D, "gid", "/"))).isEmpty();
+    assertThat(Xids.parse(xid(0x6A64746D, "bad'gid", "01/"))).isEmpty();
+    assertThat(Xids.parse(xid(0x6A64746D, "gi", "01/d"))).isEmpty(); // not how jdtm splits
+    assertThat(Xids.parse(xid(0x6A64746D, "gid", "01/"))).contains(new XaBranchId("gid", "01"));
+    assertThat(Xids.parse(xid(4660, "gid", "01/"))).isEmpty();
   }
 
   @Test

@@ -144,13 +144,18 @@ public final class SimXaDatabase {
         .filter(b -> b.state != SimXaBranch.State.PREPARED).map(Object::toString).toList());
   }
 
-  /** The committed reason of the XA barrier row of a branch in table {@code table}. */
+  /**
+   * The committed reason of the XA barrier row of a branch in table {@code table}, whatever its
+   * barrier id (the transaction's incarnation; the simulation never reuses a gid).
+   */
   public Optional<String> barrierRow(String table, String gid, String branchId) {
-    return locked(() -> Optional.ofNullable(rows.get(rowKey(table, gid, branchId))));
+    String prefix = table + "|xa|" + gid + "|" + branchId + "|action|";
+    return locked(() -> rows.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+        .map(Map.Entry::getValue).findFirst());
   }
 
-  static String rowKey(String table, String gid, String branchId) {
-    return table + "|xa|" + gid + "|" + branchId + "|action|01";
+  static String rowKey(String table, String gid, String branchId, String barrierId) {
+    return table + "|xa|" + gid + "|" + branchId + "|action|" + barrierId;
   }
 
   // XA calls, from a session's XAResource

@@ -29,10 +29,10 @@ import javax.transaction.xa.Xid;
 final class SimXaProxies {
   private static final Pattern INSERT = Pattern.compile("INSERT INTO (\\w+) \\(trans_type, gid, "
       + "branch_id, op, barrier_id, reason, created_at\\) VALUES \\('xa', \\?, \\?, 'action', "
-      + "'01', \\?, \\?\\)");
+      + "\\?, \\?, \\?\\)");
   private static final Pattern SELECT = Pattern.compile("SELECT reason FROM (\\w+) WHERE "
       + "trans_type = 'xa' AND gid = \\? AND branch_id = \\? AND op = 'action' AND "
-      + "barrier_id = '01'");
+      + "barrier_id = \\?");
 
   private SimXaProxies() {}
 
@@ -200,13 +200,13 @@ final class SimXaProxies {
     m.put("executeUpdate/0", a -> {
       requireInsert(isInsert, sql);
       s.database.insertRow(s, SimXaDatabase.rowKey(table, (String) params.get(1),
-          (String) params.get(2)), (String) params.get(3));
+          (String) params.get(2), (String) params.get(3)), (String) params.get(4));
       return 1;
     });
     m.put("executeQuery/0", a -> {
       requireInsert(!isInsert, sql);
       return resultSet(s.database.selectRow(s, SimXaDatabase.rowKey(table,
-          (String) params.get(1), (String) params.get(2))));
+          (String) params.get(1), (String) params.get(2), (String) params.get(3))));
     });
     return proxy(PreparedStatement.class, "SimXaPreparedStatement", null, m);
   }
