@@ -42,18 +42,28 @@ final class XaBarrierRows {
   }
 
   /**
-   * Creates the table if it is missing, on {@code c} in auto-commit mode. Retried when another
-   * process creating it at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail.
+   * Creates the table if it is missing, on {@code c} in auto-commit mode. A table that is there
+   * is only read (even an idempotent {@code CREATE INDEX IF NOT EXISTS} takes a lock on
+   * PostgreSQL that waits for every prepared branch holding a row of the table). Retried when
+   * another process creating it at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail.
    *
    * @throws SQLException when the database is not one jdtm has DDL for, or the DDL fails
    */
-  void create(Connection c) throws SQLException {
+  void create(Connection c, int timeoutSeconds) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.setQueryTimeout(timeoutSeconds);
+      s.executeQuery("SELECT reason FROM " + table() + " WHERE 1 = 0").close();
+      return; // there already
+    } catch (SQLException | RuntimeException e) {
+      // missing (or unreadable: the DDL below says why)
+    }
     String product = c.getMetaData().getDatabaseProductName();
     String dialect = BarrierTables.dialectOfProduct(product).orElseThrow(() -> new SQLException(
         "XA branches need the barrier table " + table() + ", and jdtm has its DDL for H2, "
             + "PostgreSQL and MariaDB/MySQL only, not " + product + ": create it yourself"));
     for (int attempt = 1; ; attempt++) {
       try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(timeoutSeconds);
         for (String sql : BarrierTables.statements(BarrierTables.script(dialect, prefix))) {
           s.execute(sql);
         }

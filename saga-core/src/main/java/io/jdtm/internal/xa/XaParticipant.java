@@ -452,7 +452,7 @@ public final class XaParticipant implements AutoCloseable {
     }
     Session session = open();
     try {
-      rows.create(session.connection);
+      rows.create(session.connection, statementTimeoutSeconds);
       if (session.h2 && !isH2Admin(session.connection)) {
         log.warn("XA resource '{}': the H2 user is no admin, and H2 lists in-doubt branches to "
             + "admins only: branches left prepared by a crash will not be resolved", name);
