@@ -33,9 +33,11 @@ final class XaHarness implements AutoCloseable {
   final FaultyXaDataSource dataSource;
   final List<StatusEvent> statusEvents = new CopyOnWriteArrayList<>();
   private final List<TransactionManager> managers = new ArrayList<>();
+  private final TransactionManager observer;
 
   XaHarness(XaDatabase database) {
     this.dataSource = new FaultyXaDataSource(database.xaDataSource());
+    this.observer = manager("observer");
   }
 
   /** A manager that runs phase two on the calling thread. */
@@ -66,9 +68,9 @@ final class XaHarness implements AutoCloseable {
     return tm;
   }
 
-  /** The stored transaction, read through the first manager. */
+  /** The stored transaction, read through a manager that does nothing else. */
   TransactionView view(String gid) {
-    return managers.get(0).find(gid).orElseThrow(() -> new AssertionError("no record " + gid));
+    return observer.find(gid).orElseThrow(() -> new AssertionError("no record " + gid));
   }
 
   /** Status changes of one gid, as {@code FROM->TO} strings. */
