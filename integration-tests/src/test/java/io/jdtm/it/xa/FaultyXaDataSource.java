@@ -61,7 +61,10 @@ final class FaultyXaDataSource implements XADataSource {
     return hooks != null && !hooks.isEmpty();
   }
 
-  /** The database "goes away" ({@code true}: every new connection fails) or comes back. */
+  /**
+   * The database "goes away" ({@code true}: every new connection fails, and so does every XA call
+   * on a connection opened before) or comes back.
+   */
   void down(boolean down) {
     this.down = down;
   }
@@ -114,6 +117,9 @@ final class FaultyXaDataSource implements XADataSource {
 
   private XAResource wrap(XAResource resource) {
     return proxy(XAResource.class, resource, (method, args) -> {
+      if (down) {
+        throw xaError(XAException.XAER_RMFAIL, "the database is down (injected)");
+      }
       Queue<Hook> hooks = next.get(method.getName());
       Hook hook = hooks == null ? null : hooks.poll();
       if (hook == null) {

@@ -56,7 +56,9 @@ final class MariaDbXa implements XaDatabase {
         ResultSet rs = s.executeQuery("XA RECOVER")) {
       while (rs.next()) {
         if (rs.getInt("formatID") == JDTM_FORMAT_ID) {
-          found.add(new String(rs.getBytes("data"), StandardCharsets.US_ASCII));
+          String data = new String(rs.getBytes("data"), StandardCharsets.US_ASCII);
+          int split = rs.getInt("gtrid_length");
+          found.add(XaDatabase.branchAndGid(data.substring(0, split), data.substring(split)));
         }
       }
     }

@@ -54,7 +54,8 @@ final class Outsider {
   }
 
   private static String text(Xid xid) {
-    return new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII)
-        + new String(xid.getBranchQualifier(), StandardCharsets.US_ASCII);
+    return XaDatabase.branchAndGid(
+        new String(xid.getGlobalTransactionId(), StandardCharsets.US_ASCII),
+        new String(xid.getBranchQualifier(), StandardCharsets.US_ASCII));
   }
 }

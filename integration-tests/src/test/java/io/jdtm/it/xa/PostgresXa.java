@@ -63,7 +63,7 @@ final class PostgresXa implements XaDatabase {
         while (rs.next()) {
           String[] parts = rs.getString(1).split("_", -1);
           if (parts.length == 3 && parts[0].equals(Integer.toString(JDTM_FORMAT_ID))) {
-            found.add(decode(parts[1]) + decode(parts[2]));
+            found.add(XaDatabase.branchAndGid(decode(parts[1]), decode(parts[2])));
           }
         }
       }

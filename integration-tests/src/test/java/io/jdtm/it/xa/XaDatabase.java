@@ -32,6 +32,16 @@ interface XaDatabase {
   List<String> inDoubt() throws SQLException;
 
   /** The databases the XA cases run against. */
+  /**
+   * A jdtm Xid as {@code <branch>/<gid>}: its global id is the gid's first 64 characters, its
+   * qualifier {@code <branch>/<rest of the gid>}.
+   */
+  static String branchAndGid(String gtrid, String bqual) {
+    int slash = bqual.indexOf('/');
+    return slash < 0 ? gtrid + bqual
+        : bqual.substring(0, slash) + "/" + gtrid + bqual.substring(slash + 1);
+  }
+
   static List<XaDatabase> all() {
     return List.of(MariaDbXa.SHARED, PostgresXa.SHARED);
   }

@@ -355,6 +355,10 @@ public final class XaParticipant implements AutoCloseable {
         session.resource().forget(xid);
       } else if (!isUnknownXid(e)) {
         throw e;
+      } else if (isPrepared(session, id)) { // MariaDB: another session holds it
+        throw new JdtmException("XA branch on resource '" + name + "' is prepared in another "
+            + "session that is still open, which alone may roll it back now; retrying",
+            id.gid(), id.branchId(), BranchOp.ROLLBACK, null);
       }
     }
     Connection c = session.connection;
