@@ -31,7 +31,13 @@ interface XaDatabase {
    */
   List<String> inDoubt() throws SQLException;
 
-  /** The databases the XA cases run against. */
+  /**
+   * What a crash of the process that halted a manager does to its database sessions, beyond
+   * closing them (which {@code halt()} does): nothing for a database server; an embedded H2
+   * database dies with the process, and leaves its prepared branches in doubt.
+   */
+  default void crashClients() throws SQLException {}
+
   /**
    * A jdtm Xid as {@code <branch>/<gid>}: its global id is the gid's first 64 characters, its
    * qualifier {@code <branch>/<rest of the gid>}.
@@ -42,7 +48,8 @@ interface XaDatabase {
         : bqual.substring(0, slash) + "/" + gtrid + bqual.substring(slash + 1);
   }
 
+  /** The databases the XA cases run against. */
   static List<XaDatabase> all() {
-    return List.of(MariaDbXa.SHARED, PostgresXa.SHARED);
+    return List.of(MariaDbXa.SHARED, PostgresXa.SHARED, H2Xa.SHARED);
   }
 }

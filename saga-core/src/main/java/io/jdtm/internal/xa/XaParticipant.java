@@ -79,9 +79,6 @@ public final class XaParticipant implements AutoCloseable {
     }
   }
 
-  /** What a phase two found, when it ends without an error. */
-  private enum Done { YES, NO }
-
   /**
    * @param statementTimeout how long a statement outside phase one may wait (for a row lock a
    *     branch still holds, say), and how long a phase two waits for a held connection another
@@ -270,57 +267,65 @@ public final class XaParticipant implements AutoCloseable {
     return false;
   }
 
-  /** A phase-two step on one session. */
+  /** A phase-two step on one session; returns normally once the branch is finished. */
   @FunctionalInterface
   private interface Step {
-    Done run(Session session) throws Exception;
+    void run(Session session) throws Exception;
   }
 
   /**
-   * Runs a phase two on the branch's held session if there is one, else (or when the held
-   * session fails on another database than H2: it may be stale, and pgjdbc answers a branch
-   * finished elsewhere with a misleading error there) on a fresh connection.
+   * Runs a phase two on the branch's held session if there is one (H2 ignores a rollback from
+   * another session while the preparing one is open), and on a fresh connection when there is
+   * none or the held one fails with a database error (it may be stale; pgjdbc answers a branch
+   * finished elsewhere misleadingly there). A held session is closed once the branch is
+   * finished, and at once when it failed on another database than H2 (the branch stays
+   * prepared in the database; closing an H2 one would roll the branch back).
    */
   private void phaseTwo(XaBranchId id, Step step) throws Exception {
     Session mine = acquireHeld(id);
-    if (mine != null) {
-      boolean done = false;
-      boolean retryFresh = false;
-      try {
-        done = step.run(mine) == Done.YES;
-        return;
-      } catch (XAException | SQLException e) {
-        if (mine.h2) {
-          throw e;
-        }
-        retryFresh = true;
-      } finally {
+    try {
+      if (mine != null) {
         try {
-          if ((done || retryFresh) && held.remove(id, mine)) {
-            mine.close();
+          step.run(mine);
+          drop(id, mine);
+          return;
+        } catch (XAException | SQLException e) {
+          if (!mine.h2) {
+            drop(id, mine);
           }
-        } finally {
-          mine.lock.unlock();
         }
       }
-    }
-    Session fresh = open();
-    try {
-      step.run(fresh);
+      Session fresh = open();
+      try {
+        step.run(fresh);
+      } finally {
+        fresh.close();
+      }
+      if (mine != null) {
+        drop(id, mine); // finished through another session: the held one may close now
+      }
     } finally {
-      fresh.close();
+      if (mine != null) {
+        mine.lock.unlock();
+      }
     }
   }
 
-  private Done commitOn(Session session, XaBranchId id, long incarnation) throws Exception {
+  private void drop(XaBranchId id, Session session) {
+    if (held.remove(id, session)) {
+      session.close();
+    }
+  }
+
+  private void commitOn(Session session, XaBranchId id, long incarnation) throws Exception {
     Xid xid = Xids.of(id.gid(), id.branchId());
     try {
       session.resource().commit(xid, false);
-      return Done.YES;
+      return;
     } catch (XAException e) {
       if (e.errorCode == XAException.XA_HEURCOM) {
         session.resource().forget(xid);
-        return Done.YES;
+        return;
       }
       if (!isUnknownXid(e)) {
         throw e;
@@ -328,7 +333,7 @@ public final class XaParticipant implements AutoCloseable {
     }
     ensureTable();
     if (committedRow(session, id, incarnation)) {
-      return Done.YES; // committed earlier: a repeated commit
+      return; // committed earlier: a repeated commit
     }
     if (isPrepared(session, id)) {
       throw new JdtmException("XA branch on resource '" + name + "' is prepared in another "
@@ -338,16 +343,21 @@ public final class XaParticipant implements AutoCloseable {
     Optional<String> reason = rows.reason(session.connection, id, incarnation,
         statementTimeoutSeconds); // again: the other session may have committed it meanwhile
     if (reason.isPresent() && reason.get().equals(XaBarrierRows.ACTION)) {
-      return Done.YES;
+      return;
     }
     throw heuristic(id, BranchOp.COMMIT, "the database does not know the branch's Xid and "
         + "its barrier row " + (reason.isEmpty() ? "is missing" : "says " + reason.get())
         + ": the branch did not commit (rolled back outside jdtm?)");
   }
 
-  private Done rollbackOn(Session session, XaBranchId id, long incarnation, long nowMillis)
+  private void rollbackOn(Session session, XaBranchId id, long incarnation, long nowMillis)
       throws Exception {
     Xid xid = Xids.of(id.gid(), id.branchId());
+    if (session.h2) {
+      // H2 rolls back a prepared branch from a connection only after that connection listed the
+      // in-doubt branches; without it, its rollback silently does a local rollback of nothing
+      recover(session.resource());
+    }
     try {
       session.resource().rollback(xid);
     } catch (XAException e) {
@@ -367,7 +377,6 @@ public final class XaParticipant implements AutoCloseable {
       throw heuristic(id, BranchOp.ROLLBACK, "the branch committed although its "
           + "transaction is rolled back (committed outside jdtm?)");
     }
-    return Done.YES;
   }
 
   private boolean committedRow(Session session, XaBranchId id, long incarnation)
