@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.XaRecovery;
+import io.jdtm.it.xa.PreparedXids;
 import io.jdtm.it.xa.XaPostgres;
 import io.jdtm.spi.TxQuery;
 import io.jdtm.store.jdbc.JdbcStore;

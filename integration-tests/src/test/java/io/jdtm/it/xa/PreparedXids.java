@@ -1,4 +1,4 @@
-package io.jdtm.it.process;
+package io.jdtm.it.xa;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,10 +17,11 @@ import javax.transaction.xa.Xid;
 /**
  * The prepared XA branches of jdtm's Xid format (0x6A64746D, bytes {@code <branch>/<gid>}) that a
  * database holds, read with its own SQL ({@code pg_prepared_xacts}, {@code XA RECOVER}), as
- * {@code <branch>/<gid>} strings; and the clean-up of a run's leftovers. Thread-safe (stateless).
+ * {@code <branch>/<gid>} strings, only those whose gid starts with a given tag; and the clean-up
+ * of a test's leftovers. Thread-safe (stateless).
  */
-final class PreparedXids {
-  static final int FORMAT_ID = 0x6A64746D;
+public final class PreparedXids {
+  public static final int FORMAT_ID = 0x6A64746D;
 
   private PreparedXids() {}
 
@@ -28,7 +29,7 @@ final class PreparedXids {
    * jdtm's prepared branches on a PostgreSQL server, every database of it; pgjdbc names them
    * {@code <format>_<base64 gtrid>_<base64 bqual>}.
    */
-  static List<String> onPostgres(Connection c, String gidTag) throws SQLException {
+  public static List<String> onPostgres(Connection c, String gidTag) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT gid FROM pg_prepared_xacts")) {
@@ -44,7 +45,7 @@ final class PreparedXids {
   }
 
   /** jdtm's prepared branches on a MariaDB server whose gid starts with {@code gidTag}. */
-  static List<String> onMariaDb(Connection c, String gidTag) throws SQLException {
+  public static List<String> onMariaDb(Connection c, String gidTag) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
       while (rs.next()) {
@@ -57,7 +58,8 @@ final class PreparedXids {
   }
 
   /** Rolls back the prepared branches of jdtm's format whose gid starts with {@code gidTag}. */
-  static void rollBack(XADataSource dataSource, String gidTag) throws SQLException, XAException {
+  public static void rollBack(XADataSource dataSource, String gidTag)
+      throws SQLException, XAException {
     XAConnection xc = dataSource.getXAConnection();
     try {
       XAResource r = xc.getXAResource();
