@@ -2,12 +2,14 @@ package io.jdtm.it.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdtm.BranchStatus;
 import io.jdtm.TransactionManager;
 import io.jdtm.TxStatus;
 import io.jdtm.XaRecovery;
 import io.jdtm.it.xa.PreparedXids;
 import io.jdtm.it.xa.XaPostgres;
 import io.jdtm.spi.TxQuery;
+import io.jdtm.spi.TxRecord;
 import io.jdtm.store.jdbc.JdbcStore;
 import io.jdtm.store.jdbc.TestServers;
 import io.jdtm.testkit.AckFile;
@@ -15,7 +17,9 @@ import io.jdtm.testkit.StoreInvariants;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,11 +104,12 @@ class XaKillNineIT {
       int serverCrashAt = Math.max(1, KILLS / 2);
       for (int i = 1; i <= KILLS; i++) {
         runAndKill(i == serverCrashAt ? bankServer : null);
+        System.out.println("after kill " + i + ", bank A's PostgreSQL: " + lockWaits(bankServer));
         assertThat(Audit.missing(store, AckFile.read(acks)))
             .as("acknowledged gids missing from the store after kill %d", i).isEmpty();
       }
       long unfinished = unfinished(store);
-      XaRecovery recovery = drain(store);
+      XaRecovery recovery = drain(store, bankServer);
       audit(store, bankServer, unfinished, recovery);
     }
   }
@@ -149,20 +155,52 @@ class XaKillNineIT {
   }
 
   private static long unfinished(JdbcStore store) {
-    return store.query(TxQuery.all(TxQuery.MAX_LIMIT).withStatuses(
-        EnumSet.of(TxStatus.PREPARED, TxStatus.SUBMITTED, TxStatus.ABORTING))).records().size();
+    return unfinishedRecords(store).size();
   }
 
   /** A last manager, in this JVM: recovers until every transaction is terminal, then scans. */
-  private XaRecovery drain(JdbcStore store) {
+  private XaRecovery drain(JdbcStore store, XaPostgres bankServer) {
     try (TransactionManager tm = XaTransferWorker.manager(setup, store)) {
       tm.start();
-      Awaitility.await("every transaction of the run terminal")
-          .atMost(DRAIN_TIMEOUT)
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> unfinished(store) == 0);
+      try {
+        Awaitility.await("every transaction of the run terminal")
+            .atMost(DRAIN_TIMEOUT)
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> unfinished(store) == 0);
+      } catch (ConditionTimeoutException e) {
+        List<TxRecord> open = unfinishedRecords(store);
+        throw new AssertionError("not drained within " + DRAIN_TIMEOUT + " (seed " + seed + "): "
+            + open.size() + " unfinished, such as:\n" + String.join("\n",
+            open.stream().limit(5).map(XaKillNineIT::describe).toList()) + "\nbank A's "
+            + "PostgreSQL: " + lockWaits(bankServer), e);
+      }
       return tm.recoverXa();
     }
+  }
+
+  /** How many sessions of the bank's PostgreSQL wait for a lock, and their statements. */
+  private static String lockWaits(XaPostgres server) {
+    try (Connection c = server.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*), string_agg(DISTINCT query, ' | ') FROM "
+            + "pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+      rs.next();
+      return rs.getLong(1) + " sessions wait for a lock, running: " + rs.getString(2);
+    } catch (SQLException e) {
+      return "cannot tell which sessions wait (" + e.getMessage() + ")";
+    }
+  }
+
+  private static List<TxRecord> unfinishedRecords(JdbcStore store) {
+    return store.query(TxQuery.all(TxQuery.MAX_LIMIT).withStatuses(
+        EnumSet.of(TxStatus.PREPARED, TxStatus.SUBMITTED, TxStatus.ABORTING))).records();
+  }
+
+  /** A record's gid and status, and its branch ops that have not succeeded, with their errors. */
+  private static String describe(TxRecord r) {
+    return r.gid() + " " + r.status() + " " + r.branches().stream()
+        .filter(b -> b.status() != BranchStatus.SUCCEEDED)
+        .map(b -> b.branchId() + "/" + b.op() + " " + b.status() + " x" + b.attempts() + ": "
+            + b.lastError()).toList();
   }
 
   private void audit(JdbcStore store, XaPostgres bankServer, long unfinished, XaRecovery recovery)
