@@ -11,13 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link TransferWorker} in its own JVM (this JVM's {@code java} and class path), its output
- * appended to a log file; says when the worker is ready, and kills it with SIGKILL. Not
- * thread-safe: one test thread drives it.
+ * A worker ({@link TransferWorker}, {@link XaTransferWorker}) in its own JVM (this JVM's {@code
+ * java} and class path), its output appended to a log file; says when the worker is ready, and
+ * kills it with SIGKILL. Not thread-safe: one test thread drives it.
  */
 final class WorkerProcess {
   /** Exit status of a process killed by SIGKILL: 128 + 9. */
@@ -39,14 +40,24 @@ final class WorkerProcess {
    */
   static WorkerProcess start(Path log, String password, Iterable<String> args)
       throws IOException {
+    return start(TransferWorker.class, log, Map.of(TransferWorker.PASSWORD_ENV, password), args);
+  }
+
+  /**
+   * Starts {@code main} (a class with a {@code main} method that prints {@value
+   * TransferWorker#READY} once ready) with {@code args}; secrets go into its environment ({@code
+   * env}), never onto its command line.
+   */
+  static WorkerProcess start(Class<?> main, Path log, Map<String, String> env,
+      Iterable<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // Small and quick to start: the test starts many of these on a small machine.
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", classPath(), TransferWorker.class.getName()));
+        "-cp", classPath(), main.getName()));
     args.forEach(command::add);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put(TransferWorker.PASSWORD_ENV, password);
+    builder.environment().putAll(env);
     Process p = builder.start();
     WorkerProcess worker = new WorkerProcess(p, log);
     Thread t = new Thread(worker::copyOutput, "worker-output-" + p.pid());
