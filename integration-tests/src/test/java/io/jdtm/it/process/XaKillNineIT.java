@@ -89,6 +89,9 @@ class XaKillNineIT {
     acks = dir.resolve("acknowledged.txt");
     refused = dir.resolve("refused.txt");
     log = dir.resolve("workers.log");
+    for (Path p : List.of(acks, refused, log)) { // a run repeated with its seed starts afresh
+      Files.deleteIfExists(p);
+    }
     System.out.println("XaKillNineIT seed=" + seed + ", tables " + setup.prefix() + "*, log "
         + log);
   }

@@ -40,7 +40,6 @@ public final class XaTransferWorker {
   static final List<String> ACCOUNTS = IntStream.range(0, 8).mapToObj(i -> "acct-" + i).toList();
   static final long OPENING_BALANCE = 1_000;
   private static final int SUBMITTERS = 4;
-  private static final int GID_LENGTH = 72;
   /** A worker the test forgot to kill ends by itself. */
   private static final Duration MAX_RUN = Duration.ofSeconds(60);
 
@@ -163,24 +162,14 @@ public final class XaTransferWorker {
         .build();
   }
 
-  /**
-   * {@code base} padded to {@value #GID_LENGTH} characters, so that the Xid's branch qualifier is
-   * not empty: jdtm puts the first 64 bytes of {@code <branch>/<gid>} into the global transaction
-   * id and the rest into the branch qualifier, and MariaDB Connector/J writes an empty qualifier
-   * as {@code 0x}, which MariaDB rejects as a syntax error (XaCrossDatabaseIT shows it).
-   */
-  static String longGid(String base) {
-    return base + "-" + "p".repeat(Math.max(0, GID_LENGTH - base.length() - 1));
-  }
-
-  /** One submitter thread's transfers; gids {@code <stem>-<n>-ppp...}. Confined to its thread. */
+  /** One submitter thread's transfers; gids {@code <stem>-<n>}. Confined to its thread. */
   private record Transfers(TransactionManager tm, Setup setup, AckFile acks, AckFile refused,
       String stem, Random random) {
     void loop() {
       XaBank a = setup.bankA();
       XaBank b = setup.bankB();
       for (long n = 1; ; n++) {
-        String gid = longGid(stem + "-" + n);
+        String gid = stem + "-" + n;
         String accountA = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
         String accountB = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
         long amount = 1 + random.nextInt((int) (OPENING_BALANCE * 3 / 2));

@@ -50,7 +50,10 @@ public final class PreparedXids {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("XA RECOVER")) {
       while (rs.next()) {
         if (rs.getInt("formatID") == FORMAT_ID) {
-          keep(out, new String(rs.getBytes("data"), StandardCharsets.US_ASCII), gidTag);
+          String data = new String(rs.getBytes("data"), StandardCharsets.US_ASCII);
+          int split = rs.getInt("gtrid_length");
+          keep(out, XaDatabase.branchAndGid(data.substring(0, split), data.substring(split)),
+              gidTag);
         }
       }
     }
@@ -75,8 +78,8 @@ public final class PreparedXids {
   }
 
   private static String text(byte[] gtrid, byte[] bqual) {
-    return new String(gtrid, StandardCharsets.US_ASCII)
-        + new String(bqual, StandardCharsets.US_ASCII);
+    return XaDatabase.branchAndGid(new String(gtrid, StandardCharsets.US_ASCII),
+        new String(bqual, StandardCharsets.US_ASCII));
   }
 
   private static void keep(List<String> out, String branchAndGid, String gidTag) {

@@ -209,15 +209,12 @@ class XaCrossDatabaseIT {
   }
 
   /**
-   * ENGINE BUG, fails today: a branch on MariaDB of a transaction with a generated gid (26
-   * characters). jdtm's Xid puts the first 64 bytes of {@code <branch>/<gid>} into the global
-   * transaction id and the rest into the branch qualifier, which is empty for every gid of up to
-   * 61 characters; MariaDB Connector/J writes an empty qualifier as {@code 0x} in {@code XA START
-   * 0x...,0x,0x6a64746d}, which MariaDB rejects as a syntax error (1064). The branch fails, and
-   * so does every rollback of it (the same SQL): the transaction stays ABORTING, retried forever.
+   * A generated gid (26 characters) with a branch on MariaDB: MariaDB Connector/J writes an empty
+   * branch qualifier as {@code 0x} in {@code XA START}, a syntax error, so jdtm's qualifier is
+   * never empty.
    */
   @Test
-  void bugEmptyBranchQualifier_generatedGidWithMariaDbBranch_commits() throws Exception {
+  void generatedGidWithMariaDbBranch_commits() throws Exception {
     String gid = tm.xa(xa -> {
       xa.branch(MARIA, c -> mariaRows.insert(c, xa.gid()));
       xa.branch(PG, c -> pgRows.insert(c, xa.gid()));
@@ -229,18 +226,14 @@ class XaCrossDatabaseIT {
   }
 
   /**
-   * ENGINE BUG, fails today: a second manager (another instance, or this one restarted) must roll
-   * back the PostgreSQL branch of a transaction whose body never finished (its instance died, or
-   * hangs) once the transaction timed out. Its participant first runs the barrier table's DDL
-   * ({@code XaParticipant.ensureTable}, once per manager, before every rollback and prepare until
-   * it succeeded), and PostgreSQL's {@code CREATE INDEX IF NOT EXISTS} takes a SHARE lock on the
-   * barrier table even when the index exists, which waits for the ROW EXCLUSIVE lock the prepared
-   * branch holds (it inserted its barrier row), without any timeout: the rollback waits for the
-   * branch it is to roll back, forever, and every later INSERT into that barrier table queues
-   * behind the waiting DDL.
+   * A second manager (another instance, or this one restarted) rolls back the PostgreSQL branch
+   * of a transaction whose body never finished once it timed out. PostgreSQL's {@code CREATE INDEX
+   * IF NOT EXISTS} takes a SHARE lock on the barrier table even when the index exists, which
+   * would wait for the prepared branch's ROW EXCLUSIVE lock: jdtm only reads a barrier table that
+   * is there.
    */
   @Test
-  void bugBarrierDdlWaitsForPreparedBranch_secondManagerRollsBackTimedOutBranch()
+  void secondManager_rollsBackATimedOutPreparedBranch_withoutWaitingOnTheBarrierTable()
       throws Exception {
     String gid = gid();
     CountDownLatch prepared = new CountDownLatch(1);
@@ -273,17 +266,12 @@ class XaCrossDatabaseIT {
   }
 
   /**
-   * ENGINE BUG, fails today: the PostgreSQL server crashes (SIGKILL) after both branches prepared
-   * and comes back before the body returns. The branch survived the crash, so the manager should
-   * commit it once the server is back; but phase two runs on the connection held since the
-   * prepare ({@code XaParticipant.commit}), which died with the server ("terminating connection
-   * due to unexpected postmaster exit"), and a failed phase two keeps that connection held: every
-   * retry fails on it ("Error committing prepared transaction"), so the transaction stays
-   * SUBMITTED for as long as this manager lives. (A broken held connection is never dropped; a
-   * new manager, with no held connection, would commit it.)
+   * The PostgreSQL server crashes (SIGKILL) after both branches prepared and comes back before
+   * the body returns: the branch survived, and the connection held since its prepare died with
+   * the server; phase two drops that connection and commits on a fresh one.
    */
   @Test
-  void bugBrokenHeldConnection_postgresCrashAfterBothPrepared_bothCommitOnceServerIsBack()
+  void postgresCrashAfterBothPrepared_bothCommitOnceServerIsBack()
       throws Exception {
     String gid = gid();
 

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +46,8 @@ import org.slf4j.Logger;
 public final class XaParticipant implements AutoCloseable {
   private static final Logger log = Logs.get(XaParticipant.class);
   private static final int H2_TRANSACTION_NOT_FOUND = 90129;
+  private static final int MAX_CONNECTING = 4;
+  private static final long CONNECT_PERMIT_WAIT_MILLIS = 200;
 
   private final String name;
   private final XADataSource dataSource;
@@ -51,6 +55,14 @@ public final class XaParticipant implements AutoCloseable {
   private final int statementTimeoutSeconds;
   private final AtomicBoolean tableReady = new AtomicBoolean();
   private final Map<XaBranchId, Session> held = new ConcurrentHashMap<>();
+  /**
+   * Fresh connections phase twos open at once: recovering a backlog, thousands of branches would
+   * otherwise connect together, and a database that forks a process per connection answers none
+   * of them in time.
+   */
+  private final Semaphore connecting = new Semaphore(MAX_CONNECTING);
+  /** Branches a phase two runs on now: one at a time per branch, whatever its caller. */
+  private final Set<XaBranchId> running = ConcurrentHashMap.newKeySet();
 
   /**
    * A branch's XA connection and its connection handle. A held one serves one phase two at a
@@ -282,6 +294,20 @@ public final class XaParticipant implements AutoCloseable {
    * prepared in the database; closing an H2 one would roll the branch back).
    */
   private void phaseTwo(XaBranchId id, Step step) throws Exception {
+    // A caller that gave up waiting (a request timeout) leaves its phase two running, blocked in
+    // a connect, say; a retry must not pile another connection on top of it.
+    if (!running.add(id)) {
+      throw new JdtmException("XA branch on resource '" + name + "': an earlier phase two of the "
+          + "branch is still running; retrying later", id.gid(), id.branchId(), null, null);
+    }
+    try {
+      phaseTwoAlone(id, step);
+    } finally {
+      running.remove(id);
+    }
+  }
+
+  private void phaseTwoAlone(XaBranchId id, Step step) throws Exception {
     Session mine = acquireHeld(id);
     try {
       if (mine != null) {
@@ -295,11 +321,20 @@ public final class XaParticipant implements AutoCloseable {
           }
         }
       }
-      Session fresh = open();
+      if (!connecting.tryAcquire(CONNECT_PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        throw new JdtmException("XA branch on resource '" + name + "': " + MAX_CONNECTING
+            + " phase twos are connecting to it already; retrying later", id.gid(),
+            id.branchId(), null, null);
+      }
       try {
-        step.run(fresh);
+        Session fresh = open();
+        try {
+          step.run(fresh);
+        } finally {
+          fresh.close();
+        }
       } finally {
-        fresh.close();
+        connecting.release();
       }
       if (mine != null) {
         drop(id, mine); // finished through another session: the held one may close now
