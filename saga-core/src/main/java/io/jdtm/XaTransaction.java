@@ -72,8 +72,9 @@ public final class XaTransaction extends TxBuilder<XaTransaction> {
         throw PreparedBodies.rethrowable(gid, "XA", e);
       }
       if (!session.end()) {
-        JdtmException interrupted = new JdtmException("interrupted while waiting for the XA "
-            + "body's branches", gid, null, null, null);
+        JdtmException interrupted = new JdtmException("the XA body returned while branches it "
+            + "started still ran, and they did not end in time (or the wait was interrupted)",
+            gid, null, null, null);
         drivenHere = PreparedBodies.abort(engine, gid, Mode.XA, interrupted);
         throw interrupted;
       }

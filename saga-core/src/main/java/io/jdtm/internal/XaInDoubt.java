@@ -59,8 +59,9 @@ final class XaInDoubt {
     if (timer != null || resources.isEmpty()) {
       return;
     }
+    // two threads: a scan stuck on an unreachable database must not stop the sweep
     timer = new ScheduledThreadPoolExecutor(
-        1, DefaultExecutors.daemonThreads("jdtm-xa-" + instanceId + "-"));
+        2, DefaultExecutors.daemonThreads("jdtm-xa-" + instanceId + "-"));
     timer.scheduleWithFixedDelay(this::scanQuietly, 0, interval.toMillis(),
         TimeUnit.MILLISECONDS);
     long sweep = Math.max(1000, lease.toMillis() / 2);
@@ -121,9 +122,12 @@ final class XaInDoubt {
           resource.name(), id, e.toString());
       return Resolution.LEFT;
     }
-    if (found.isEmpty() || found.get().mode() != Mode.XA) {
+    if (found.isEmpty() || found.get().mode() != Mode.XA || found.get().branches().stream()
+        .noneMatch(b -> b.branchId().equals(id.branchId())
+            && b.target().equals(Target.XA_PREFIX + resource.name()))) {
       log.warn("XA resource '{}' {}: in doubt, and this manager's store has no XA transaction "
-          + "of that gid (another deployment's, or purged?); left alone", resource.name(), id);
+          + "with that branch on this resource (another deployment's, or purged?); left alone",
+          resource.name(), id);
       return Resolution.LEFT;
     }
     TxStatus status = found.get().status();

@@ -29,6 +29,7 @@ public final class XaSession implements Xa {
   private final AtomicInteger next = new AtomicInteger();
   private final PreparedBranches branches;
   private final long incarnation;
+  private final java.time.Duration timeout;
   private volatile JdtmException failure;
   private final Object gate = new Object();
   private int running; // guarded by gate
@@ -39,6 +40,8 @@ public final class XaSession implements Xa {
     this.gid = record.gid();
     this.branches = new PreparedBranches(engine, record, "XA", BranchOp.ACTION);
     this.incarnation = record.createdAt().toEpochMilli();
+    this.timeout = record.options().timeoutToFail() != null
+        ? record.options().timeoutToFail() : java.time.Duration.ofDays(1);
   }
 
   /** The initiator's session on a record it has just created. */
@@ -61,14 +64,20 @@ public final class XaSession implements Xa {
    * (a body that started some on other threads and returned without waiting for them), so that
    * the transaction is decided only once every branch is prepared or failed.
    *
-   * @return false when interrupted while waiting (the transaction must then be aborted)
+   * @return false when interrupted, or when branches still run at the transaction's timeout
+   *     (the transaction must then be aborted)
    */
   public boolean end() {
+    long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (gate) {
       ended = true;
       while (running > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
         try {
-          gate.wait();
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(gate, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;
@@ -106,24 +115,36 @@ public final class XaSession implements Xa {
             + "xaDataSource)", gid));
     String branchId = Digits.twoDigits(next.incrementAndGet());
     String target = Target.XA_PREFIX + participant.name();
-    io.jdtm.spi.TxRecord registered = branches.register(
-        BranchRecord.prepared(branchId, BranchOp.COMMIT, target, NO_PAYLOAD, List.of()),
-        BranchRecord.prepared(branchId, BranchOp.ROLLBACK, target, NO_PAYLOAD, List.of()));
+    io.jdtm.spi.TxRecord registered;
+    try {
+      registered = branches.register(
+          BranchRecord.prepared(branchId, BranchOp.COMMIT, target, NO_PAYLOAD, List.of()),
+          BranchRecord.prepared(branchId, BranchOp.ROLLBACK, target, NO_PAYLOAD, List.of()));
+    } catch (RuntimeException e) {
+      // The registration may have landed although the store failed: a body that catches this
+      // must not get its transaction committed with a branch that never ran.
+      remember(e instanceof JdtmException je ? je : new JdtmException("the XA branch's "
+          + "registration failed: " + e, gid, branchId, BranchOp.ACTION, e));
+      throw e;
+    }
     BranchRecord local =
         BranchRecord.prepared(branchId, BranchOp.ACTION, target, NO_PAYLOAD, List.of());
     Outcome outcome;
     try {
       outcome = participant.prepare(new XaBranchId(gid, branchId), incarnation, work,
           engine.now().toEpochMilli());
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       JdtmException failed = e instanceof JdtmException je && branchId.equals(je.branchId())
           ? je : new JdtmException("the XA branch on resource '" + participant.name()
           + "' failed: " + e, gid, branchId, BranchOp.ACTION, e);
+      fail(branchId, target, failed); // first: a body that catches even an Error never commits
+      if (e instanceof Error err) {
+        throw err;
+      }
       engine.reportCall(registered, Call.threw(local, "XA branch failed:", e));
-      fail(branchId, target, failed);
       throw failed;
     }
     if (outcome.kind() != Outcome.Kind.SUCCESS) {
@@ -137,6 +158,14 @@ public final class XaSession implements Xa {
     }
     engine.reportCall(registered, new Call(local, CallResult.SUCCESS, null));
     return branchId;
+  }
+
+  private void remember(JdtmException failed) {
+    synchronized (gate) {
+      if (failure == null) {
+        failure = failed;
+      }
+    }
   }
 
   /**
@@ -154,9 +183,7 @@ public final class XaSession implements Xa {
    * submitted even if the body swallows the exception.
    */
   private void fail(String branchId, String target, JdtmException failed) {
-    if (failure == null) {
-      failure = failed;
-    }
+    remember(failed);
     branches.record(new BranchRecord(branchId, BranchOp.ACTION, target, NO_PAYLOAD, List.of(),
         BranchStatus.FAILED, 1, 0, null, failed.getMessage()));
   }

@@ -63,6 +63,24 @@ class XaApiTest {
   }
 
   @Test
+  void branchWorkThrowingAnError_caughtByTheBody_stillRollsEveryBranchBack() throws Exception {
+    assertThatThrownBy(() -> tm.xa("error-caught", xa -> {
+      xa.branch("a", c -> insert(c, "x"));
+      try {
+        xa.branch("a", c -> {
+          insert(c, "y");
+          throw new AssertionError("work broke");
+        });
+      } catch (Throwable swallowed) {
+        // a body that logs and carries on
+      }
+    })).isInstanceOf(io.jdtm.JdtmException.class).hasMessageContaining("work broke");
+
+    assertThat(store.load("error-caught").orElseThrow().status()).isEqualTo(TxStatus.FAILED);
+    assertThat(ids()).isZero();
+  }
+
+  @Test
   void branch_onAnUnregisteredResource_isRefusedAndTheTransactionRollsBack() {
     assertThatThrownBy(() -> tm.xa("unknown-resource", xa -> xa.branch("b", c -> insert(c, "x"))))
         .isInstanceOf(InvalidTransactionException.class)

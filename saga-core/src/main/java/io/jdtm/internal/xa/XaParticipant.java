@@ -329,6 +329,8 @@ public final class XaParticipant implements AutoCloseable {
       try {
         Session fresh = open();
         try {
+          // the barrier row proves a commit only if uncommitted rows stay hidden
+          fresh.connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
           step.run(fresh);
         } finally {
           fresh.close();
@@ -498,6 +500,14 @@ public final class XaParticipant implements AutoCloseable {
     if (tableReady.get()) {
       return;
     }
+    synchronized (tableReady) { // one check at a time: a recovering backlog would storm it
+      if (!tableReady.get()) {
+        checkTable();
+      }
+    }
+  }
+
+  private void checkTable() throws SQLException {
     Session session = open();
     try {
       rows.create(session.connection, statementTimeoutSeconds);

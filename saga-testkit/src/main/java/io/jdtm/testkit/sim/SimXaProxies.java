@@ -159,6 +159,7 @@ final class SimXaProxies {
     });
     m.put("isClosed/0", a -> closed[0] || s.closed || s.dead);
     m.put("getAutoCommit/0", a -> s.current == null);
+    m.put("setTransactionIsolation/1", a -> null); // the model hides uncommitted rows anyway
     return proxy(Connection.class, "SimXaJdbcConnection", s, m);
   }
 
