@@ -119,9 +119,23 @@ public final class RedisServers {
         "Install Redis (Debian: apt-get install redis-server).");
     int port = freePort();
     Path dir = Path.of("target", "redis", name + "-" + port).toAbsolutePath();
+    deleteLeftovers(dir); // an earlier run's server on the same port (nodes.conf, AOF)
     Private p = new Private(binary, port, dir, List.copyOf(options));
     p.startProcess();
     return p;
+  }
+
+  private static void deleteLeftovers(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot clear " + dir + " left by an earlier run", e);
+    }
   }
 
   private static final class Binaries {
