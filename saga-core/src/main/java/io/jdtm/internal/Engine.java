@@ -6,6 +6,8 @@ import io.jdtm.Mode;
 import io.jdtm.StoreUnavailableException;
 import io.jdtm.TxResult;
 import io.jdtm.TxStatus;
+import io.jdtm.XaRecovery;
+import io.jdtm.internal.xa.XaParticipant;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.CreateResult;
 import io.jdtm.spi.StoreCapability;
@@ -769,7 +771,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Scans the registered XA resources for in-doubt branches and resolves them. */
-  public io.jdtm.XaRecovery recoverXa() {
+  public XaRecovery recoverXa() {
     requireOpen();
     return xaInDoubt.scan();
   }
@@ -817,7 +819,7 @@ public final class Engine implements AutoCloseable {
     halted.set(true);
     recovery.stop();
     xaInDoubt.stop();
-    config.handlers().xaResources().forEach(io.jdtm.internal.xa.XaParticipant::close);
+    config.handlers().xaResources().forEach(XaParticipant::close);
     spares.shutdown();
     overflow.shutdown();
     watchdog.close();

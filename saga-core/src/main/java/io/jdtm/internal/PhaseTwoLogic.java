@@ -2,11 +2,13 @@ package io.jdtm.internal;
 
 import io.jdtm.BranchOp;
 import io.jdtm.BranchStatus;
+import io.jdtm.Mode;
 import io.jdtm.TxStatus;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxRecord;
 import io.jdtm.spi.TxUpdate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,7 +77,7 @@ final class PhaseTwoLogic implements ModeLogic {
    */
   private List<BranchRecord> pending(TxRecord tx, BranchOp op) {
     List<BranchRecord> branches = tx.branches();
-    List<BranchRecord> found = new java.util.ArrayList<>();
+    List<BranchRecord> found = new ArrayList<>();
     for (int k = branches.size() - 1; k >= 0; k--) {
       BranchRecord b = branches.get(k);
       if (b.op() == op && b.status() != BranchStatus.SUCCEEDED) {
@@ -94,7 +96,7 @@ final class PhaseTwoLogic implements ModeLogic {
    * none. A transaction with one is never submitted.
    */
   static String failedInline(TxRecord tx) {
-    BranchOp inline = tx.mode() == io.jdtm.Mode.XA ? BranchOp.ACTION : BranchOp.TRY;
+    BranchOp inline = tx.mode() == Mode.XA ? BranchOp.ACTION : BranchOp.TRY;
     for (BranchRecord b : tx.branches()) {
       if (b.op() == inline && b.status() != BranchStatus.SUCCEEDED) {
         return "branch " + b.branchId() + (b.lastError() == null ? "" : " (" + b.lastError() + ")");

@@ -4,6 +4,7 @@ import io.jdtm.BranchOp;
 import io.jdtm.InvalidTransactionException;
 import io.jdtm.Mode;
 import io.jdtm.TxStatus;
+import io.jdtm.internal.xa.XaBranchId;
 import io.jdtm.spi.BranchRecord;
 import io.jdtm.spi.TxOptions;
 import io.jdtm.spi.TxRecord;
@@ -43,9 +44,9 @@ public final class PreparedRecords {
    */
   public TxRecord xa(String gid, TxOptions options, String customData) {
     Names.requireGid(gid);
-    if (gid.length() > io.jdtm.internal.xa.XaBranchId.MAX_GID) {
+    if (gid.length() > XaBranchId.MAX_GID) {
       throw new InvalidTransactionException("an XA transaction's gid has at most "
-          + io.jdtm.internal.xa.XaBranchId.MAX_GID + " characters (an XA Xid holds 128 bytes: the "
+          + XaBranchId.MAX_GID + " characters (an XA Xid holds 128 bytes: the "
           + "branch id and the gid); this one has " + gid.length(), gid);
     }
     return base(gid, Mode.XA, options, customData, List.of());

@@ -11,8 +11,12 @@ import io.jdtm.Xa;
 import io.jdtm.internal.xa.XaBranchId;
 import io.jdtm.internal.xa.XaParticipant;
 import io.jdtm.spi.BranchRecord;
+import io.jdtm.spi.TxRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,23 +33,23 @@ public final class XaSession implements Xa {
   private final AtomicInteger next = new AtomicInteger();
   private final PreparedBranches branches;
   private final long incarnation;
-  private final java.time.Duration timeout;
+  private final Duration timeout;
   private volatile JdtmException failure;
   private final Object gate = new Object();
   private int running; // guarded by gate
   private boolean ended; // guarded by gate
 
-  private XaSession(Engine engine, io.jdtm.spi.TxRecord record) {
+  private XaSession(Engine engine, TxRecord record) {
     this.engine = engine;
     this.gid = record.gid();
     this.branches = new PreparedBranches(engine, record, "XA", BranchOp.ACTION);
     this.incarnation = record.createdAt().toEpochMilli();
     this.timeout = record.options().timeoutToFail() != null
-        ? record.options().timeoutToFail() : java.time.Duration.ofDays(1);
+        ? record.options().timeoutToFail() : Duration.ofDays(1);
   }
 
   /** The initiator's session on a record it has just created. */
-  public static XaSession begin(Engine engine, io.jdtm.spi.TxRecord created) {
+  public static XaSession begin(Engine engine, TxRecord created) {
     return new XaSession(engine, created);
   }
 
@@ -77,7 +81,7 @@ public final class XaSession implements Xa {
           return false;
         }
         try {
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(gate, left);
+          TimeUnit.NANOSECONDS.timedWait(gate, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;
@@ -89,7 +93,7 @@ public final class XaSession implements Xa {
 
   @Override
   public String branch(String resource, Work work) {
-    java.util.Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(work, "work");
     synchronized (gate) {
       if (ended) {
         throw new JdtmException("the XA body has ended; a branch cannot start after it (run "
@@ -115,7 +119,7 @@ public final class XaSession implements Xa {
             + "xaDataSource)", gid));
     String branchId = Digits.twoDigits(next.incrementAndGet());
     String target = Target.XA_PREFIX + participant.name();
-    io.jdtm.spi.TxRecord registered;
+    TxRecord registered;
     try {
       registered = branches.register(
           BranchRecord.prepared(branchId, BranchOp.COMMIT, target, NO_PAYLOAD, List.of()),
@@ -174,7 +178,7 @@ public final class XaSession implements Xa {
    */
   public void releaseHeld() {
     for (XaParticipant p : engine.config().handlers().xaResources()) {
-      p.releaseHeld(gid, java.time.Duration.ZERO);
+      p.releaseHeld(gid, Duration.ZERO);
     }
   }
 
