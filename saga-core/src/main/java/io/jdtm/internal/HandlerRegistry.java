@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Handlers, barriers and XA resources registered with one manager, by name. Immutable after construction and
- * thread-safe.
+ * Handlers, barriers and XA resources registered with one manager, by name. Immutable after
+ * construction and thread-safe.
  */
 public final class HandlerRegistry {
 
@@ -19,6 +19,7 @@ public final class HandlerRegistry {
   private final Map<String, Registered<?>> handlers;
   private final Map<String, Barrier<?>> barriers;
   private final Map<String, XaParticipant> xaResources;
+  private final List<XaParticipant> xaResourcesByName;
 
   public HandlerRegistry(Map<String, Registered<?>> handlers, Map<String, Barrier<?>> barriers) {
     this(handlers, barriers, Map.of());
@@ -29,6 +30,8 @@ public final class HandlerRegistry {
     this.handlers = Map.copyOf(handlers);
     this.barriers = Map.copyOf(barriers);
     this.xaResources = Map.copyOf(xaResources);
+    this.xaResourcesByName = xaResources.values().stream()
+        .sorted(java.util.Comparator.comparing(XaParticipant::name)).toList();
   }
 
   /** The XA resource registered under {@code name}, if any. */
@@ -38,8 +41,7 @@ public final class HandlerRegistry {
 
   /** Every registered XA resource, in name order. */
   public List<XaParticipant> xaResources() {
-    return xaResources.values().stream()
-        .sorted(java.util.Comparator.comparing(XaParticipant::name)).toList();
+    return xaResourcesByName;
   }
 
   public Optional<Registered<?>> find(String name) {

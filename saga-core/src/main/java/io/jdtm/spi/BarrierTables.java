@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,7 @@ public final class BarrierTables {
   private static final Pattern PREFIX = Pattern.compile(PREFIX_RULE);
   private static final int SHOWN = 60;
   private static final String PLACEHOLDER = "${prefix}";
+  private static final int CREATE_ATTEMPTS = 3;
 
   private BarrierTables() {}
 
@@ -91,6 +95,34 @@ public final class BarrierTables {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace(PLACEHOLDER, prefix);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read DDL resource " + path, e);
+    }
+  }
+
+  /**
+   * Applies the barrier table's DDL for {@code dialect} on {@code c} (in auto-commit mode); every
+   * statement is idempotent. Retried when another process creating the same table at the same
+   * moment makes a {@code CREATE ... IF NOT EXISTS} fail (PostgreSQL can).
+   *
+   * @param timeoutSeconds each statement's query timeout; 0 for none
+   * @throws SQLException when the DDL fails
+   */
+  public static void create(Connection c, String dialect, String prefix, int timeoutSeconds)
+      throws SQLException {
+    List<String> ddl = statements(script(dialect, prefix));
+    for (int attempt = 1; ; attempt++) {
+      try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(timeoutSeconds);
+        for (String sql : ddl) {
+          s.execute(sql);
+        }
+        return;
+      } catch (SQLException e) {
+        boolean race = "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062
+            || "42P07".equals(e.getSQLState());
+        if (!race || attempt == CREATE_ATTEMPTS) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -21,7 +21,6 @@ import java.util.Optional;
 final class XaBarrierRows {
   static final String ACTION = "action";
   static final String ROLLBACK = "rollback";
-  private static final int CREATE_ATTEMPTS = 3;
 
   private final String prefix;
   private final String insert;
@@ -45,7 +44,8 @@ final class XaBarrierRows {
    * Creates the table if it is missing, on {@code c} in auto-commit mode. A table that is there
    * is only read (even an idempotent {@code CREATE INDEX IF NOT EXISTS} takes a lock on
    * PostgreSQL that waits for every prepared branch holding a row of the table). Retried when
-   * another process creating it at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail.
+   * another process creating it at the same moment makes a {@code CREATE ... IF NOT EXISTS} fail
+   * ({@link BarrierTables#create}).
    *
    * @throws SQLException when the database is not one jdtm has DDL for, or the DDL fails
    */
@@ -61,20 +61,7 @@ final class XaBarrierRows {
     String dialect = BarrierTables.dialectOfProduct(product).orElseThrow(() -> new SQLException(
         "XA branches need the barrier table " + table() + ", and jdtm has its DDL for H2, "
             + "PostgreSQL and MariaDB/MySQL only, not " + product + ": create it yourself"));
-    for (int attempt = 1; ; attempt++) {
-      try (Statement s = c.createStatement()) {
-        s.setQueryTimeout(timeoutSeconds);
-        for (String sql : BarrierTables.statements(BarrierTables.script(dialect, prefix))) {
-          s.execute(sql);
-        }
-        return;
-      } catch (SQLException e) {
-        boolean race = isDuplicateKey(e) || "42P07".equals(e.getSQLState());
-        if (!race || attempt == CREATE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    BarrierTables.create(c, dialect, prefix, timeoutSeconds);
   }
 
   /**

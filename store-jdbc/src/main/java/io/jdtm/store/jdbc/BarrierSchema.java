@@ -1,9 +1,9 @@
 package io.jdtm.store.jdbc;
 
+import io.jdtm.spi.BarrierTables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * Creates the barrier's table (on request) or checks that it is there with the columns the
@@ -12,30 +12,11 @@ import java.util.List;
  * Thread-safe (stateless).
  */
 final class BarrierSchema {
-  private static final int CREATE_ATTEMPTS = 3;
-
   private BarrierSchema() {}
 
-  /**
-   * Applies the barrier DDL on {@code c} (in auto-commit mode); every statement is idempotent.
-   * Retried when another process creating the same table at the same moment makes a {@code
-   * CREATE ... IF NOT EXISTS} fail (PostgreSQL can).
-   */
+  /** Applies the barrier DDL on {@code c} (in auto-commit mode), {@link BarrierTables#create}. */
   static void create(Connection c, Dialect dialect, Tables tables) throws SQLException {
-    List<String> statements = Ddl.barrierStatements(dialect, tables);
-    for (int attempt = 1; ; attempt++) {
-      try (Statement s = c.createStatement()) {
-        for (String sql : statements) {
-          s.execute(sql);
-        }
-        return;
-      } catch (SQLException e) {
-        boolean race = SqlErrors.isDuplicateKey(e) || "42P07".equals(e.getSQLState());
-        if (!race || attempt == CREATE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    BarrierTables.create(c, dialect.resourceName(), tables.prefix(), 0);
   }
 
   /**

@@ -37,11 +37,6 @@ final class Ddl {
     return BarrierTables.script(dialect.resourceName(), tables.prefix());
   }
 
-  /** The barrier script's statements, without comments or terminators, in order. */
-  static List<String> barrierStatements(Dialect dialect, Tables tables) {
-    return split(barrierScript(dialect, tables));
-  }
-
   private static String load(String path, Tables tables) {
     try (InputStream in = Ddl.class.getResourceAsStream(path)) {
       if (in == null) {

@@ -1,5 +1,6 @@
 package io.jdtm.store.jdbc;
 
+import io.jdtm.spi.BarrierTables;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,17 +52,7 @@ enum Dialect {
 
   /** The dialect of a database as its JDBC metadata names it ({@code getDatabaseProductName}). */
   static Optional<Dialect> ofProduct(String productName) {
-    String lower = productName.toLowerCase(Locale.ROOT);
-    if (lower.equals("h2")) {
-      return Optional.of(H2);
-    }
-    if (lower.contains("postgresql")) {
-      return Optional.of(POSTGRESQL);
-    }
-    if (lower.contains("mariadb") || lower.contains("mysql")) {
-      return Optional.of(MARIADB);
-    }
-    return Optional.empty();
+    return BarrierTables.dialectOfProduct(productName).map(Dialect::ofName);
   }
 
   /**
